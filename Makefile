@@ -1,0 +1,48 @@
+# One entry point for people and CI. Every target installs what it needs first.
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+RUN := $(UV) run --frozen
+TARGETS := django flask-sql flask-mongo
+PORT ?= 8001
+
+.PHONY: setup serve test lint test-spec test-contract test-live fixtures clean
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+setup: $(UV)  ## create .venv from uv.lock (the one lock file everything uses)
+	$(UV) sync --frozen
+
+serve: setup  ## migrate, seed and serve the Django app on SQLite at http://127.0.0.1:$(PORT)
+	mkdir -p var
+	cd django_app && ../$(RUN) python manage.py migrate --no-input
+	cd django_app && ../$(RUN) python manage.py seed_catalogue
+	cd django_app && ../$(RUN) gunicorn --bind 127.0.0.1:$(PORT) --workers 2 config.wsgi:application
+
+test: setup lint test-spec test-contract test-live  ## everything CI runs
+
+lint: setup
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	cd django_app && ../$(RUN) python manage.py check
+	cd django_app && ../$(RUN) python manage.py makemigrations --check --dry-run
+	cd flask_app && ../$(RUN) flask --app catalogue check-migrations
+
+test-spec: setup  ## the spec, the concerns map, and each app's own unit tests
+	$(RUN) pytest tests --ignore=tests/contract -q
+	cd django_app && ../$(RUN) python manage.py test catalogue -v 1
+	$(RUN) pytest flask_app/tests -q
+
+test-contract: setup  ## the contract suite in-process, per target
+	for target in $(TARGETS); do $(RUN) pytest tests/contract --target $$target -q || exit 1; done
+
+test-live: setup  ## the same suite against each target under gunicorn
+	$(RUN) sidebyside contract --live $(foreach t,$(TARGETS),--target $(t)) -- -q
+
+fixtures: setup
+	$(RUN) python shared_spec/fixtures/generate.py
+
+clean:
+	rm -rf .venv $(TOOLS) var report

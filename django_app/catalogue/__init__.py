@@ -1,0 +1,1 @@
+"""The catalogue app: products, categories, reviews, price history and tokens."""

@@ -1,0 +1,156 @@
+"""Models: the database schema, the active-product queryset and the token table."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
+from django.db import models
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser, AnonymousUser
+
+SKU_VALIDATOR = RegexValidator(r"^[A-Z0-9-]+\Z", "Use upper-case letters, digits and hyphens.")
+SLUG_VALIDATOR = RegexValidator(r"^[a-z0-9-]+\Z", "Use lower-case letters, digits and hyphens.")
+
+
+def now_ms() -> datetime:
+    """Now, truncated to milliseconds: MongoDB keeps no more, so neither do we."""
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(default=now_ms, editable=False, db_index=True)
+    updated_at = models.DateTimeField(default=now_ms, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            self.updated_at = now_ms()
+        super().save(*args, **kwargs)
+
+
+class Category(TimestampedModel):
+    slug = models.CharField(max_length=50, unique=True, validators=[SLUG_VALIDATOR])
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True, default="", validators=[MaxLengthValidator(1000)])
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductQuerySet(models.QuerySet["Product"]):
+    def active(self) -> ProductQuerySet:
+        return self.filter(is_active=True)
+
+    def visible_to(self, user: AbstractUser | AnonymousUser) -> ProductQuerySet:
+        """Staff see every product; everyone else only the active ones."""
+        return self if user.is_staff else self.active()
+
+    def with_rating(self) -> ProductQuerySet:
+        """Annotate review count and sum; the serializer turns them into an average."""
+        return self.annotate(
+            rating_count=models.Count("reviews", distinct=True),
+            rating_sum=models.Sum("reviews__rating"),
+        )
+
+
+class Product(TimestampedModel):
+    sku = models.CharField(max_length=32, unique=True, validators=[SKU_VALIDATOR])
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True, default="", validators=[MaxLengthValidator(10_000)])
+    price = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00")), MaxValueValidator(Decimal("1000000.00"))],
+    )
+    stock = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True, db_index=True)
+    categories = models.ManyToManyField(Category, related_name="products", blank=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sku"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(price__gte=0), name="product_price_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.name}"
+
+
+class Review(TimestampedModel):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    title = models.CharField(max_length=120, blank=True, default="")
+    body = models.TextField(blank=True, default="", validators=[MaxLengthValidator(5000)])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "author"], name="one_review_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.product.sku}: {self.rating}"
+
+
+class PriceChange(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_changes")
+    old_price = models.DecimalField(max_digits=10, decimal_places=2)
+    new_price = models.DecimalField(max_digits=10, decimal_places=2)
+    changed_at = models.DateTimeField(default=now_ms, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.product.sku}: {self.old_price} -> {self.new_price}"
+
+
+def token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class AuthToken(models.Model):
+    """A revocable API token. Only its SHA-256 is stored: a leaked table leaks no keys."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="auth_tokens"
+    )
+    created_at = models.DateTimeField(default=now_ms)
+
+    def __str__(self) -> str:
+        return f"token for {self.user}"
+
+    @classmethod
+    def issue(cls, user: AbstractUser) -> str:
+        """Create a token for `user` and return its key, which is shown only once."""
+        key = secrets.token_hex(20)
+        cls.objects.create(digest=token_digest(key), user=user)
+        return key

@@ -1,0 +1,65 @@
+"""Pagination: DRF's page-number paginator with strict parameters and site-relative links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import pagination
+from rest_framework.exceptions import ParseError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+
+def positive_int(request: Request, name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
+        limit = f" and at most {maximum}" if maximum else ""
+        raise ParseError(f"Query parameter {name!r} must be an integer of at least 1{limit}.")
+    return int(raw)
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        # Validate first: DRF would clamp page_size and answer 404 for `page=abc`.
+        positive_int(request, self.page_query_param, 1)
+        self.requested_page_size = self.get_page_size(request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request: Request) -> int:
+        return positive_int(request, self.page_size_query_param, self.page_size, self.max_page_size)
+
+    def get_next_link(self) -> str | None:
+        if not self.page.has_next():
+            return None
+        return replace_query_param(
+            self.request.get_full_path(), "page", self.page.next_page_number()
+        )
+
+    def get_previous_link(self) -> str | None:
+        if not self.page.has_previous():
+            return None
+        url = self.request.get_full_path()
+        previous = self.page.previous_page_number()
+        if previous == 1:
+            return remove_query_param(url, "page")
+        return replace_query_param(url, "page", previous)
+
+    def get_paginated_response(self, data: list[Any]) -> Response:
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "page": self.page.number,
+                "page_size": self.requested_page_size,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )

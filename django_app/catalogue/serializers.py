@@ -1,0 +1,159 @@
+"""Serializers: input validation and output shapes, from the models where possible."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import User
+from django.contrib.auth.validators import ASCIIUsernameValidator
+from rest_framework import serializers
+
+from catalogue.models import Category, PriceChange, Product, Review
+
+CENT = Decimal("0.01")
+
+
+class TimestampField(serializers.DateTimeField):
+    """UTC, milliseconds, `Z`: the contract's one timestamp format."""
+
+    def to_representation(self, value: datetime) -> str:
+        return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["username", "email", "is_staff"]
+        read_only_fields = fields
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.CharField(
+        min_length=3, max_length=150, validators=[ASCIIUsernameValidator()]
+    )
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+
+    def validate_password(self, value: str) -> str:
+        password_validation.validate_password(value)
+        return value
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    product_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["slug", "name", "description", "product_count"]
+        # Uniqueness is the database's job; services turn the IntegrityError into a 409.
+        extra_kwargs = {"slug": {"validators": Category._meta.get_field("slug").validators}}
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["slug"].read_only = True
+        return fields
+
+
+class RatingField(serializers.Field):
+    """`{"average": "4.25" | null, "count": n}` from the queryset's rating annotations."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, product: Product) -> dict[str, Any]:
+        count = product.rating_count or 0
+        average = None
+        if count:
+            average = str((Decimal(product.rating_sum) / count).quantize(CENT, ROUND_HALF_UP))
+        return {"average": average, "count": count}
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    price = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("1000000")
+    )
+    stock = serializers.IntegerField(min_value=0, max_value=2_147_483_647, default=0)
+    categories = serializers.SlugRelatedField(
+        many=True, slug_field="slug", queryset=Category.objects.all(), default=list
+    )
+    rating = RatingField()
+    created_at = TimestampField(read_only=True)
+    updated_at = TimestampField(read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "sku",
+            "name",
+            "description",
+            "price",
+            "stock",
+            "is_active",
+            "categories",
+            "rating",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {
+            "sku": {"validators": Product._meta.get_field("sku").validators},
+            "description": {"default": ""},
+            "is_active": {"default": True},
+        }
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["sku"].read_only = True
+        return fields
+
+    def to_representation(self, instance: Product) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["categories"] = sorted(data["categories"])
+        return data
+
+
+class ReservationSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=1000)
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(read_only=True)
+    product = serializers.CharField(source="product.sku", read_only=True)
+    author = serializers.CharField(source="author.username", read_only=True)
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    created_at = TimestampField(read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "product", "author", "rating", "title", "body", "created_at"]
+
+
+class PriceChangeSerializer(serializers.ModelSerializer):
+    changed_at = TimestampField(read_only=True)
+
+    class Meta:
+        model = PriceChange
+        fields = ["old_price", "new_price", "changed_at"]
+
+
+class ProductQuerySerializer(serializers.Serializer):
+    """The list's query string; a failure here is a 400, not a 422."""
+
+    search = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    category = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    min_price = serializers.DecimalField(required=False, max_digits=12, decimal_places=2)
+    max_price = serializers.DecimalField(required=False, max_digits=12, decimal_places=2)
+    in_stock = serializers.ChoiceField(required=False, choices=["true", "false"])
+    ordering = serializers.ChoiceField(
+        required=False,
+        choices=["name", "-name", "price", "-price", "created_at", "-created_at"],
+    )

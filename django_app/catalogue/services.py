@@ -1,0 +1,124 @@
+"""Services: every write to the catalogue, each in its own transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from catalogue.errors import Conflict
+from catalogue.models import AuthToken, Category, Product, Review, now_ms
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser
+
+
+def user_register(*, username: str, email: str, password: str) -> User:
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(username=username, email=email, password=password)
+    except IntegrityError as exc:
+        raise Conflict("username_taken", "That username is already taken.") from exc
+
+
+def token_issue(*, user: AbstractUser) -> str:
+    return AuthToken.issue(user)
+
+
+def token_revoke(*, token: AuthToken) -> None:
+    token.delete()
+
+
+def category_create(*, slug: str, name: str, description: str = "") -> Category:
+    try:
+        with transaction.atomic():
+            return Category.objects.create(slug=slug, name=name, description=description)
+    except IntegrityError as exc:
+        raise Conflict("slug_taken", f"A category with slug {slug!r} already exists.") from exc
+
+
+def category_update(*, category: Category, data: dict[str, Any]) -> Category:
+    for field, value in data.items():
+        setattr(category, field, value)
+    category.save()
+    return category
+
+
+def category_delete(*, category: Category) -> None:
+    with transaction.atomic():
+        # Lock-free check-then-delete is fine: the M2M rows would cascade, not dangle.
+        if category.products.exists():
+            raise Conflict("category_in_use", "The category still has products.")
+        category.delete()
+
+
+PRODUCT_DEFAULTS: dict[str, Any] = {
+    "description": "",
+    "stock": 0,
+    "is_active": True,
+    "categories": [],
+}
+
+
+def product_create(*, data: dict[str, Any]) -> Product:
+    fields = {**PRODUCT_DEFAULTS, **data}
+    categories = fields.pop("categories")
+    try:
+        with transaction.atomic():
+            product = Product.objects.create(**fields)
+            product.categories.set(categories)
+    except IntegrityError as exc:
+        raise Conflict("sku_taken", f"A product with sku {data['sku']!r} exists.") from exc
+    return product
+
+
+def product_update(*, product: Product, data: dict[str, Any], partial: bool) -> Product:
+    """PUT replaces every writable field (omitted ones revert to defaults); PATCH only some."""
+    fields = dict(data) if partial else {**PRODUCT_DEFAULTS, **data}
+    categories = fields.pop("categories", None)
+    with transaction.atomic():
+        for field, value in fields.items():
+            setattr(product, field, value)
+        product.save()  # the pre/post_save receivers write the price history
+        if categories is not None:
+            product.categories.set(categories)
+    return product
+
+
+def product_delete(*, product: Product) -> None:
+    product.delete()
+
+
+def product_reserve(*, product: Product, quantity: int) -> int:
+    """Take `quantity` off the stock in one conditional UPDATE; return the new stock.
+
+    The WHERE clause re-checks the stock inside the database, so two concurrent
+    reservations can never both succeed against the same last units.
+    """
+    updated = Product.objects.filter(pk=product.pk, stock__gte=quantity).update(
+        stock=F("stock") - quantity, updated_at=now_ms()
+    )
+    if not updated:
+        raise Conflict("insufficient_stock", f"Fewer than {quantity} units are in stock.")
+    return Product.objects.values_list("stock", flat=True).get(pk=product.pk)
+
+
+def review_create(*, product: Product, author: AbstractUser, data: dict[str, Any]) -> Review:
+    try:
+        with transaction.atomic():
+            return Review.objects.create(product=product, author=author, **data)
+    except IntegrityError as exc:
+        raise Conflict("already_reviewed", "You have already reviewed this product.") from exc
+
+
+def review_update(*, review: Review, data: dict[str, Any]) -> Review:
+    for field, value in data.items():
+        setattr(review, field, value)
+    review.save()
+    return review
+
+
+def review_delete(*, review: Review) -> None:
+    review.delete()

@@ -1,0 +1,30 @@
+"""Signals: price history is written by receivers on Product saves, never by a view."""
+
+from typing import Any
+
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+
+from catalogue.models import PriceChange, Product
+
+
+@receiver(pre_save, sender=Product)
+def product_remember_price(sender: type[Product], instance: Product, **kwargs: Any) -> None:
+    """Read the stored price before the row is overwritten."""
+    if kwargs.get("raw") or instance._state.adding:
+        instance._previous_price = None
+        return
+    instance._previous_price = (
+        Product.objects.filter(pk=instance.pk).values_list("price", flat=True).first()
+    )
+
+
+@receiver(post_save, sender=Product)
+def product_record_price_change(
+    sender: type[Product], instance: Product, created: bool, **kwargs: Any
+) -> None:
+    """Append a PriceChange when a save changed the price (queryset.update() sends no signal)."""
+    previous = getattr(instance, "_previous_price", None)
+    if created or kwargs.get("raw") or previous is None or previous == instance.price:
+        return
+    PriceChange.objects.create(product=instance, old_price=previous, new_price=instance.price)

@@ -1,0 +1,99 @@
+"""The app's own unit tests, run by Django's test runner (`python manage.py test`)."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.test import TestCase
+
+from catalogue import selectors, services
+from catalogue.errors import Conflict
+from catalogue.models import Category, PriceChange, Product, Review
+
+
+class CatalogueTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.tools = Category.objects.create(slug="tools", name="Tools")
+        cls.empty = Category.objects.create(slug="empty", name="Empty")
+        cls.hammer = Product.objects.create(
+            sku="B-2", name="Hammer", description="steel 100% head", price=Decimal("10.00"), stock=5
+        )
+        cls.saw = Product.objects.create(
+            sku="A-1", name="Saw", description="sharp_blade", price=Decimal("10.00"), stock=0
+        )
+        cls.drill = Product.objects.create(
+            sku="C-3", name="Drill", price=Decimal("99.90"), stock=2, is_active=False
+        )
+        for product in (cls.hammer, cls.saw, cls.drill):
+            product.categories.add(cls.tools)
+        cls.staff = User.objects.create_user("staff", password="x", is_staff=True)
+        cls.ann = User.objects.create_user("ann", password="x")
+        Review.objects.create(product=cls.hammer, author=cls.ann, rating=4)
+        Review.objects.create(product=cls.hammer, author=cls.staff, rating=5)
+
+
+class SelectorTests(CatalogueTestCase):
+    def skus(self, user: User, **filters: object) -> list[str]:
+        products = selectors.product_list(user=user, filters=selectors.ProductFilters(**filters))
+        return [product.sku for product in products]
+
+    def test_search_treats_percent_and_underscore_literally(self) -> None:
+        self.assertEqual(self.skus(self.ann, search="100%"), ["B-2"])
+        self.assertEqual(self.skus(self.ann, search="s_a"), [])
+
+    def test_inactive_products_only_for_staff(self) -> None:
+        self.assertEqual(self.skus(self.ann), ["A-1", "B-2"])
+        self.assertEqual(self.skus(self.staff), ["A-1", "B-2", "C-3"])
+
+    def test_equal_prices_are_ordered_by_sku_both_ways(self) -> None:
+        self.assertEqual(self.skus(self.ann, ordering="price"), ["A-1", "B-2"])
+        self.assertEqual(self.skus(self.ann, ordering="-price"), ["A-1", "B-2"])
+
+    def test_list_query_count_does_not_grow_with_the_page(self) -> None:
+        with self.assertNumQueries(2):  # the page with ratings, then one prefetch
+            list(selectors.product_list(user=self.staff, filters=selectors.ProductFilters()))
+
+    def test_stats_count_active_products_once(self) -> None:
+        stats = selectors.catalogue_stats()
+        by_slug = {row["slug"]: row for row in stats["categories"]}
+        self.assertEqual(by_slug["tools"]["product_count"], 2)
+        self.assertEqual(by_slug["tools"]["inventory_value"], "50.00")
+        self.assertIsNone(by_slug["empty"]["avg_price"])
+        self.assertEqual(stats["totals"]["avg_price"], "10.00")
+
+
+class ServiceTests(CatalogueTestCase):
+    def test_price_change_is_recorded_by_the_signal(self) -> None:
+        services.product_update(product=self.hammer, data={"price": Decimal("12.00")}, partial=True)
+        change = PriceChange.objects.get(product=self.hammer)
+        self.assertEqual((change.old_price, change.new_price), (Decimal("10.00"), Decimal("12.00")))
+
+    def test_same_price_or_other_fields_record_nothing(self) -> None:
+        services.product_update(product=self.hammer, data={"price": Decimal("10")}, partial=True)
+        services.product_update(product=self.hammer, data={"name": "Mallet"}, partial=True)
+        self.assertFalse(PriceChange.objects.exists())
+
+    def test_put_resets_omitted_fields_to_defaults(self) -> None:
+        data = {"name": "Hammer", "price": Decimal("10.00")}
+        product = services.product_update(product=self.hammer, data=data, partial=False)
+        self.assertEqual((product.stock, product.description), (0, ""))
+        self.assertEqual(list(product.categories.all()), [])
+
+    def test_reserve_beyond_stock_conflicts_and_changes_nothing(self) -> None:
+        with self.assertRaises(Conflict) as failure:
+            services.product_reserve(product=self.hammer, quantity=6)
+        self.assertEqual(failure.exception.error_code, "insufficient_stock")
+        self.hammer.refresh_from_db()
+        self.assertEqual(self.hammer.stock, 5)
+        self.assertEqual(services.product_reserve(product=self.hammer, quantity=5), 0)
+
+    def test_category_in_use_cannot_be_deleted(self) -> None:
+        with self.assertRaises(Conflict):
+            services.category_delete(category=self.tools)
+        services.category_delete(category=self.empty)
+        self.assertFalse(Category.objects.filter(slug="empty").exists())
+
+    def test_duplicate_review_is_a_conflict(self) -> None:
+        with self.assertRaises(Conflict) as failure:
+            services.review_create(product=self.hammer, author=self.ann, data={"rating": 3})
+        self.assertEqual(failure.exception.error_code, "already_reviewed")

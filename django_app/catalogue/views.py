@@ -1,0 +1,210 @@
+"""Views: thin DRF views that parse, call a selector or service, and shape the output."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import DatabaseError
+from django.db.models import QuerySet
+from django.http import Http404
+from rest_framework import generics, status
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import ParseError
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from catalogue import selectors, services
+from catalogue.errors import ServiceUnavailable
+from catalogue.models import Category, PriceChange, Product, Review
+from catalogue.permissions import IsReviewAuthorOrStaffDelete, IsStaffOrReadOnly
+from catalogue.renderers import ProductCSVRenderer, ProductTextRenderer
+from catalogue.serializers import (
+    CategorySerializer,
+    PriceChangeSerializer,
+    ProductQuerySerializer,
+    ProductSerializer,
+    ReservationSerializer,
+    ReviewSerializer,
+)
+
+
+@api_view(["GET"])
+@authentication_classes([])
+def health(request: Request) -> Response:
+    try:
+        vendor = selectors.database_ping()
+    except DatabaseError as exc:
+        raise ServiceUnavailable from exc
+    database = {"postgresql": "postgresql", "sqlite": "sqlite"}.get(vendor, vendor)
+    return Response({"status": "ok", "framework": "django", "backend": "sql", "database": database})
+
+
+@functools.cache
+def openapi_document() -> dict[str, Any]:
+    with open(settings.OPENAPI_SPEC_PATH, encoding="utf-8") as spec:
+        return yaml.safe_load(spec)
+
+
+@api_view(["GET"])
+@authentication_classes([])
+def openapi(request: Request) -> Response:
+    return Response(openapi_document())
+
+
+@api_view(["GET"])
+def stats(request: Request) -> Response:
+    return Response(selectors.catalogue_stats())
+
+
+class CategoryListView(generics.ListCreateAPIView):
+    serializer_class = CategorySerializer
+    permission_classes = [IsStaffOrReadOnly]
+
+    def get_queryset(self) -> QuerySet[Category]:
+        return selectors.category_list()
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        category = services.category_create(**serializer.validated_data)
+        output = CategorySerializer(selectors.category_get(slug=category.slug)).data
+        location = f"/api/categories/{category.slug}"
+        return Response(output, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class CategoryDetailView(generics.RetrieveUpdateDestroyAPIView):
+    serializer_class = CategorySerializer
+    permission_classes = [IsStaffOrReadOnly]
+    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_object(self) -> Category:
+        return selectors.category_get(slug=self.kwargs["slug"])
+
+    def perform_update(self, serializer: CategorySerializer) -> None:
+        services.category_update(category=serializer.instance, data=serializer.validated_data)
+        serializer.instance = selectors.category_get(slug=serializer.instance.slug)
+
+    def perform_destroy(self, instance: Category) -> None:
+        services.category_delete(category=instance)
+
+
+def product_query(request: Request) -> selectors.ProductFilters:
+    query = ProductQuerySerializer(data=request.query_params)
+    if not query.is_valid():
+        field, errors = next(iter(query.errors.items()))
+        raise ParseError(f"Query parameter {field!r}: {errors[0]}")
+    params = {key: value for key, value in query.validated_data.items() if value != ""}
+    if "in_stock" in params:
+        params["in_stock"] = params["in_stock"] == "true"
+    return selectors.ProductFilters(**params)
+
+
+class ProductListView(generics.ListCreateAPIView):
+    serializer_class = ProductSerializer
+    permission_classes = [IsStaffOrReadOnly]
+    renderer_classes = [JSONRenderer, ProductCSVRenderer, ProductTextRenderer]
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        # CSV and the text table describe a page of products; writes answer in JSON only.
+        if self.request.method == "POST":
+            return [JSONRenderer()]
+        return super().get_renderers()
+
+    def get_queryset(self) -> QuerySet[Product]:
+        return selectors.product_list(user=self.request.user, filters=product_query(self.request))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        product = services.product_create(data=serializer.validated_data)
+        output = ProductSerializer(selectors.product_get(user=request.user, sku=product.sku)).data
+        location = f"/api/products/{product.sku}"
+        return Response(output, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class ProductDetailView(generics.RetrieveUpdateDestroyAPIView):
+    serializer_class = ProductSerializer
+    permission_classes = [IsStaffOrReadOnly]
+
+    def get_object(self) -> Product:
+        if self.request.method == "GET":
+            return selectors.product_get(user=self.request.user, sku=self.kwargs["sku"])
+        return selectors.product_get_for_update(user=self.request.user, sku=self.kwargs["sku"])
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        product = self.get_object()
+        serializer = self.get_serializer(product, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        services.product_update(product=product, data=serializer.validated_data, partial=partial)
+        return Response(
+            ProductSerializer(selectors.product_get(user=request.user, sku=product.sku)).data
+        )
+
+    def perform_destroy(self, instance: Product) -> None:
+        services.product_delete(product=instance)
+
+
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def product_reserve(request: Request, sku: str) -> Response:
+    product = selectors.product_get_for_update(user=request.user, sku=sku)
+    serializer = ReservationSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    quantity = serializer.validated_data["quantity"]
+    stock = services.product_reserve(product=product, quantity=quantity)
+    return Response({"sku": product.sku, "reserved": quantity, "stock": stock})
+
+
+class PriceHistoryView(generics.ListAPIView):
+    serializer_class = PriceChangeSerializer
+
+    def get_queryset(self) -> QuerySet[PriceChange]:
+        product = selectors.product_get_for_update(user=self.request.user, sku=self.kwargs["sku"])
+        return selectors.price_history(product=product)
+
+
+class ReviewListView(generics.ListCreateAPIView):
+    serializer_class = ReviewSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    def get_product(self) -> Product:
+        return selectors.product_get_for_update(user=self.request.user, sku=self.kwargs["sku"])
+
+    def get_queryset(self) -> QuerySet[Review]:
+        return selectors.review_list(product=self.get_product())
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        product = self.get_product()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = services.review_create(
+            product=product, author=request.user, data=serializer.validated_data
+        )
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewDetailView(generics.UpdateAPIView, generics.DestroyAPIView):
+    serializer_class = ReviewSerializer
+    permission_classes = [IsReviewAuthorOrStaffDelete]
+    http_method_names = ["patch", "delete", "options"]
+
+    def get_object(self) -> Review:
+        product = selectors.product_get_for_update(user=self.request.user, sku=self.kwargs["sku"])
+        try:
+            review = selectors.review_get(product=product, review_id=self.kwargs["review_id"])
+        except Review.DoesNotExist as exc:
+            raise Http404 from exc
+        self.check_object_permissions(self.request, review)
+        return review
+
+    def perform_update(self, serializer: ReviewSerializer) -> None:
+        services.review_update(review=serializer.instance, data=serializer.validated_data)
+
+    def perform_destroy(self, instance: Review) -> None:
+        services.review_delete(review=instance)

@@ -1,0 +1,1 @@
+"""Django project package: settings, root URLconf, WSGI/ASGI entry points."""

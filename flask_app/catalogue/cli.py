@@ -1,0 +1,87 @@
+"""Flask CLI commands: init-db, check-migrations, seed, create-user."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from werkzeug.security import generate_password_hash
+
+from catalogue.config import REPO_DIR
+from catalogue.repository import get_repository
+
+DEFAULT_FIXTURE = REPO_DIR / "shared_spec" / "fixtures" / "catalogue.json"
+
+
+@functools.cache
+def hashed(password: str) -> str:
+    # Password hashing is slow on purpose; reseeding in one process hashes once.
+    return generate_password_hash(password)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Bring the store up to date: Alembic migrations, or Mongo collections and indexes."""
+    if current_app.config["CATALOGUE_BACKEND"] == "mongo":
+        from catalogue.repository.mongo import get_database
+        from catalogue.repository.mongo_schema import init_db
+
+        click.echo(
+            f"Collections, validators and indexes ready: {', '.join(init_db(get_database()))}."
+        )
+        return
+    from catalogue.migrations import upgrade
+
+    upgrade(current_app.config["DATABASE_URL"])
+    click.echo("Database is up to date.")
+
+
+@click.command("check-migrations")
+@with_appcontext
+def check_migrations_command() -> None:
+    """Fail when the models have changes no migration records (Django: makemigrations --check)."""
+    import tempfile
+
+    from catalogue.migrations import check
+
+    with tempfile.TemporaryDirectory() as tmp:
+        check(f"sqlite:///{tmp}/check.sqlite3")
+    click.echo("No changes in the models that lack a migration.")
+
+
+@click.command("seed")
+@with_appcontext
+@click.option("--file", "path", type=click.Path(path_type=Path), default=DEFAULT_FIXTURE)
+@click.option(
+    "--flush", is_flag=True, help="Replace the catalogue and every user not in the fixture."
+)
+def seed_command(path: Path, flush: bool) -> None:
+    """Load shared_spec/fixtures/catalogue.json (or --file) into the store."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    click.echo(get_repository().seed(data, flush=flush, hasher=hashed))
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("username")
+@click.option("--email", default="")
+@click.option("--staff", is_flag=True)
+@click.password_option()
+def create_user_command(username: str, email: str, staff: bool, password: str) -> None:
+    """Create a user (staff with --staff); the password is prompted for."""
+    from catalogue import services
+
+    user = services.user_register(username=username, email=email, password=password, is_staff=staff)
+    click.echo(f"Created {'staff ' if user.is_staff else ''}user {user.username}.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(init_db_command)
+    app.cli.add_command(check_migrations_command)
+    app.cli.add_command(seed_command)
+    app.cli.add_command(create_user_command)

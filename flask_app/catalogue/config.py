@@ -1,0 +1,42 @@
+"""Settings: everything that varies between deployments comes from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+APP_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = APP_DIR.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Read a boolean environment variable ("1", "true", "yes", "on")."""
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def settings_from_env() -> dict[str, Any]:
+    """The app's configuration, read when the factory runs (not at import time)."""
+    backend = os.environ.get("CATALOGUE_BACKEND", "sql")
+    if backend not in {"sql", "mongo"}:
+        raise RuntimeError(f"CATALOGUE_BACKEND must be 'sql' or 'mongo', got {backend!r}")
+    return {
+        "DEBUG": env_bool("DEBUG"),
+        # A fixed key is only acceptable for local use; deployments set SECRET_KEY.
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "flask-insecure-local-development-only"),
+        "CATALOGUE_BACKEND": backend,
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{REPO_DIR / 'var' / 'flask.sqlite3'}"
+        ),
+        "MONGO_URL": os.environ.get("MONGO_URL", "mongodb://127.0.0.1:27017/catalogue"),
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "LOGIN_THROTTLE_RATE": os.environ.get("LOGIN_THROTTLE_RATE", "5/min"),
+        "OPENAPI_SPEC_PATH": os.environ.get(
+            "OPENAPI_SPEC_PATH", str(REPO_DIR / "shared_spec" / "openapi.yaml")
+        ),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env_bool("SESSION_COOKIE_SECURE"),
+        "PAGE_SIZE": 20,
+        "MAX_PAGE_SIZE": 100,
+    }

@@ -1,0 +1,69 @@
+"""Database plumbing (flask-sql): one engine per app, one session per request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Accept the DATABASE_URL Django accepts: `postgresql://` means psycopg 3 here too."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = sqlalchemy_url(url)
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 20})
+
+    @event.listens_for(engine, "connect")
+    def sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        # WAL lets readers run beside a writer; pysqlite's own BEGIN handling is
+        # switched off so that "begin" below can take the write lock up front.
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def sqlite_begin(connection: Any) -> None:
+        # A request's session reads, then maybe writes: a deferred BEGIN would
+        # fail to upgrade under concurrency instead of waiting for the lock.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def init_app(app: Flask) -> None:
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["sqlalchemy_engine"] = engine
+    app.extensions["sqlalchemy_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(close_session)
+
+
+def get_session() -> Session:
+    """The request's session, opened on first use (flaskr's get_db, with SQLAlchemy)."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["sqlalchemy_sessionmaker"]()
+    return g.db_session
+
+
+def close_session(exception: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def get_engine() -> Engine:
+    return current_app.extensions["sqlalchemy_engine"]

@@ -1,0 +1,53 @@
+"""Pagination: strict page parameters, DRF-shaped pages with site-relative links."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import current_app, request
+from pydantic import BaseModel
+
+from catalogue.errors import BadRequest, NotFound
+from catalogue.repository import PageRequest
+
+
+def positive_int(name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
+        limit = f" and at most {maximum}" if maximum else ""
+        raise BadRequest(f"Query parameter {name!r} must be an integer of at least 1{limit}.")
+    return int(raw)
+
+
+def page_request() -> PageRequest:
+    size = positive_int(
+        "page_size", current_app.config["PAGE_SIZE"], current_app.config["MAX_PAGE_SIZE"]
+    )
+    return PageRequest(page=positive_int("page", 1), size=size)
+
+
+def page_link(page: int | None) -> str:
+    """This request's URL with `page` replaced (dropped for page 1), keys sorted like DRF."""
+    args = request.args.to_dict(flat=False)
+    args.pop("page", None)
+    if page is not None and page > 1:
+        args["page"] = [str(page)]
+    query = urlencode(sorted(args.items()), doseq=True) if args else ""
+    return f"{request.path}?{query}" if query else request.path
+
+
+def paginated(total: int, items: list[BaseModel], page: PageRequest) -> dict[str, Any]:
+    if page.page > 1 and page.offset >= total:
+        raise NotFound("Invalid page.")
+    has_next = page.offset + len(items) < total
+    return {
+        "count": total,
+        "page": page.page,
+        "page_size": page.size,
+        "next": page_link(page.page + 1) if has_next else None,
+        "previous": page_link(page.page - 1) if page.page > 1 else None,
+        "results": [item.model_dump(mode="json") for item in items],
+    }

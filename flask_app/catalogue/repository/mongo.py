@@ -1,0 +1,389 @@
+"""Repository on MongoDB through pymongo: documents designed for Mongo, not copied tables.
+
+Products embed their category slugs (slugs never change); reviews and price
+changes live in their own collections keyed by sku; money is stored as
+integer cents so sums are exact on any server; ratings are grouped per page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from flask import Flask, current_app
+from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from catalogue.errors import Conflict
+from catalogue.models import now_ms
+from catalogue.repository import PageRequest, ProductFilters, UserRecord, mongo_seed, mongo_stats
+from catalogue.serializers import CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
+
+CENT = Decimal("0.01")
+ORDERING = {
+    "sku": [("sku", ASCENDING)],
+    "name": [("name", ASCENDING), ("sku", ASCENDING)],
+    "-name": [("name", DESCENDING), ("sku", ASCENDING)],
+    "price": [("price_cents", ASCENDING), ("sku", ASCENDING)],
+    "-price": [("price_cents", DESCENDING), ("sku", ASCENDING)],
+    "created_at": [("created_at", ASCENDING), ("sku", ASCENDING)],
+    "-created_at": [("created_at", DESCENDING), ("sku", ASCENDING)],
+}
+
+
+def cents(value: Decimal) -> int:
+    return int((value * 100).to_integral_value(ROUND_HALF_UP))
+
+
+def from_cents(value: int) -> Decimal:
+    return (Decimal(value) / 100).quantize(CENT)
+
+
+def user_record(doc: dict[str, Any]) -> UserRecord:
+    return UserRecord(
+        doc["_id"], doc["username"], doc["email"], doc["is_staff"], doc["password_hash"]
+    )
+
+
+def product_out(doc: dict[str, Any], rating: tuple[int, int]) -> ProductOut:
+    count, total = rating
+    average = (Decimal(total) / count).quantize(CENT, ROUND_HALF_UP) if count else None
+    return ProductOut(
+        sku=doc["sku"],
+        name=doc["name"],
+        description=doc["description"],
+        price=from_cents(doc["price_cents"]),
+        stock=doc["stock"],
+        is_active=doc["is_active"],
+        categories=sorted(doc["categories"]),
+        rating=RatingOut(average=average, count=count),
+        created_at=doc["created_at"],
+        updated_at=doc["updated_at"],
+    )
+
+
+def review_out(doc: dict[str, Any]) -> ReviewOut:
+    return ReviewOut(
+        id=str(doc["_id"]),
+        product=doc["product_sku"],
+        author=doc["author"],
+        rating=doc["rating"],
+        title=doc["title"],
+        body=doc["body"],
+        created_at=doc["created_at"],
+    )
+
+
+def object_id(value: str) -> ObjectId | None:
+    try:
+        return ObjectId(value)
+    except (InvalidId, TypeError):
+        return None
+
+
+class MongoRepository:
+    database = "mongodb"
+
+    def __init__(self) -> None:
+        self.db: Database = get_database()
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        # Each write below is one atomic document operation; multi-document
+        # transactions need a replica set, which the embedded setup lacks.
+        yield
+
+    def ping(self) -> None:
+        self.db.command("ping")
+
+    # users and tokens
+
+    def user_get(self, username: str) -> UserRecord | None:
+        doc = self.db.users.find_one({"username": username, "is_active": True})
+        return user_record(doc) if doc else None
+
+    def user_create(
+        self, username: str, email: str, password_hash: str, is_staff: bool = False
+    ) -> UserRecord:
+        doc = {
+            "username": username,
+            "email": email,
+            "password_hash": password_hash,
+            "is_staff": is_staff,
+            "is_active": True,
+            "date_joined": now_ms(),
+        }
+        try:
+            self.db.users.insert_one(doc)
+        except DuplicateKeyError as exc:
+            raise Conflict("username_taken", "That username is already taken.") from exc
+        return user_record(doc)
+
+    def token_add(self, digest: str, user: UserRecord) -> None:
+        self.db.auth_tokens.insert_one({"_id": digest, "user_id": user.id, "created_at": now_ms()})
+
+    def token_user(self, digest: str) -> UserRecord | None:
+        """The token's user in one round trip: a $lookup is MongoDB's join."""
+        pipeline = [
+            {"$match": {"_id": digest}},
+            {
+                "$lookup": {
+                    "from": "users",
+                    "localField": "user_id",
+                    "foreignField": "_id",
+                    "as": "user",
+                }
+            },
+            {"$unwind": "$user"},
+            {"$match": {"user.is_active": True}},
+        ]
+        token = next(self.db.auth_tokens.aggregate(pipeline), None)
+        return user_record({**token["user"], "_id": token["user_id"]}) if token else None
+
+    def token_delete(self, digest: str) -> None:
+        self.db.auth_tokens.delete_one({"_id": digest})
+
+    # categories
+
+    def _category_counts(self, slugs: Sequence[str]) -> dict[str, int]:
+        pipeline = [
+            {"$match": {"is_active": True, "categories": {"$in": list(slugs)}}},
+            {"$unwind": "$categories"},
+            {"$match": {"categories": {"$in": list(slugs)}}},
+            {"$group": {"_id": "$categories", "count": {"$sum": 1}}},
+        ]
+        return {row["_id"]: row["count"] for row in self.db.products.aggregate(pipeline)}
+
+    def _category_outs(self, docs: list[dict[str, Any]]) -> list[CategoryOut]:
+        counts = self._category_counts([doc["slug"] for doc in docs]) if docs else {}
+        return [
+            CategoryOut(
+                slug=doc["slug"],
+                name=doc["name"],
+                description=doc["description"],
+                product_count=counts.get(doc["slug"], 0),
+            )
+            for doc in docs
+        ]
+
+    def category_list(self, page: PageRequest) -> tuple[int, list[CategoryOut]]:
+        total = self.db.categories.count_documents({})
+        docs = list(
+            self.db.categories.find().sort("slug", ASCENDING).skip(page.offset).limit(page.size)
+        )
+        return total, self._category_outs(docs)
+
+    def category_get(self, slug: str) -> CategoryOut | None:
+        doc = self.db.categories.find_one({"slug": slug})
+        return self._category_outs([doc])[0] if doc else None
+
+    def category_slugs_missing(self, slugs: Sequence[str]) -> list[str]:
+        found = {doc["slug"] for doc in self.db.categories.find({"slug": {"$in": list(slugs)}})}
+        return [slug for slug in slugs if slug not in found]
+
+    def category_create(self, slug: str, name: str, description: str) -> CategoryOut:
+        now = now_ms()
+        doc = {"slug": slug, "name": name, "description": description}
+        try:
+            self.db.categories.insert_one({**doc, "created_at": now, "updated_at": now})
+        except DuplicateKeyError as exc:
+            raise Conflict("slug_taken", f"A category with slug {slug!r} already exists.") from exc
+        return CategoryOut(**doc, product_count=0)
+
+    def category_update(self, slug: str, fields: dict[str, Any]) -> CategoryOut:
+        self.db.categories.update_one({"slug": slug}, {"$set": {**fields, "updated_at": now_ms()}})
+        return self.category_get(slug)
+
+    def category_in_use(self, slug: str) -> bool:
+        return self.db.products.count_documents({"categories": slug}, limit=1) > 0
+
+    def category_delete(self, slug: str) -> None:
+        self.db.categories.delete_one({"slug": slug})
+
+    # products
+
+    def _filter(self, filters: ProductFilters, include_inactive: bool) -> dict[str, Any]:
+        query: dict[str, Any] = {} if include_inactive else {"is_active": True}
+        if filters.search:
+            # re.escape: user input is matched literally, never as a regex.
+            pattern = {"$regex": re.escape(filters.search), "$options": "i"}
+            query["$or"] = [{"name": pattern}, {"sku": pattern}, {"description": pattern}]
+        if filters.category:
+            query["categories"] = filters.category
+        price: dict[str, int] = {}
+        if filters.min_price is not None:
+            price["$gte"] = cents(filters.min_price)
+        if filters.max_price is not None:
+            price["$lte"] = cents(filters.max_price)
+        if price:
+            query["price_cents"] = price
+        if filters.in_stock is not None:
+            query["stock"] = {"$gt": 0} if filters.in_stock else 0
+        return query
+
+    def _ratings(self, skus: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """Review count and rating sum for a page of products, in one aggregation."""
+        if not skus:
+            return {}
+        pipeline = [
+            {"$match": {"product_sku": {"$in": list(skus)}}},
+            {"$group": {"_id": "$product_sku", "count": {"$sum": 1}, "total": {"$sum": "$rating"}}},
+        ]
+        return {
+            row["_id"]: (row["count"], row["total"]) for row in self.db.reviews.aggregate(pipeline)
+        }
+
+    def _outs(self, docs: list[dict[str, Any]]) -> list[ProductOut]:
+        ratings = self._ratings([doc["sku"] for doc in docs])
+        return [product_out(doc, ratings.get(doc["sku"], (0, 0))) for doc in docs]
+
+    def product_list(
+        self, filters: ProductFilters, include_inactive: bool, page: PageRequest
+    ) -> tuple[int, list[ProductOut]]:
+        query = self._filter(filters, include_inactive)
+        total = self.db.products.count_documents(query)
+        cursor = self.db.products.find(query).sort(ORDERING[filters.ordering])
+        return total, self._outs(list(cursor.skip(page.offset).limit(page.size)))
+
+    def product_get(self, sku: str, include_inactive: bool) -> ProductOut | None:
+        query: dict[str, Any] = (
+            {"sku": sku} if include_inactive else {"sku": sku, "is_active": True}
+        )
+        doc = self.db.products.find_one(query)
+        return self._outs([doc])[0] if doc else None
+
+    def product_create(self, fields: dict[str, Any]) -> ProductOut:
+        now = now_ms()
+        doc = {
+            **fields,
+            "price_cents": cents(fields["price"]),
+            "created_at": now,
+            "updated_at": now,
+        }
+        del doc["price"]
+        try:
+            self.db.products.insert_one(doc)
+        except DuplicateKeyError as exc:
+            raise Conflict("sku_taken", f"A product with sku {fields['sku']!r} exists.") from exc
+        return product_out(doc, (0, 0))
+
+    def product_update(self, sku: str, fields: dict[str, Any]) -> ProductOut:
+        changes = dict(fields)
+        if "price" in changes:
+            changes["price_cents"] = cents(changes.pop("price"))
+        doc = self.db.products.find_one_and_update(
+            {"sku": sku},
+            {"$set": {**changes, "updated_at": now_ms()}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return self._outs([doc])[0]
+
+    def product_delete(self, sku: str) -> None:
+        # No cascades in MongoDB: the product's reviews and price history go explicitly.
+        self.db.reviews.delete_many({"product_sku": sku})
+        self.db.price_changes.delete_many({"product_sku": sku})
+        self.db.products.delete_one({"sku": sku})
+
+    def product_reserve(self, sku: str, quantity: int) -> int | None:
+        """One conditional update: the server re-checks the stock, so no oversell."""
+        doc = self.db.products.find_one_and_update(
+            {"sku": sku, "stock": {"$gte": quantity}},
+            {"$inc": {"stock": -quantity}, "$set": {"updated_at": now_ms()}},
+            projection={"stock": True},
+            return_document=ReturnDocument.AFTER,
+        )
+        return None if doc is None else doc["stock"]
+
+    # reviews and price history
+
+    def review_list(self, sku: str, page: PageRequest) -> tuple[int, list[ReviewOut]]:
+        total = self.db.reviews.count_documents({"product_sku": sku})
+        cursor = self.db.reviews.find({"product_sku": sku}).sort(
+            [("created_at", DESCENDING), ("_id", DESCENDING)]
+        )
+        return total, [review_out(doc) for doc in cursor.skip(page.offset).limit(page.size)]
+
+    def review_get(self, sku: str, review_id: str) -> ReviewOut | None:
+        oid = object_id(review_id)
+        doc = oid and self.db.reviews.find_one({"_id": oid, "product_sku": sku})
+        return review_out(doc) if doc else None
+
+    def review_create(self, sku: str, author: UserRecord, fields: dict[str, Any]) -> ReviewOut:
+        now = now_ms()
+        doc = {
+            **fields,
+            "product_sku": sku,
+            "author_id": author.id,
+            "author": author.username,
+            "created_at": now,
+            "updated_at": now,
+        }
+        try:
+            self.db.reviews.insert_one(doc)
+        except DuplicateKeyError as exc:
+            raise Conflict("already_reviewed", "You have already reviewed this product.") from exc
+        return review_out(doc)
+
+    def review_update(self, sku: str, review_id: str, fields: dict[str, Any]) -> ReviewOut:
+        doc = self.db.reviews.find_one_and_update(
+            {"_id": ObjectId(review_id), "product_sku": sku},
+            {"$set": {**fields, "updated_at": now_ms()}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return review_out(doc)
+
+    def review_delete(self, sku: str, review_id: str) -> None:
+        self.db.reviews.delete_one({"_id": ObjectId(review_id), "product_sku": sku})
+
+    def price_change_add(self, sku: str, old_price: Decimal, new_price: Decimal) -> None:
+        self.db.price_changes.insert_one(
+            {
+                "product_sku": sku,
+                "old_price_cents": cents(old_price),
+                "new_price_cents": cents(new_price),
+                "changed_at": now_ms(),
+            }
+        )
+
+    def price_history(self, sku: str, page: PageRequest) -> tuple[int, list[PriceChangeOut]]:
+        total = self.db.price_changes.count_documents({"product_sku": sku})
+        cursor = self.db.price_changes.find({"product_sku": sku}).sort(
+            [("changed_at", DESCENDING), ("_id", DESCENDING)]
+        )
+        return total, [
+            PriceChangeOut(
+                old_price=from_cents(doc["old_price_cents"]),
+                new_price=from_cents(doc["new_price_cents"]),
+                changed_at=doc["changed_at"],
+            )
+            for doc in cursor.skip(page.offset).limit(page.size)
+        ]
+
+    # whole-catalogue operations
+
+    def stats(self) -> dict[str, Any]:
+        return mongo_stats.catalogue_stats(self.db)
+
+    def seed(self, data: dict[str, Any], flush: bool, hasher: Callable[[str], str]) -> str:
+        return mongo_seed.load(self.db, data, flush=flush, hasher=hasher)
+
+
+def init_app(app: Flask) -> None:
+    # MongoClient is not fork-safe: each gunicorn worker opens its own, on first use.
+    app.extensions["mongo_client"] = None
+
+
+def get_database() -> Database:
+    client = current_app.extensions.get("mongo_client")
+    if client is None:
+        client = MongoClient(
+            current_app.config["MONGO_URL"], tz_aware=True, serverSelectionTimeoutMS=2000
+        )
+        current_app.extensions["mongo_client"] = client
+    return client.get_default_database(default="catalogue")

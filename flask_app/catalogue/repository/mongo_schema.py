@@ -1,0 +1,94 @@
+"""What replaces migrations on MongoDB: collections, `$jsonSchema` validators, indexes.
+
+`flask init-db` runs `init_db()`; it is idempotent, so it runs on every start.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.database import Database
+from pymongo.errors import CollectionInvalid
+
+
+def schema(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    return {"$jsonSchema": {"bsonType": "object", "required": required, "properties": properties}}
+
+
+STRING = {"bsonType": "string"}
+DATE = {"bsonType": "date"}
+INT = {"bsonType": ["int", "long"], "minimum": 0}
+
+VALIDATORS = {
+    "users": schema(
+        ["username", "password_hash", "is_staff", "is_active"],
+        {"username": STRING, "email": STRING, "is_staff": {"bsonType": "bool"}},
+    ),
+    "auth_tokens": schema(["user_id", "created_at"], {"created_at": DATE}),
+    "categories": schema(
+        ["slug", "name", "description"],
+        {"slug": {"bsonType": "string", "pattern": "^[a-z0-9-]{1,50}$"}, "name": STRING},
+    ),
+    "products": schema(
+        ["sku", "name", "price_cents", "stock", "is_active", "categories", "created_at"],
+        {
+            "sku": {"bsonType": "string", "pattern": "^[A-Z0-9-]{1,32}$"},
+            "price_cents": {**INT, "maximum": 100_000_000},
+            "stock": INT,
+            "is_active": {"bsonType": "bool"},
+            "categories": {"bsonType": "array", "items": STRING},
+            "created_at": DATE,
+            "updated_at": DATE,
+        },
+    ),
+    "reviews": schema(
+        ["product_sku", "author_id", "author", "rating", "created_at"],
+        {"rating": {"bsonType": ["int", "long"], "minimum": 1, "maximum": 5}, "created_at": DATE},
+    ),
+    "price_changes": schema(
+        ["product_sku", "old_price_cents", "new_price_cents", "changed_at"],
+        {"old_price_cents": INT, "new_price_cents": INT, "changed_at": DATE},
+    ),
+}
+
+INDEXES = {
+    "users": [IndexModel([("username", ASCENDING)], unique=True, name="username_unique")],
+    "auth_tokens": [IndexModel([("user_id", ASCENDING)], name="user")],
+    "categories": [IndexModel([("slug", ASCENDING)], unique=True, name="slug_unique")],
+    "products": [
+        IndexModel([("sku", ASCENDING)], unique=True, name="sku_unique"),
+        IndexModel([("is_active", ASCENDING), ("categories", ASCENDING)], name="active_category"),
+        IndexModel([("price_cents", ASCENDING), ("sku", ASCENDING)], name="price_sku"),
+        IndexModel([("name", ASCENDING), ("sku", ASCENDING)], name="name_sku"),
+        IndexModel([("created_at", ASCENDING), ("sku", ASCENDING)], name="created_sku"),
+    ],
+    "reviews": [
+        IndexModel(
+            [("product_sku", ASCENDING), ("author_id", ASCENDING)],
+            unique=True,
+            name="one_review_per_user",
+        ),
+        IndexModel([("product_sku", ASCENDING), ("created_at", DESCENDING)], name="product_newest"),
+    ],
+    "price_changes": [
+        IndexModel([("product_sku", ASCENDING), ("changed_at", DESCENDING)], name="product_newest")
+    ],
+}
+
+
+def init_db(db: Database) -> list[str]:
+    """Create what is missing and update validators; safe to run any number of times."""
+    done = []
+    existing = set(db.list_collection_names())
+    for name, validator in VALIDATORS.items():
+        if name in existing:
+            db.command("collMod", name, validator=validator)
+        else:
+            try:
+                db.create_collection(name, validator=validator)
+            except CollectionInvalid:
+                db.command("collMod", name, validator=validator)
+        db[name].create_indexes(INDEXES[name])
+        done.append(name)
+    return done

@@ -1,0 +1,108 @@
+"""Loading the shared fixture set into MongoDB (behind `flask seed`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pymongo.database import Database
+
+from catalogue.repository.mongo_schema import init_db
+
+
+def parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def cents(value: str) -> int:
+    return int(Decimal(value) * 100)
+
+
+def load_users(db: Database, data: dict[str, Any], hasher: Callable[[str], str]) -> dict:
+    users = {}
+    for spec in data["users"]:
+        db.users.update_one(
+            {"username": spec["username"]},
+            {
+                "$set": {"email": spec["email"], "is_staff": spec["is_staff"], "is_active": True},
+                "$setOnInsert": {
+                    "password_hash": hasher(spec["password"]),
+                    "date_joined": parse_time("2026-01-01T00:00:00.000Z"),
+                },
+            },
+            upsert=True,
+        )
+    for doc in db.users.find({}, {"username": True}):
+        users[doc["username"]] = doc["_id"]
+    return users
+
+
+def load(db: Database, data: dict[str, Any], *, flush: bool, hasher: Callable[[str], str]) -> str:
+    """Insert the fixture with insert_many, keeping its timestamps."""
+    init_db(db)
+    if flush:
+        for name in ("reviews", "price_changes", "products", "categories"):
+            db[name].delete_many({})
+        fixture_users = [user["username"] for user in data["users"]]
+        gone = [doc["_id"] for doc in db.users.find({"username": {"$nin": fixture_users}})]
+        db.auth_tokens.delete_many({"user_id": {"$in": gone}})
+        db.users.delete_many({"_id": {"$in": gone}})
+    elif db.products.find_one({}, {"_id": True}) is not None:
+        return "The catalogue is not empty; nothing loaded (use --flush)."
+    users = load_users(db, data, hasher)
+    categories = [
+        {**spec, "created_at": parse_time("2026-01-01T00:00:00.000Z")}
+        for spec in data["categories"]
+    ]
+    for doc in categories:
+        doc["updated_at"] = doc["created_at"]
+    products = [
+        {
+            "sku": p["sku"],
+            "name": p["name"],
+            "description": p["description"],
+            "price_cents": cents(p["price"]),
+            "stock": p["stock"],
+            "is_active": p["is_active"],
+            "categories": p["categories"],
+            "created_at": parse_time(p["created_at"]),
+            "updated_at": parse_time(p["updated_at"]),
+        }
+        for p in data["products"]
+    ]
+    reviews = [
+        {
+            "product_sku": r["product"],
+            "author_id": users[r["author"]],
+            "author": r["author"],
+            "rating": r["rating"],
+            "title": r["title"],
+            "body": r["body"],
+            "created_at": parse_time(r["created_at"]),
+            "updated_at": parse_time(r["created_at"]),
+        }
+        for r in data["reviews"]
+    ]
+    changes = [
+        {
+            "product_sku": c["product"],
+            "old_price_cents": cents(c["old_price"]),
+            "new_price_cents": cents(c["new_price"]),
+            "changed_at": parse_time(c["changed_at"]),
+        }
+        for c in data["price_changes"]
+    ]
+    for name, docs in (
+        ("categories", categories),
+        ("products", products),
+        ("reviews", reviews),
+        ("price_changes", changes),
+    ):
+        if docs:
+            db[name].insert_many(docs, ordered=False)
+    return (
+        f"Loaded {len(data['users'])} users, {len(categories)} categories, "
+        f"{len(products)} products, {len(reviews)} reviews, {len(changes)} price changes."
+    )

@@ -1,0 +1,57 @@
+"""Catalogue statistics as MongoDB aggregation pipelines (flask-mongo)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from pymongo import ASCENDING
+from pymongo.database import Database
+
+CENT = Decimal("0.01")
+
+FIGURES = {
+    "count": {"$sum": 1},
+    "min": {"$min": "$price_cents"},
+    "max": {"$max": "$price_cents"},
+    "total": {"$sum": "$price_cents"},
+    "stock": {"$sum": "$stock"},
+    "value": {"$sum": {"$multiply": ["$price_cents", "$stock"]}},
+}
+
+BY_CATEGORY = [
+    {"$match": {"is_active": True}},
+    {"$unwind": "$categories"},
+    {"$group": {"_id": "$categories", **FIGURES}},
+]
+
+TOTALS = [{"$match": {"is_active": True}}, {"$group": {"_id": None, **FIGURES}}]
+
+
+def money(cents: int | None, divisor: int = 1) -> str | None:
+    if cents is None:
+        return None
+    return str((Decimal(cents) / divisor / 100).quantize(CENT, ROUND_HALF_UP))
+
+
+def stats_row(row: dict[str, Any] | None) -> dict[str, Any]:
+    row = row or {"count": 0}
+    count = row["count"]
+    return {
+        "product_count": count,
+        "min_price": money(row.get("min")),
+        "max_price": money(row.get("max")),
+        "avg_price": money(row["total"], count) if count else None,
+        "stock_total": row.get("stock", 0),
+        "inventory_value": money(row["value"]) if count else None,
+    }
+
+
+def catalogue_stats(db: Database) -> dict[str, Any]:
+    figures = {row["_id"]: row for row in db.products.aggregate(BY_CATEGORY)}
+    categories = [
+        {"slug": doc["slug"], "name": doc["name"], **stats_row(figures.get(doc["slug"]))}
+        for doc in db.categories.find({}, {"slug": True, "name": True}).sort("slug", ASCENDING)
+    ]
+    totals = next(iter(db.products.aggregate(TOTALS)), None)
+    return {"categories": categories, "totals": stats_row(totals)}

@@ -1,0 +1,356 @@
+"""Repository on SQLAlchemy 2.0: `select()` statements on the request's session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import Select, delete, func, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from catalogue.db import get_session
+from catalogue.errors import Conflict
+from catalogue.models import (
+    AuthToken,
+    Category,
+    PriceChange,
+    Product,
+    Review,
+    User,
+    now_ms,
+    product_categories,
+)
+from catalogue.repository import PageRequest, ProductFilters, UserRecord, sql_seed, sql_stats
+from catalogue.serializers import CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
+
+CENT = Decimal("0.01")
+ORDERING = {
+    "sku": Product.sku.asc(),
+    "name": Product.name.asc(),
+    "-name": Product.name.desc(),
+    "price": Product.price.asc(),
+    "-price": Product.price.desc(),
+    "created_at": Product.created_at.asc(),
+    "-created_at": Product.created_at.desc(),
+}
+RATING_COUNT = func.count(Review.id)
+RATING_SUM = func.sum(Review.rating)
+ACTIVE_PRODUCT_COUNT = func.count(Product.id).filter(Product.is_active.is_(True))
+
+
+def like_escaped(term: str) -> str:
+    """`%` and `_` in user input are literals, not wildcards."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def user_record(user: User) -> UserRecord:
+    return UserRecord(user.id, user.username, user.email, user.is_staff, user.password_hash)
+
+
+def category_out(category: Category, product_count: int) -> CategoryOut:
+    return CategoryOut(
+        slug=category.slug,
+        name=category.name,
+        description=category.description,
+        product_count=product_count,
+    )
+
+
+def product_out(product: Product, count: int, total: int | None) -> ProductOut:
+    average = (Decimal(total) / count).quantize(CENT, ROUND_HALF_UP) if count else None
+    return ProductOut(
+        sku=product.sku,
+        name=product.name,
+        description=product.description,
+        price=product.price,
+        stock=product.stock,
+        is_active=product.is_active,
+        categories=[category.slug for category in product.categories],
+        rating=RatingOut(average=average, count=count),
+        created_at=product.created_at,
+        updated_at=product.updated_at,
+    )
+
+
+def review_out(review: Review, sku: str) -> ReviewOut:
+    return ReviewOut(
+        id=str(review.id),
+        product=sku,
+        author=review.author.username,
+        rating=review.rating,
+        title=review.title,
+        body=review.body,
+        created_at=review.created_at,
+    )
+
+
+class SqlRepository:
+    def __init__(self) -> None:
+        self.session = get_session()
+        bind = self.session.get_bind()
+        self.database = "postgresql" if bind.dialect.name == "postgresql" else bind.dialect.name
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Commit what the block wrote, or roll all of it back."""
+        try:
+            yield
+            self.session.commit()
+        except BaseException:
+            self.session.rollback()
+            raise
+
+    def ping(self) -> None:
+        self.session.execute(text("SELECT 1"))
+
+    # users and tokens
+
+    def user_get(self, username: str) -> UserRecord | None:
+        user = self.session.scalar(
+            select(User).where(User.username == username, User.is_active.is_(True))
+        )
+        return user_record(user) if user else None
+
+    def user_create(
+        self, username: str, email: str, password_hash: str, is_staff: bool = False
+    ) -> UserRecord:
+        user = User(username=username, email=email, password_hash=password_hash, is_staff=is_staff)
+        self.session.add(user)
+        try:
+            self.session.flush()
+        except IntegrityError as exc:
+            raise Conflict("username_taken", "That username is already taken.") from exc
+        return user_record(user)
+
+    def token_add(self, digest: str, user: UserRecord) -> None:
+        self.session.add(AuthToken(digest=digest, user_id=user.id))
+
+    def token_user(self, digest: str) -> UserRecord | None:
+        user = self.session.scalar(
+            select(User).join(AuthToken).where(AuthToken.digest == digest, User.is_active.is_(True))
+        )
+        return user_record(user) if user else None
+
+    def token_delete(self, digest: str) -> None:
+        self.session.execute(delete(AuthToken).where(AuthToken.digest == digest))
+
+    # categories
+
+    def _categories(self) -> Select[tuple[Category, int]]:
+        return (
+            select(Category, ACTIVE_PRODUCT_COUNT)
+            .outerjoin(product_categories, product_categories.c.category_id == Category.id)
+            .outerjoin(Product, Product.id == product_categories.c.product_id)
+            .group_by(Category.id)
+            .order_by(Category.slug)
+        )
+
+    def category_list(self, page: PageRequest) -> tuple[int, list[CategoryOut]]:
+        total = self.session.scalar(select(func.count(Category.id))) or 0
+        rows = self.session.execute(self._categories().limit(page.size).offset(page.offset))
+        return total, [category_out(category, count) for category, count in rows]
+
+    def category_get(self, slug: str) -> CategoryOut | None:
+        row = self.session.execute(self._categories().where(Category.slug == slug)).first()
+        return category_out(*row) if row else None
+
+    def category_slugs_missing(self, slugs: Sequence[str]) -> list[str]:
+        found = set(self.session.scalars(select(Category.slug).where(Category.slug.in_(slugs))))
+        return [slug for slug in slugs if slug not in found]
+
+    def category_create(self, slug: str, name: str, description: str) -> CategoryOut:
+        category = Category(slug=slug, name=name, description=description)
+        self.session.add(category)
+        try:
+            self.session.flush()
+        except IntegrityError as exc:
+            raise Conflict("slug_taken", f"A category with slug {slug!r} already exists.") from exc
+        return category_out(category, 0)
+
+    def category_update(self, slug: str, fields: dict[str, Any]) -> CategoryOut:
+        category = self.session.scalars(select(Category).where(Category.slug == slug)).one()
+        for field, value in fields.items():
+            setattr(category, field, value)
+        self.session.flush()
+        return self.category_get(slug)
+
+    def category_in_use(self, slug: str) -> bool:
+        return bool(
+            self.session.scalar(
+                select(func.count())
+                .select_from(product_categories)
+                .join(Category, Category.id == product_categories.c.category_id)
+                .where(Category.slug == slug)
+            )
+        )
+
+    def category_delete(self, slug: str) -> None:
+        self.session.execute(delete(Category).where(Category.slug == slug))
+
+    # products
+
+    def _products(self, include_inactive: bool) -> Select[Any]:
+        query = select(Product)
+        return query if include_inactive else query.where(Product.is_active.is_(True))
+
+    def _filtered(self, filters: ProductFilters, include_inactive: bool) -> Select[Any]:
+        query = self._products(include_inactive)
+        if filters.search:
+            pattern = like_escaped(filters.search)
+            query = query.where(
+                or_(
+                    Product.name.ilike(pattern, escape="\\"),
+                    Product.sku.ilike(pattern, escape="\\"),
+                    Product.description.ilike(pattern, escape="\\"),
+                )
+            )
+        if filters.category:
+            query = query.where(Product.categories.any(Category.slug == filters.category))
+        if filters.min_price is not None:
+            query = query.where(Product.price >= filters.min_price)
+        if filters.max_price is not None:
+            query = query.where(Product.price <= filters.max_price)
+        if filters.in_stock is not None:
+            query = query.where(Product.stock > 0 if filters.in_stock else Product.stock == 0)
+        return query
+
+    def _with_rating(self, query: Select[Any]) -> Select[Any]:
+        """One round trip for the rows and their ratings; categories in one more."""
+        return (
+            query.add_columns(RATING_COUNT, RATING_SUM)
+            .outerjoin(Review, Review.product_id == Product.id)
+            .group_by(Product.id)
+            .options(selectinload(Product.categories))
+        )
+
+    def product_list(
+        self, filters: ProductFilters, include_inactive: bool, page: PageRequest
+    ) -> tuple[int, list[ProductOut]]:
+        query = self._filtered(filters, include_inactive)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        ordered = self._with_rating(query).order_by(ORDERING[filters.ordering], Product.sku)
+        rows = self.session.execute(ordered.limit(page.size).offset(page.offset))
+        return total, [product_out(*row) for row in rows]
+
+    def product_get(self, sku: str, include_inactive: bool) -> ProductOut | None:
+        query = self._with_rating(self._products(include_inactive).where(Product.sku == sku))
+        row = self.session.execute(query).first()
+        return product_out(*row) if row else None
+
+    def _product(self, sku: str) -> Product:
+        return self.session.scalars(select(Product).where(Product.sku == sku)).one()
+
+    def _category_rows(self, slugs: Sequence[str]) -> list[Category]:
+        return list(self.session.scalars(select(Category).where(Category.slug.in_(slugs))))
+
+    def product_create(self, fields: dict[str, Any]) -> ProductOut:
+        fields = dict(fields)
+        categories = self._category_rows(fields.pop("categories"))
+        self.session.add(Product(**fields, categories=categories))
+        try:
+            self.session.flush()
+        except IntegrityError as exc:
+            raise Conflict("sku_taken", f"A product with sku {fields['sku']!r} exists.") from exc
+        return self.product_get(fields["sku"], include_inactive=True)
+
+    def product_update(self, sku: str, fields: dict[str, Any]) -> ProductOut:
+        product = self._product(sku)
+        fields = dict(fields)
+        if "categories" in fields:
+            product.categories = self._category_rows(fields.pop("categories"))
+        for field, value in fields.items():
+            setattr(product, field, value)
+        product.updated_at = now_ms()
+        self.session.flush()
+        return self.product_get(sku, include_inactive=True)
+
+    def product_delete(self, sku: str) -> None:
+        self.session.delete(self._product(sku))
+        self.session.flush()
+
+    def product_reserve(self, sku: str, quantity: int) -> int | None:
+        """One conditional UPDATE: the database re-checks the stock, so no oversell."""
+        return self.session.scalar(
+            update(Product)
+            .where(Product.sku == sku, Product.stock >= quantity)
+            .values(stock=Product.stock - quantity, updated_at=now_ms())
+            .returning(Product.stock)
+        )
+
+    # reviews and price history
+
+    def review_list(self, sku: str, page: PageRequest) -> tuple[int, list[ReviewOut]]:
+        query = select(Review).join(Product).where(Product.sku == sku)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = self.session.scalars(
+            query.options(selectinload(Review.author))
+            .order_by(Review.created_at.desc(), Review.id.desc())
+            .limit(page.size)
+            .offset(page.offset)
+        )
+        return total, [review_out(review, sku) for review in rows]
+
+    def _review(self, sku: str, review_id: str) -> Review | None:
+        if not review_id.isdigit():
+            return None  # opaque ids: a non-numeric one names no review
+        return self.session.scalar(
+            select(Review)
+            .join(Product)
+            .where(Product.sku == sku, Review.id == int(review_id))
+            .options(selectinload(Review.author))
+        )
+
+    def review_get(self, sku: str, review_id: str) -> ReviewOut | None:
+        review = self._review(sku, review_id)
+        return review_out(review, sku) if review else None
+
+    def review_create(self, sku: str, author: UserRecord, fields: dict[str, Any]) -> ReviewOut:
+        review = Review(product_id=self._product(sku).id, author_id=author.id, **fields)
+        self.session.add(review)
+        try:
+            self.session.flush()
+        except IntegrityError as exc:
+            raise Conflict("already_reviewed", "You have already reviewed this product.") from exc
+        return self.review_get(sku, str(review.id))
+
+    def review_update(self, sku: str, review_id: str, fields: dict[str, Any]) -> ReviewOut:
+        review = self._review(sku, review_id)
+        for field, value in fields.items():
+            setattr(review, field, value)
+        self.session.flush()
+        return review_out(review, sku)
+
+    def review_delete(self, sku: str, review_id: str) -> None:
+        self.session.delete(self._review(sku, review_id))
+        self.session.flush()
+
+    def price_change_add(self, sku: str, old_price: Decimal, new_price: Decimal) -> None:
+        product_id = self._product(sku).id
+        self.session.add(
+            PriceChange(product_id=product_id, old_price=old_price, new_price=new_price)
+        )
+
+    def price_history(self, sku: str, page: PageRequest) -> tuple[int, list[PriceChangeOut]]:
+        query = select(PriceChange).join(Product).where(Product.sku == sku)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = self.session.scalars(
+            query.order_by(PriceChange.changed_at.desc(), PriceChange.id.desc())
+            .limit(page.size)
+            .offset(page.offset)
+        )
+        return total, [
+            PriceChangeOut(old_price=c.old_price, new_price=c.new_price, changed_at=c.changed_at)
+            for c in rows
+        ]
+
+    # whole-catalogue operations
+
+    def stats(self) -> dict[str, Any]:
+        return sql_stats.catalogue_stats(self.session)
+
+    def seed(self, data: dict[str, Any], flush: bool, hasher: Callable[[str], str]) -> str:
+        return sql_seed.load(self.session, data, flush=flush, hasher=hasher)

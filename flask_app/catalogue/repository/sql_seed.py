@@ -1,0 +1,115 @@
+"""Loading the shared fixture set into the SQL store (behind `flask seed`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from catalogue.models import Category, PriceChange, Product, Review, User, product_categories
+
+
+def parse_time(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def flush_catalogue(session: Session, data: dict[str, Any]) -> None:
+    for table in (Review, PriceChange, product_categories, Product, Category):
+        session.execute(delete(table))
+    fixture_users = [user["username"] for user in data["users"]]
+    session.execute(delete(User).where(User.username.not_in(fixture_users)))
+
+
+def load_users(
+    session: Session, data: dict[str, Any], hasher: Callable[[str], str]
+) -> dict[str, int]:
+    existing = {user.username: user for user in session.scalars(select(User))}
+    for spec in data["users"]:
+        user = existing.get(spec["username"])
+        if user is None:
+            user = User(username=spec["username"], password_hash=hasher(spec["password"]))
+            session.add(user)
+            existing[user.username] = user
+        user.email = spec["email"]
+        user.is_staff = spec["is_staff"]
+    session.flush()
+    return {username: user.id for username, user in existing.items()}
+
+
+def load(
+    session: Session, data: dict[str, Any], *, flush: bool, hasher: Callable[[str], str]
+) -> str:
+    """Insert the fixture with bulk INSERTs, keeping its timestamps."""
+    if flush:
+        flush_catalogue(session, data)
+    elif session.scalar(select(Product.id).limit(1)) is not None:
+        return "The catalogue is not empty; nothing loaded (use --flush)."
+    users = load_users(session, data, hasher)
+    categories = dict(
+        session.execute(
+            insert(Category).returning(Category.slug, Category.id),
+            [
+                {"slug": c["slug"], "name": c["name"], "description": c["description"]}
+                for c in data["categories"]
+            ],
+        ).all()
+    )
+    products = dict(
+        session.execute(
+            insert(Product).returning(Product.sku, Product.id),
+            [
+                {
+                    "sku": p["sku"],
+                    "name": p["name"],
+                    "description": p["description"],
+                    "price": Decimal(p["price"]),
+                    "stock": p["stock"],
+                    "is_active": p["is_active"],
+                    "created_at": parse_time(p["created_at"]),
+                    "updated_at": parse_time(p["updated_at"]),
+                }
+                for p in data["products"]
+            ],
+        ).all()
+    )
+    links = [
+        {"product_id": products[p["sku"]], "category_id": categories[slug]}
+        for p in data["products"]
+        for slug in p["categories"]
+    ]
+    if links:
+        session.execute(insert(product_categories), links)
+    reviews = [
+        {
+            "product_id": products[r["product"]],
+            "author_id": users[r["author"]],
+            "rating": r["rating"],
+            "title": r["title"],
+            "body": r["body"],
+            "created_at": parse_time(r["created_at"]),
+            "updated_at": parse_time(r["created_at"]),
+        }
+        for r in data["reviews"]
+    ]
+    if reviews:
+        session.execute(insert(Review), reviews)
+    changes = [
+        {
+            "product_id": products[c["product"]],
+            "old_price": Decimal(c["old_price"]),
+            "new_price": Decimal(c["new_price"]),
+            "changed_at": parse_time(c["changed_at"]),
+        }
+        for c in data["price_changes"]
+    ]
+    if changes:
+        session.execute(insert(PriceChange), changes)
+    session.commit()
+    return (
+        f"Loaded {len(data['users'])} users, {len(categories)} categories, "
+        f"{len(products)} products, {len(reviews)} reviews, {len(changes)} price changes."
+    )

@@ -1,0 +1,215 @@
+"""Serializers: pydantic v2 schemas for input validation and output shapes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_serializer,
+    field_validator,
+)
+
+CENT = Decimal("0.01")
+
+Trimmed = Annotated[str, StringConstraints(strip_whitespace=True)]
+Sku = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=32, pattern=r"^[A-Z0-9-]+$")
+]
+Slug = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=50, pattern=r"^[a-z0-9-]+$")
+]
+Money = Annotated[Decimal, Field(max_digits=10, decimal_places=2, ge=0, le=1_000_000)]
+Stock = Annotated[int, Field(ge=0, le=2_147_483_647)]
+
+
+def money(value: Decimal) -> str:
+    return str(value.quantize(CENT, ROUND_HALF_UP))
+
+
+def timestamp(value: datetime) -> str:
+    """UTC, milliseconds, `Z`: the contract's one timestamp format."""
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class InputSchema(BaseModel):
+    """Unknown fields are ignored; `null` is never a value."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("This field may not be null.")
+        return value
+
+
+class RegisterSchema(InputSchema):
+    username: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=3, max_length=150, pattern=r"^[A-Za-z0-9@.+_-]+$"
+        ),
+    ]
+    email: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+        ),
+    ]
+    password: Annotated[str, Field(max_length=128)]
+
+    @field_validator("password")
+    @classmethod
+    def password_strength(cls, value: str) -> str:
+        if len(value) < 8:
+            raise ValueError("This password is too short. It must contain at least 8 characters.")
+        if value.isdigit():
+            raise ValueError("This password is entirely numeric.")
+        return value
+
+
+class LoginSchema(InputSchema):
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
+    password: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class CategoryCreateSchema(InputSchema):
+    slug: Annotated[Slug, StringConstraints(min_length=1)]
+    name: Annotated[Trimmed, StringConstraints(min_length=1, max_length=100)]
+    description: Annotated[Trimmed, StringConstraints(max_length=1000)] = ""
+
+
+class CategoryUpdateSchema(InputSchema):
+    name: Annotated[Trimmed, StringConstraints(min_length=1, max_length=100)] | None = None
+    description: Annotated[Trimmed, StringConstraints(max_length=1000)] | None = None
+
+
+class ProductReplaceSchema(InputSchema):
+    """PUT: every writable field; omitted optional ones go back to their defaults."""
+
+    name: Annotated[Trimmed, StringConstraints(min_length=1, max_length=200)]
+    description: Annotated[Trimmed, StringConstraints(max_length=10_000)] = ""
+    price: Money
+    stock: Stock = 0
+    is_active: bool = True
+    categories: list[Trimmed] = []
+
+
+class ProductCreateSchema(ProductReplaceSchema):
+    sku: Annotated[Sku, StringConstraints(min_length=1)]
+
+
+class ProductUpdateSchema(InputSchema):
+    """PATCH: only what is given changes (read with `model_dump(exclude_unset=True)`)."""
+
+    name: Annotated[Trimmed, StringConstraints(min_length=1, max_length=200)] | None = None
+    description: Annotated[Trimmed, StringConstraints(max_length=10_000)] | None = None
+    price: Money | None = None
+    stock: Stock | None = None
+    is_active: bool | None = None
+    categories: list[Trimmed] | None = None
+
+
+class ReservationSchema(InputSchema):
+    quantity: Annotated[int, Field(ge=1, le=1000)]
+
+
+class ReviewCreateSchema(InputSchema):
+    rating: Annotated[int, Field(ge=1, le=5)]
+    title: Annotated[Trimmed, StringConstraints(max_length=120)] = ""
+    body: Annotated[Trimmed, StringConstraints(max_length=5000)] = ""
+
+
+class ReviewUpdateSchema(InputSchema):
+    rating: Annotated[int, Field(ge=1, le=5)] | None = None
+    title: Annotated[Trimmed, StringConstraints(max_length=120)] | None = None
+    body: Annotated[Trimmed, StringConstraints(max_length=5000)] | None = None
+
+
+class ProductQuerySchema(InputSchema):
+    """The list's query string; a failure here is a 400, not a 422."""
+
+    search: Annotated[Trimmed, StringConstraints(max_length=200)] = ""
+    category: Annotated[Trimmed, StringConstraints(max_length=50)] = ""
+    min_price: Annotated[Decimal, Field(max_digits=12, decimal_places=2)] | None = None
+    max_price: Annotated[Decimal, Field(max_digits=12, decimal_places=2)] | None = None
+    in_stock: Literal["true", "false"] | None = None
+    ordering: Literal["name", "-name", "price", "-price", "created_at", "-created_at"] = "sku"
+
+
+class UserOut(BaseModel):
+    username: str
+    email: str
+    is_staff: bool
+
+
+class CategoryOut(BaseModel):
+    slug: str
+    name: str
+    description: str
+    product_count: int
+
+
+class RatingOut(BaseModel):
+    average: Decimal | None
+    count: int
+
+    @field_serializer("average")
+    def dump_average(self, value: Decimal | None) -> str | None:
+        return None if value is None else money(value)
+
+
+class ProductOut(BaseModel):
+    sku: str
+    name: str
+    description: str
+    price: Decimal
+    stock: int
+    is_active: bool
+    categories: list[str]
+    rating: RatingOut
+    created_at: datetime
+    updated_at: datetime
+
+    @field_serializer("price")
+    def dump_price(self, value: Decimal) -> str:
+        return money(value)
+
+    @field_serializer("created_at", "updated_at")
+    def dump_time(self, value: datetime) -> str:
+        return timestamp(value)
+
+
+class ReviewOut(BaseModel):
+    id: str
+    product: str
+    author: str
+    rating: int
+    title: str
+    body: str
+    created_at: datetime
+
+    @field_serializer("created_at")
+    def dump_time(self, value: datetime) -> str:
+        return timestamp(value)
+
+
+class PriceChangeOut(BaseModel):
+    old_price: Decimal
+    new_price: Decimal
+    changed_at: datetime
+
+    @field_serializer("old_price", "new_price")
+    def dump_price(self, value: Decimal) -> str:
+        return money(value)
+
+    @field_serializer("changed_at")
+    def dump_time(self, value: datetime) -> str:
+        return timestamp(value)

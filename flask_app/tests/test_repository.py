@@ -1,0 +1,70 @@
+"""SqlRepository: filters, ordering, the conditional reserve, raw-SQL stats."""
+
+from decimal import Decimal
+
+from catalogue.repository import PageRequest, ProductFilters, get_repository
+from catalogue.repository.sql import like_escaped
+
+PAGE = PageRequest(page=1, size=100)
+
+
+def skus(filters: ProductFilters, include_inactive: bool = False) -> list[str]:
+    total, products = get_repository().product_list(filters, include_inactive, PAGE)
+    assert total == len(products)
+    return [product.sku for product in products]
+
+
+def test_like_wildcards_are_escaped():
+    assert like_escaped("100%_x") == "%100\\%\\_x%"
+
+
+def test_search_treats_percent_and_underscore_literally(ctx):
+    assert skus(ProductFilters(search="100%")) == ["B-2"]
+    assert skus(ProductFilters(search="s_a")) == []
+    assert skus(ProductFilters(search="sharp_")) == ["A-1"]
+
+
+def test_inactive_products_only_with_include_inactive(ctx):
+    assert skus(ProductFilters()) == ["A-1", "B-2"]
+    assert skus(ProductFilters(), include_inactive=True) == ["A-1", "B-2", "C-3"]
+
+
+def test_equal_prices_are_ordered_by_sku_both_ways(ctx):
+    assert skus(ProductFilters(ordering="price")) == ["A-1", "B-2"]
+    assert skus(ProductFilters(ordering="-price")) == ["A-1", "B-2"]
+
+
+def test_in_stock_and_price_filters(ctx):
+    assert skus(ProductFilters(in_stock=True)) == ["B-2"]
+    assert skus(ProductFilters(in_stock=False)) == ["A-1"]
+    assert skus(ProductFilters(min_price=Decimal("10.00"), max_price=Decimal("10.00"))) == [
+        "A-1",
+        "B-2",
+    ]
+
+
+def test_rating_is_averaged_half_up(ctx):
+    product = get_repository().product_get("B-2", include_inactive=False)
+    assert product.rating.count == 2
+    assert product.rating.average == Decimal("4.50")
+
+
+def test_reserve_is_conditional(ctx):
+    repository = get_repository()
+    with repository.atomic():
+        assert repository.product_reserve("B-2", 5) == 0
+    with repository.atomic():
+        assert repository.product_reserve("B-2", 1) is None
+
+
+def test_non_numeric_review_id_names_no_review(ctx):
+    assert get_repository().review_get("B-2", "abc") is None
+
+
+def test_stats_count_active_products_once(ctx):
+    stats = get_repository().stats()
+    by_slug = {row["slug"]: row for row in stats["categories"]}
+    assert by_slug["tools"]["product_count"] == 2
+    assert by_slug["tools"]["inventory_value"] == "50.00"
+    assert by_slug["empty"]["avg_price"] is None
+    assert stats["totals"]["avg_price"] == "10.00"

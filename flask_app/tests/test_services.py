@@ -1,0 +1,66 @@
+"""Services: defaults, category checks, price-history signal, reserve conflicts."""
+
+from decimal import Decimal
+
+import pytest
+from catalogue import services
+from catalogue.errors import Conflict, ValidationFailed
+from catalogue.repository import PageRequest, get_repository
+from catalogue.signals import price_changed
+
+
+def product(sku: str):
+    return services.product_get(sku=sku, include_inactive=True)
+
+
+def history(sku: str) -> list:
+    return get_repository().price_history(sku, PageRequest(1, 100))[1]
+
+
+def test_price_change_sends_the_signal_and_is_recorded(ctx):
+    received = []
+    with price_changed.connected_to(lambda sender, **kw: received.append(kw)):
+        services.product_update(
+            product=product("B-2"), data={"price": Decimal("12.00")}, partial=True
+        )
+    assert received == [
+        {"sku": "B-2", "old_price": Decimal("10.00"), "new_price": Decimal("12.00")}
+    ]
+    [change] = history("B-2")
+    assert (change.old_price, change.new_price) == (Decimal("10.00"), Decimal("12.00"))
+
+
+def test_same_price_or_other_fields_record_nothing(ctx):
+    services.product_update(product=product("B-2"), data={"price": Decimal("10")}, partial=True)
+    services.product_update(product=product("B-2"), data={"name": "Mallet"}, partial=True)
+    assert history("B-2") == []
+
+
+def test_put_resets_omitted_fields_to_defaults(ctx):
+    updated = services.product_update(
+        product=product("B-2"), data={"name": "Hammer", "price": Decimal("10.00")}, partial=False
+    )
+    assert (updated.stock, updated.description, updated.categories) == (0, "", [])
+    assert updated.is_active is True
+
+
+def test_unknown_categories_are_a_validation_error_and_duplicates_collapse(ctx):
+    with pytest.raises(ValidationFailed) as failure:
+        services.categories_known(["tools", "nope"])
+    assert list(failure.value.fields) == ["categories"]
+    assert services.categories_known(["tools", "tools"]) == ["tools"]
+
+
+def test_reserve_beyond_stock_conflicts_and_changes_nothing(ctx):
+    with pytest.raises(Conflict) as failure:
+        services.product_reserve(product=product("B-2"), quantity=6)
+    assert failure.value.code == "insufficient_stock"
+    assert product("B-2").stock == 5
+
+
+def test_category_in_use_cannot_be_deleted(ctx):
+    with pytest.raises(Conflict) as failure:
+        services.category_delete(slug="tools")
+    assert failure.value.code == "category_in_use"
+    services.category_delete(slug="empty")
+    assert get_repository().category_get("empty") is None

@@ -1,0 +1,1 @@
+"""sidebyside: the comparison toolkit (Django vs Flask, one contract)."""

@@ -1,0 +1,175 @@
+"""Serving targets natively under gunicorn on loopback, and waiting for them to be healthy."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """How one target is prepared (migrations) and served (a gunicorn app)."""
+
+    name: str
+    chdir: str
+    wsgi: str
+    env: Mapping[str, str]
+    prepare: tuple[str, ...]
+    port: int
+
+
+TARGETS: dict[str, TargetSpec] = {
+    "django": TargetSpec(
+        name="django",
+        chdir="django_app",
+        wsgi="config.wsgi:application",
+        env={"DJANGO_SETTINGS_MODULE": "config.settings"},
+        prepare=("manage.py", "migrate", "--no-input", "-v", "0"),
+        port=8001,
+    ),
+    "flask-sql": TargetSpec(
+        name="flask-sql",
+        chdir="flask_app",
+        wsgi="wsgi:app",
+        env={"CATALOGUE_BACKEND": "sql", "FLASK_APP": "catalogue"},
+        prepare=("-m", "flask", "init-db"),
+        port=8002,
+    ),
+    "flask-mongo": TargetSpec(
+        name="flask-mongo",
+        chdir="flask_app",
+        wsgi="wsgi:app",
+        env={"CATALOGUE_BACKEND": "mongo", "FLASK_APP": "catalogue"},
+        prepare=("-m", "flask", "init-db"),
+        port=8003,
+    ),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_mongo_emulator(data_dir: str, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """nx-27017 (the MongoDB wire protocol over SQLite) on loopback; returns (process, URL).
+
+    No MongoDB server ships in any package registry this project installs from;
+    `compose.yaml` runs the real `mongo` image instead.
+    """
+    port = port or free_port()
+    binary = Path(sys.executable).with_name("nx-27017")
+    proc = subprocess.Popen(
+        [
+            str(binary),
+            "--data-dir",
+            f"{data_dir}/nx",
+            "--port",
+            str(port),
+            "--log-file",
+            f"{data_dir}/nx.log",
+            "--pid-file",
+            f"{data_dir}/nx.pid",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return proc, f"mongodb://127.0.0.1:{port}/catalogue"
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"nx-27017 did not start; see {data_dir}/nx.log")
+
+
+@contextmanager
+def mongo_emulator(data_dir: str) -> Iterator[str]:
+    proc, url = start_mongo_emulator(data_dir)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def wait_healthy(url: str, timeout: float = 30.0, proc: subprocess.Popen | None = None) -> None:
+    """Poll `url` until it answers 200; fail early if the server process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before becoming healthy")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} did not become healthy within {timeout:.0f}s")
+
+
+@contextmanager
+def serve(
+    target: str,
+    *,
+    port: int | None = None,
+    workers: int = 2,
+    env: Mapping[str, str] | None = None,
+    quiet: bool = True,
+) -> Iterator[str]:
+    """Prepare the store, run the target under gunicorn, yield its base URL, stop it."""
+    spec = TARGETS[target]
+    port = port or free_port()
+    full_env = {**os.environ, **spec.env, **(env or {})}
+    cwd = REPO / spec.chdir
+    subprocess.run([sys.executable, *spec.prepare], cwd=cwd, env=full_env, check=True)
+    output = subprocess.DEVNULL if quiet else None
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--graceful-timeout",
+            "10",
+            spec.wsgi,
+        ],
+        cwd=cwd,
+        env=full_env,
+        stdout=output,
+        stderr=output,
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(f"{base_url}/api/health", proc=proc)
+        yield base_url
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()

@@ -1,0 +1,60 @@
+"""Target adapters: how the one contract suite plugs into each implementation."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+TARGETS = {
+    "django": "tests.targets.django_target",
+    "flask-sql": "tests.targets.flask_target",
+    "flask-mongo": "tests.targets.flask_target",
+}
+
+
+@dataclass
+class QueryCounter:
+    """Filled in when a `count_queries()` block exits."""
+
+    count: int = 0
+
+
+class Target(Protocol):
+    """What the suite needs from an implementation, and nothing more."""
+
+    name: str
+
+    def wsgi_app(self) -> Callable[..., Any]:
+        """The WSGI application, built once per test session."""
+
+    def reset(self) -> None:
+        """Put the store back to shared_spec/fixtures/catalogue.json.
+
+        Fixture users keep their rows (and tokens issued to them) so that
+        logins done once per session stay valid; everything else is replaced.
+        """
+
+    def count_queries(self) -> AbstractContextManager[QueryCounter]:
+        """Count the store round-trips (SQL queries, Mongo commands) inside the block."""
+
+    def store_unreachable(self) -> AbstractContextManager[None]:
+        """Inside the block the app cannot reach its store (health -> 503)."""
+
+    def failing_service(self) -> AbstractContextManager[None]:
+        """Inside the block `GET /api/stats` raises an unexpected exception (-> 500)."""
+
+    def close(self) -> None:
+        """Release what the adapter started (servers, temp files)."""
+
+
+def load_target(name: str) -> Target:
+    """Import and build the adapter for one target name."""
+    module = importlib.import_module(TARGETS[name])
+    return module.build(name)
+
+
+def iter_target_names() -> Iterator[str]:
+    yield from TARGETS
