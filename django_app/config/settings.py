@@ -39,6 +39,8 @@ MIDDLEWARE = [
     "catalogue.middleware.RequestIdMiddleware",
     "catalogue.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside the short-circuiting middleware below, so redirects and 413s carry it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "catalogue.middleware.GZipMiddleware",
     "catalogue.middleware.RequestSizeLimitMiddleware",
     "catalogue.middleware.TrailingSlashRedirectMiddleware",
@@ -47,7 +49,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "catalogue.middleware.MethodNotAllowedMiddleware",
 ]
 

@@ -67,7 +67,7 @@ class DjangoTarget:
         saved = dict(connection.settings_dict)
         connection.close()
         if connection.vendor == "sqlite":
-            connection.settings_dict["NAME"] = "/nonexistent/sidebyside/db.sqlite3"
+            connection.settings_dict["NAME"] = "/dev/null/unreachable.sqlite3"
         else:
             connection.settings_dict.update(HOST="127.0.0.1", PORT="9")
         try:

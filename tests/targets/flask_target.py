@@ -72,13 +72,14 @@ class FlaskSqlTarget:
 
     @contextmanager
     def store_unreachable(self) -> Iterator[None]:
-        from catalogue.db import make_engine
+        from sqlalchemy import create_engine
         from sqlalchemy.orm import sessionmaker
 
-        url = "sqlite:////nonexistent/sidebyside/db.sqlite3"
+        # /dev/null is not a directory, so SQLite cannot open (or create) the file.
+        url = "sqlite:////dev/null/unreachable.sqlite3"
         if "sqlite" not in self.app.config["DATABASE_URL"]:
-            url = "postgresql://postgres@127.0.0.1:9/unreachable"
-        broken = make_engine(url)
+            url = "postgresql+psycopg://postgres@127.0.0.1:9/unreachable"
+        broken = create_engine(url)
         saved = self.app.extensions["sqlalchemy_sessionmaker"]
         self.app.extensions["sqlalchemy_sessionmaker"] = sessionmaker(broken)
         try:

@@ -1,0 +1,1 @@
+"""The contract suite: one black-box suite for every target (see README.md here)."""

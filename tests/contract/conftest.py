@@ -1,0 +1,201 @@
+"""Harness of the contract suite: targets, the checked client, resets, divergences, coverage."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.contract.openapi_check import Spec
+from tests.contract.support import FIXTURE, PASSWORDS, REPO
+from tests.targets import TARGETS, Target, load_target
+
+DIVERGENCES = REPO / "tests" / "known_divergences.toml"
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+SERVER_TIMING = re.compile(r"^app;dur=\d+(\.\d+)?$")
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+}
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("contract")
+    group.addoption("--target", choices=sorted(TARGETS), default="django")
+    group.addoption(
+        "--base-url",
+        default=None,
+        help="run against a live server; its store must be the one this process resets",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "inprocess: needs the app in this process (white-box)")
+    config.stash[SPEC_KEY] = Spec.load()
+
+
+SPEC_KEY = pytest.StashKey[Spec]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    target = config.getoption("--target")
+    divergences = tomllib.loads(DIVERGENCES.read_text(encoding="utf-8")).get("divergence", [])
+    for entry in divergences:
+        assert entry.get("reason"), f"known divergence without a reason: {entry}"
+    for item in items:
+        node = item.nodeid.split("tests/contract/", 1)[-1]
+        for entry in divergences:
+            if entry["target"] == target and node == entry["test"]:
+                item.add_marker(pytest.mark.xfail(strict=True, reason=entry["reason"]))
+    if config.getoption("--base-url"):
+        live = [item for item in items if not item.get_closest_marker("inprocess")]
+        deselected = [item for item in items if item.get_closest_marker("inprocess")]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = live
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail a full, green run that never exercised some operation of openapi.yaml."""
+    config = session.config
+    filtered = config.getoption("keyword") or config.getoption("markexpr")
+    if exitstatus != 0 or filtered or session.testscollected == 0:
+        return
+    if any(Path(arg).resolve() != Path(__file__).parent for arg in config.args):
+        return
+    spec = config.stash[SPEC_KEY]
+    missing = sorted(spec.all_operation_ids() - spec.exercised)
+    if missing:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"operations never answered 2xx: {', '.join(missing)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+class Api:
+    """An httpx client that checks every response against the contract."""
+
+    def __init__(self, client: httpx.Client, spec: Spec) -> None:
+        self.client = client
+        self.spec = spec
+        self.dirty = True
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        token: str | None = None,
+        headers: dict[str, str | bytes] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        headers = dict(headers or {})
+        if token:
+            headers["Authorization"] = f"Token {token}"
+        if method.upper() not in READ_METHODS:
+            self.dirty = True
+        response = self.client.request(method, url, headers=headers, **kwargs)
+        check_common_headers(response)
+        self.spec.check(response)
+        return response
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", url, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PATCH", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", url, **kwargs)
+
+
+def check_common_headers(response: httpx.Response) -> None:
+    headers = response.headers
+    assert REQUEST_ID.match(headers.get("x-request-id", "")), headers.get("x-request-id")
+    assert SERVER_TIMING.match(headers.get("server-timing", "")), headers.get("server-timing")
+    for name, value in SECURITY_HEADERS.items():
+        assert headers.get(name) == value, f"{name}: {headers.get(name)!r}"
+    if response.status_code >= 400:
+        assert headers.get("content-type", "").startswith("application/json")
+        assert "Traceback" not in response.text
+
+
+@pytest.fixture(scope="session")
+def target(pytestconfig: pytest.Config) -> Iterator[Target]:
+    built = load_target(pytestconfig.getoption("--target"))
+    built.reset()
+    yield built
+    built.close()
+
+
+@pytest.fixture(scope="session")
+def live(pytestconfig: pytest.Config) -> bool:
+    return bool(pytestconfig.getoption("--base-url"))
+
+
+@pytest.fixture(scope="session")
+def session_api(pytestconfig: pytest.Config, target: Target) -> Iterator[Api]:
+    base_url = pytestconfig.getoption("--base-url")
+    if base_url:
+        client = httpx.Client(base_url=base_url.rstrip("/"), timeout=30)
+    else:
+        transport = httpx.WSGITransport(app=target.wsgi_app())
+        client = httpx.Client(transport=transport, base_url="http://testserver")
+    with client:
+        yield Api(client, pytestconfig.stash[SPEC_KEY])
+
+
+@pytest.fixture
+def api(session_api: Api, target: Target) -> Api:
+    """The checked client, on a store equal to the fixture (reset after any write)."""
+    if session_api.dirty:
+        target.reset()
+        session_api.dirty = False
+    return session_api
+
+
+@pytest.fixture(scope="session")
+def tokens(session_api: Api, target: Target) -> dict[str, str]:
+    """One token per fixture user, issued once per session (resets keep fixture users' tokens)."""
+    issued = {}
+    for username, password in PASSWORDS.items():
+        response = session_api.post(
+            "/api/auth/token", json={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        issued[username] = response.json()["token"]
+    return issued
+
+
+@pytest.fixture
+def staff(tokens: dict[str, str]) -> str:
+    return tokens["admin"]
+
+
+@pytest.fixture
+def alice(tokens: dict[str, str]) -> str:
+    return tokens["alice"]
+
+
+@pytest.fixture
+def bob(tokens: dict[str, str]) -> str:
+    return tokens["bob"]
+
+
+@pytest.fixture(scope="session")
+def fixture_data() -> dict[str, Any]:
+    return FIXTURE
+
