@@ -93,7 +93,7 @@ class Api:
         url: str,
         *,
         token: str | None = None,
-        headers: dict[str, str | bytes] | None = None,
+        headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
         headers = dict(headers or {})

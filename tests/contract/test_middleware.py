@@ -17,11 +17,11 @@ def test_a_valid_request_id_is_echoed(api: Api) -> None:
 
 @pytest.mark.parametrize(
     "incoming",
-    ["has space", "semi;colon", "x" * 129, "ünïcode", "<script>"],
-    ids=["space", "semicolon", "too-long", "non-ascii", "markup"],
+    ["has space", "semi;colon", "x" * 129, "a/b", "<script>"],
+    ids=["space", "semicolon", "too-long", "slash", "markup"],
 )
 def test_an_invalid_request_id_is_replaced_by_a_uuid4(api: Api, incoming: str) -> None:
-    response = api.get("/api/health", headers={"X-Request-ID": incoming.encode("latin-1")})
+    response = api.get("/api/health", headers={"X-Request-ID": incoming})
     assert uuid.UUID(response.headers["x-request-id"]).version == 4
 
 
