@@ -201,7 +201,7 @@ class MongoRepository:
         return self.category_get(slug)
 
     def category_in_use(self, slug: str) -> bool:
-        return self.db.products.count_documents({"categories": slug}, limit=1) > 0
+        return self.db.products.count_documents({"categories": {"$in": [slug]}}, limit=1) > 0
 
     def category_delete(self, slug: str) -> None:
         self.db.categories.delete_one({"slug": slug})
@@ -215,7 +215,10 @@ class MongoRepository:
             pattern = {"$regex": re.escape(filters.search), "$options": "i"}
             query["$or"] = [{"name": pattern}, {"sku": pattern}, {"description": pattern}]
         if filters.category:
-            query["categories"] = filters.category
+            # `{"categories": slug}` is the usual form; nx-27017 (the test emulator)
+            # returns no documents for it from find() on a multikey index, `$in` works
+            # on both. See README, "MongoDB in tests".
+            query["categories"] = {"$in": [filters.category]}
         price: dict[str, int] = {}
         if filters.min_price is not None:
             price["$gte"] = cents(filters.min_price)
