@@ -64,3 +64,9 @@ def new_product(sku: str = "NEW-0001", **fields: Any) -> dict[str, Any]:
     body = {"sku": sku, "name": "New thing", "price": "10.00", "stock": 5, "categories": []}
     body.update(fields)
     return body
+
+
+def authored_by(username: str) -> str:
+    """An active product the user has reviewed."""
+    active = {p["sku"] for p in active_products()}
+    return next(r["product"] for r in FIXTURE["reviews"] if r["author"] == username and r["product"] in active)
