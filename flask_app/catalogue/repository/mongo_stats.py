@@ -19,13 +19,20 @@ FIGURES = {
     "value": {"$sum": {"$multiply": ["$price_cents", "$stock"]}},
 }
 
-BY_CATEGORY = [
+# One pipeline, two facets: the per-category figures and the totals (which count
+# each product once) from a single pass over the active products.
+STATS = [
     {"$match": {"is_active": True}},
-    {"$unwind": "$categories"},
-    {"$group": {"_id": "$categories", **FIGURES}},
+    {
+        "$facet": {
+            "by_category": [
+                {"$unwind": "$categories"},
+                {"$group": {"_id": "$categories", **FIGURES}},
+            ],
+            "totals": [{"$group": {"_id": None, **FIGURES}}],
+        }
+    },
 ]
-
-TOTALS = [{"$match": {"is_active": True}}, {"$group": {"_id": None, **FIGURES}}]
 
 
 def money(cents: int | None, divisor: int = 1) -> str | None:
@@ -48,10 +55,11 @@ def stats_row(row: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def catalogue_stats(db: Database) -> dict[str, Any]:
-    figures = {row["_id"]: row for row in db.products.aggregate(BY_CATEGORY)}
+    facets = next(db.products.aggregate(STATS))
+    figures = {row["_id"]: row for row in facets["by_category"]}
     categories = [
         {"slug": doc["slug"], "name": doc["name"], **stats_row(figures.get(doc["slug"]))}
         for doc in db.categories.find({}, {"slug": True, "name": True}).sort("slug", ASCENDING)
     ]
-    totals = next(iter(db.products.aggregate(TOTALS)), None)
+    totals = facets["totals"][0] if facets["totals"] else None
     return {"categories": categories, "totals": stats_row(totals)}

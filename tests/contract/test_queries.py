@@ -1,0 +1,52 @@
+"""Store round-trips per request: constant, whatever the page size (white-box, in-process)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.contract.conftest import Api
+from tests.targets import Target
+
+pytestmark = pytest.mark.inprocess
+LIST_BUDGET = 3
+
+
+def round_trips(api: Api, target: Target, url: str, token: str | None = None) -> int:
+    with target.count_queries() as counter:
+        response = api.get(url, token=token)
+    assert response.status_code == 200, response.text
+    return counter.count
+
+
+@pytest.mark.parametrize(
+    "query", ["", "&search=e&ordering=-price", "&category=outdoor&in_stock=true&min_price=5"]
+)
+def test_the_product_list_costs_the_same_for_1_and_100_rows(
+    api: Api, target: Target, query: str
+) -> None:
+    small = round_trips(api, target, f"/api/products?page_size=1{query}")
+    large = round_trips(api, target, f"/api/products?page_size=100{query}")
+    assert small == large
+    assert large <= LIST_BUDGET
+
+
+def test_a_token_adds_exactly_one_round_trip(api: Api, target: Target, staff: str) -> None:
+    anonymous = round_trips(api, target, "/api/products?page_size=100")
+    assert round_trips(api, target, "/api/products?page_size=100", token=staff) == anonymous + 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/categories", "/api/products/AUD-0005/reviews", "/api/products/AUD-0005/price-history"]
+)
+def test_other_lists_cost_the_same_for_1_and_100_rows(api: Api, target: Target, path: str) -> None:
+    assert round_trips(api, target, f"{path}?page_size=1") == round_trips(
+        api, target, f"{path}?page_size=100"
+    )
+
+
+def test_product_detail_is_constant(api: Api, target: Target) -> None:
+    assert round_trips(api, target, "/api/products/AUD-0005") <= 2
+
+
+def test_stats_is_one_query_or_pipeline_per_part(api: Api, target: Target) -> None:
+    assert round_trips(api, target, "/api/stats") <= 2
