@@ -198,4 +198,3 @@ def bob(tokens: dict[str, str]) -> str:
 @pytest.fixture(scope="session")
 def fixture_data() -> dict[str, Any]:
     return FIXTURE
-

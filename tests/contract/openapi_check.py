@@ -123,7 +123,6 @@ class Spec:
             f"{'/'.join(map(str, e.absolute_path)) or '<body>'}: {e.message}" for e in errors[:5]
         )
 
-
     @functools.cache  # noqa: B019 - one Spec per session
     def _validator(self, ref: str) -> Draft202012Validator:
         return Draft202012Validator({"$ref": ref}, registry=self.registry)

@@ -49,9 +49,7 @@ def rating_of(sku: str) -> dict[str, Any]:
 
 def reviewed_product() -> str:
     """An active product with at least two reviews."""
-    return next(
-        p["sku"] for p in active_products() if len(reviews_of(p["sku"])) >= 2
-    )
+    return next(p["sku"] for p in active_products() if len(reviews_of(p["sku"])) >= 2)
 
 
 def unreviewed_by(username: str) -> str:
@@ -69,4 +67,8 @@ def new_product(sku: str = "NEW-0001", **fields: Any) -> dict[str, Any]:
 def authored_by(username: str) -> str:
     """An active product the user has reviewed."""
     active = {p["sku"] for p in active_products()}
-    return next(r["product"] for r in FIXTURE["reviews"] if r["author"] == username and r["product"] in active)
+    return next(
+        r["product"]
+        for r in FIXTURE["reviews"]
+        if r["author"] == username and r["product"] in active
+    )

@@ -103,7 +103,9 @@ def test_each_login_issues_a_new_token(api: Api) -> None:
     [("wrongpass", "not-the-password"), ("nobody-at-all", "correct-horse-1")],
     ids=["wrong-password", "unknown-user"],
 )
-def test_bad_credentials_are_401_invalid_credentials(api: Api, username: str, password: str) -> None:
+def test_bad_credentials_are_401_invalid_credentials(
+    api: Api, username: str, password: str
+) -> None:
     register(api, "wrongpass")
     response = login(api, username, password)
     assert response.status_code == 401

@@ -20,8 +20,10 @@ def test_health_names_framework_backend_and_database(api: Api, pytestconfig: pyt
     assert body["framework"] == ("django" if target == "django" else "flask")
     assert body["backend"] == ("mongo" if target == "flask-mongo" else "sql")
     url = os.environ.get("DATABASE_URL", "")
-    expected = "mongodb" if target == "flask-mongo" else (
-        "postgresql" if url.startswith("postgres") else "sqlite"
+    expected = (
+        "mongodb"
+        if target == "flask-mongo"
+        else ("postgresql" if url.startswith("postgres") else "sqlite")
     )
     assert body["database"] == expected
 

@@ -46,9 +46,7 @@ def test_csv_is_the_page_as_csv(api: Api) -> None:
 
 
 def test_csv_quotes_commas_and_shows_inactive_as_false(api: Api, staff: str) -> None:
-    response = api.get(
-        "/api/products?search=TZE_231", headers={"Accept": "text/csv"}, token=staff
-    )
+    response = api.get("/api/products?search=TZE_231", headers={"Accept": "text/csv"}, token=staff)
     assert '"Label Tape TZE_231, 12 mm"' in response.text
     hidden = api.get("/api/products?search=BOO-0002", headers={"Accept": "text/csv"}, token=staff)
     assert ",false," in hidden.text.split("\r\n")[1]

@@ -36,7 +36,8 @@ def test_a_token_adds_exactly_one_round_trip(api: Api, target: Target, staff: st
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/categories", "/api/products/AUD-0005/reviews", "/api/products/AUD-0005/price-history"]
+    "path",
+    ["/api/categories", "/api/products/AUD-0005/reviews", "/api/products/AUD-0005/price-history"],
 )
 def test_other_lists_cost_the_same_for_1_and_100_rows(api: Api, target: Target, path: str) -> None:
     assert round_trips(api, target, f"{path}?page_size=1") == round_trips(

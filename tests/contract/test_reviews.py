@@ -133,7 +133,9 @@ def test_the_author_can_patch(api: Api, alice: str) -> None:
 def test_patch_validates(api: Api, alice: str) -> None:
     sku = authored_by("alice")
     review = review_by(api, sku, "alice")
-    response = api.patch(f"/api/products/{sku}/reviews/{review['id']}", json={"rating": 9}, token=alice)
+    response = api.patch(
+        f"/api/products/{sku}/reviews/{review['id']}", json={"rating": 9}, token=alice
+    )
     assert response.status_code == 422
     assert review_by(api, sku, "alice") == review
 
@@ -162,7 +164,9 @@ def test_the_author_or_staff_can_delete(api: Api, tokens: dict[str, str], who: s
 
 
 @pytest.mark.parametrize(("who", "status"), [("bob", 403), (None, 401)])
-def test_others_cannot_delete(api: Api, tokens: dict[str, str], who: str | None, status: int) -> None:
+def test_others_cannot_delete(
+    api: Api, tokens: dict[str, str], who: str | None, status: int
+) -> None:
     sku = authored_by("alice")
     review = review_by(api, sku, "alice")
     token = tokens[who] if who else None
@@ -174,7 +178,9 @@ def test_others_cannot_delete(api: Api, tokens: dict[str, str], who: str | None,
 @pytest.mark.parametrize("review_id", ["0", "999999", "not-an-id", "000000000000000000000000"])
 def test_an_unknown_review_is_404(api: Api, alice: str, review_id: str) -> None:
     sku = authored_by("alice")
-    response = api.patch(f"/api/products/{sku}/reviews/{review_id}", json={"rating": 2}, token=alice)
+    response = api.patch(
+        f"/api/products/{sku}/reviews/{review_id}", json={"rating": 2}, token=alice
+    )
     assert response.status_code == 404
     assert error_code(response) == "not_found"
 

@@ -58,11 +58,15 @@ def test_each_category_matches_the_fixture(api: Api, slug: str) -> None:
 
 def test_every_category_appears_in_slug_order(api: Api) -> None:
     body = api.get("/api/stats").json()
-    assert [c["slug"] for c in body["categories"]] == sorted(c["slug"] for c in FIXTURE["categories"])
+    assert [c["slug"] for c in body["categories"]] == sorted(
+        c["slug"] for c in FIXTURE["categories"]
+    )
 
 
 def test_an_empty_category_has_nulls_not_zeros(api: Api) -> None:
-    lighting = next(c for c in api.get("/api/stats").json()["categories"] if c["slug"] == "lighting")
+    lighting = next(
+        c for c in api.get("/api/stats").json()["categories"] if c["slug"] == "lighting"
+    )
     assert lighting["product_count"] == 0
     assert lighting["min_price"] is None and lighting["inventory_value"] is None
     assert lighting["stock_total"] == 0
