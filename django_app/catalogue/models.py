@@ -39,8 +39,8 @@ class TimestampedModel(models.Model):
         abstract = True
 
     def save(self, *args: object, **kwargs: object) -> None:
-        if not self._state.adding:
-            self.updated_at = now_ms()
+        # Each field default calls now_ms() on its own; a new row's two stamps must agree.
+        self.updated_at = self.created_at if self._state.adding else now_ms()
         super().save(*args, **kwargs)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -46,9 +47,14 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}
 
 
+def same_as_created(context: DefaultExecutionContext) -> datetime:
+    """A new row's updated_at is its created_at (two now_ms() calls could differ)."""
+    return context.get_current_parameters()["created_at"]
+
+
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=now_ms, index=True)
-    updated_at: Mapped[datetime] = mapped_column(default=now_ms, onupdate=now_ms)
+    updated_at: Mapped[datetime] = mapped_column(default=same_as_created, onupdate=now_ms)
 
 
 class User(Base):
