@@ -1,0 +1,1 @@
+"""Tests for the sidebyside toolkit (loc, diff, ...)."""
