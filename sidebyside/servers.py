@@ -58,6 +58,79 @@ TARGETS: dict[str, TargetSpec] = {
 }
 
 
+# What each target is measured against: a WSGI floor and each framework alone.
+BASELINES: dict[str, TargetSpec] = {
+    name: TargetSpec(name=name, chdir="sidebyside/baselines", wsgi=wsgi, env={}, prepare=(), port=0)
+    for name, wsgi in {
+        "bare-wsgi": "bare_wsgi:application",
+        "minimal-django": "minimal_django:application",
+        "minimal-flask": "minimal_flask:app",
+    }.items()
+}
+FRAMEWORK_BASELINE = {
+    "django": "minimal-django",
+    "flask-sql": "minimal-flask",
+    "flask-mongo": "minimal-flask",
+}
+
+
+def spec_for(name: str) -> TargetSpec:
+    return TARGETS[name] if name in TARGETS else BASELINES[name]
+
+
+def prepare(name: str, env: Mapping[str, str]) -> dict[str, str]:
+    """Run the target's migrations / init-db; return the full environment it serves with."""
+    spec = spec_for(name)
+    full_env = {**os.environ, **spec.env, **env}
+    if spec.prepare:
+        subprocess.run(
+            [sys.executable, *spec.prepare], cwd=REPO / spec.chdir, env=full_env, check=True
+        )
+    return full_env
+
+
+def start_gunicorn(
+    name: str,
+    port: int,
+    env: Mapping[str, str],
+    *,
+    workers: int = 1,
+    cpus: str | None = None,
+    quiet: bool = True,
+) -> subprocess.Popen:
+    """Launch gunicorn for a target or baseline (optionally pinned to CPUs with taskset)."""
+    spec = spec_for(name)
+    command = [
+        sys.executable, "-m", "gunicorn",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers),
+        "--graceful-timeout", "10",
+        spec.wsgi,
+    ]  # fmt: skip
+    if cpus is not None:
+        command = ["taskset", "-c", cpus, *command]
+    output = subprocess.DEVNULL if quiet else None
+    return subprocess.Popen(
+        command,
+        cwd=REPO / spec.chdir,
+        env=dict(env),
+        stdout=output,
+        stderr=output,
+        start_new_session=True,
+    )
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM the server's process group (gunicorn's graceful stop); SIGKILL if it hangs."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -134,42 +207,15 @@ def serve(
     workers: int = 2,
     env: Mapping[str, str] | None = None,
     quiet: bool = True,
+    cpus: str | None = None,
 ) -> Iterator[str]:
     """Prepare the store, run the target under gunicorn, yield its base URL, stop it."""
-    spec = TARGETS[target]
     port = port or free_port()
-    full_env = {**os.environ, **spec.env, **(env or {})}
-    cwd = REPO / spec.chdir
-    subprocess.run([sys.executable, *spec.prepare], cwd=cwd, env=full_env, check=True)
-    output = subprocess.DEVNULL if quiet else None
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--graceful-timeout",
-            "10",
-            spec.wsgi,
-        ],
-        cwd=cwd,
-        env=full_env,
-        stdout=output,
-        stderr=output,
-        start_new_session=True,
-    )
+    full_env = prepare(target, env or {})
+    proc = start_gunicorn(target, port, full_env, workers=workers, cpus=cpus, quiet=quiet)
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(f"{base_url}/api/health", proc=proc)
         yield base_url
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        stop(proc)

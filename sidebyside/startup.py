@@ -1,0 +1,110 @@
+"""Startup cost: interleaved cold starts under gunicorn, and each app's heaviest imports."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sidebyside.servers import BASELINES, REPO, free_port, spec_for, start_gunicorn, stop
+
+Progress = Callable[[str], None]
+
+
+def first_ok(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> float:
+    """Poll until `url` answers 200; return the monotonic instant it did."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before answering")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return time.monotonic()
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.005)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f}s")
+
+
+def cold_start(name: str, env: Mapping[str, str]) -> float:
+    """Seconds from launching gunicorn (one worker) to the first 200 on /api/health."""
+    port = free_port()
+    started = time.monotonic()
+    proc = start_gunicorn(name, port, env, workers=1)
+    try:
+        return first_ok(f"http://127.0.0.1:{port}/api/health", proc) - started
+    finally:
+        stop(proc)
+
+
+def parse_importtime(stderr: str, top: int = 10) -> list[dict[str, Any]]:
+    """The heaviest top-level imports from `python -X importtime` output (cumulative time)."""
+    rows = []
+    for line in stderr.splitlines():
+        fields = line.removeprefix("import time:").split("|")
+        if not line.startswith("import time:") or len(fields) != 3:
+            continue
+        self_us, cumulative_us, name = fields
+        # Nested imports are indented further; their time is in their parent's cumulative.
+        if not self_us.strip().isdigit() or name.startswith("  "):
+            continue
+        rows.append(
+            {
+                "module": name.strip(),
+                "self_ms": int(self_us) / 1000,
+                "cumulative_ms": int(cumulative_us) / 1000,
+            }
+        )
+    rows.sort(key=lambda row: row["cumulative_ms"], reverse=True)
+    return rows[:top]
+
+
+def heaviest_imports(name: str, env: Mapping[str, str]) -> list[dict[str, Any]]:
+    spec = spec_for(name)
+    module = spec.wsgi.split(":")[0]
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        cwd=REPO / spec.chdir,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return parse_importtime(result.stderr)
+
+
+def summarise(samples: list[float]) -> dict[str, Any]:
+    return {
+        "median_ms": round(statistics.median(samples) * 1000, 1),
+        "min_ms": round(min(samples) * 1000, 1),
+        "max_ms": round(max(samples) * 1000, 1),
+        "samples_ms": [round(s * 1000, 1) for s in samples],
+    }
+
+
+def measure_startup(
+    envs: Mapping[str, Mapping[str, str]], rounds: int, progress: Progress = print
+) -> dict[str, Any]:
+    """Interleave cold starts of every target and baseline; `envs` maps targets to stores."""
+    names = [*envs, *BASELINES]
+    all_envs = {**envs, **{name: dict(os.environ) for name in BASELINES}}
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for round_no in range(rounds):
+        for name in names:
+            progress(f"startup round {round_no + 1}/{rounds}: {name}")
+            samples[name].append(cold_start(name, all_envs[name]))
+    results: dict[str, Any] = {"rounds": rounds, "targets": {}, "baselines": {}}
+    for name in names:
+        group = "baselines" if name in BASELINES else "targets"
+        results[group][name] = {
+            **summarise(samples[name]),
+            "heaviest_imports": heaviest_imports(name, all_envs[name]),
+        }
+    return results

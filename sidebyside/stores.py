@@ -1,0 +1,69 @@
+"""Stores for measured runs: a scratch SQLite file, PostgreSQL, or the Mongo emulator, seeded."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+from sidebyside.servers import REPO, TARGETS, mongo_emulator, prepare
+
+POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+GENERATOR = REPO / "shared_spec" / "fixtures" / "generate.py"
+DEFAULT_FIXTURE = REPO / "shared_spec" / "fixtures" / "catalogue.json"
+
+
+def fixture_file(scale: int | None, directory: Path) -> Path:
+    """The shared catalogue, or a generated one with `scale` products."""
+    if not scale:
+        return DEFAULT_FIXTURE
+    path = directory / f"catalogue-{scale}.json"
+    if not path.exists():
+        command = [sys.executable, str(GENERATOR), "--products", str(scale), "-o", str(path)]
+        subprocess.run(command, check=True, capture_output=True)
+    return path
+
+
+def seed(target: str, env: dict[str, str], fixture: Path) -> None:
+    """Load a fixture file through the app's own command (manage.py / flask CLI)."""
+    spec = TARGETS[target]
+    if target == "django":
+        command = ["manage.py", "seed_catalogue", "--flush", "--file", str(fixture)]
+    else:
+        command = ["-m", "flask", "seed", "--flush", "--file", str(fixture)]
+    subprocess.run(
+        [sys.executable, *command],
+        cwd=REPO / spec.chdir,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+@contextmanager
+def seeded_stores(
+    targets: list[str], directory: Path, database: str = "sqlite", scale: int | None = None
+) -> Iterator[dict[str, dict[str, str]]]:
+    """Per target: the environment of a migrated, seeded store (emulator stopped on exit)."""
+    fixture = fixture_file(scale, directory)
+    envs: dict[str, dict[str, str]] = {}
+    with ExitStack() as stack:
+        for target in targets:
+            extra: dict[str, str] = {}
+            if target == "flask-mongo":
+                url = os.environ.get("MONGO_URL")
+                if not url:
+                    url = stack.enter_context(mongo_emulator(str(directory / target)))
+                extra["MONGO_URL"] = url
+            elif database == "postgres":
+                extra["DATABASE_URL"] = os.environ.get("DATABASE_URL", POSTGRES_URL)
+            else:
+                extra["DATABASE_URL"] = f"sqlite:///{directory}/{target}.sqlite3"
+            (directory / target).mkdir(parents=True, exist_ok=True)
+            env = prepare(target, extra)
+            seed(target, env, fixture)
+            envs[target] = env
+        yield envs
