@@ -1,0 +1,62 @@
+# syntax=docker/dockerfile:1
+# One image for every app service of compose.yaml (django, flask-sql, flask-mongo and
+# their one-shot migrate services), plus a `test` image with the dev dependency group
+# for the `test` and `bench` profiles. Dependencies come from uv.lock only (--frozen:
+# the build fails rather than re-resolving), installed by the uv the Makefile pins.
+ARG PYTHON_IMAGE=python:3.12-slim-bookworm
+ARG UV_VERSION=0.13.9
+
+# --- base: what every stage shares --------------------------------------------------
+FROM ${PYTHON_IMAGE} AS base
+ENV PYTHONUNBUFFERED=1 \
+    VIRTUAL_ENV=/app/.venv \
+    PATH=/app/.venv/bin:$PATH
+WORKDIR /app
+
+# --- builder: uv, then the locked runtime dependencies, then the project ------------
+FROM base AS builder
+ARG UV_VERSION
+RUN pip install --no-cache-dir --root-user-action=ignore "uv==${UV_VERSION}"
+ENV UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_PYTHON=/usr/local/bin/python3 \
+    UV_PROJECT_ENVIRONMENT=/app/.venv
+# Dependencies first (only the lock and the project metadata): this layer is reused
+# until uv.lock or pyproject.toml changes, not on every source edit.
+COPY pyproject.toml uv.lock ./
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev --no-install-project
+COPY . .
+# UV_COMPILE_BYTECODE compiles site-packages; compileall does the same for our code, so
+# the non-root user (who cannot write __pycache__) never compiles at start-up.
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen --no-dev \
+ && python -m compileall -q django_app flask_app shared_spec sidebyside
+
+# --- builder-test: the same environment plus the dev group (pytest, httpx, ...) -----
+FROM builder AS builder-test
+RUN --mount=type=cache,target=/root/.cache/uv \
+    uv sync --frozen \
+ && python -m compileall -q tests
+
+# --- runtime: a non-root user, nothing that builds -----------------------------------
+FROM base AS runtime
+RUN groupadd --system --gid 10001 app \
+ && useradd --system --uid 10001 --gid app --home-dir /nonexistent --no-create-home \
+      --shell /usr/sbin/nologin app
+
+# --- test: the contract suite and `sidebyside bench`, against the stack by URL -------
+FROM runtime AS test
+COPY --from=builder-test /app /app
+USER 10001:10001
+CMD ["pytest", "-p", "no:cacheprovider", "tests/contract", "-q"]
+
+# --- app (the default target): gunicorn serving one target ---------------------------
+FROM runtime AS app
+COPY --from=builder /app /app
+# var/ is the embedded SQLite default's home; the only directory the app may write.
+RUN mkdir -p /app/var && chown app:app /app/var
+USER 10001:10001
+EXPOSE 8001 8002 8003
+CMD ["gunicorn", "--chdir", "/app/django_app", "--bind", "0.0.0.0:8001", "config.wsgi:application"]

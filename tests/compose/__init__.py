@@ -1,0 +1,1 @@
+"""compose.yaml, the Dockerfile and their documentation, validated without Docker."""
