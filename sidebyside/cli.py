@@ -1,19 +1,93 @@
-"""Command-line entry point of the comparison toolkit."""
+"""Command-line entry point of the comparison toolkit: `sidebyside up|contract|loc|diff|...`."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
-from contextlib import ExitStack
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+from rich.console import Console
 
 from sidebyside.servers import REPO, TARGETS, mongo_emulator, serve
+
+console = Console(stderr=True)
+
+
+@contextmanager
+def progress_display(enabled: bool = True) -> Iterator[Callable[[str], None]]:
+    """A spinner with the current step on a terminal; plain log lines elsewhere."""
+    started = time.monotonic()
+    if not enabled or not console.is_terminal:
+
+        def log(message: str) -> None:
+            console.print(f"[{time.monotonic() - started:6.1f}s] {message}", highlight=False)
+
+        yield log
+        return
+    with console.status("starting") as status:
+
+        def update(message: str) -> None:
+            status.update(f"[{time.monotonic() - started:5.0f}s] {message}")
+
+        yield update
+
+
+def database_env(database: str) -> dict[str, str]:
+    if database == "postgres":
+        return {
+            "DATABASE_URL": os.environ.get(
+                "DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+            )
+        }
+    return {}
+
+
+def up(args: argparse.Namespace) -> int:
+    """Every target under gunicorn on its port until Ctrl-C (embedded stores by default)."""
+    from sidebyside.stores import seed
+
+    targets = args.target or list(TARGETS)
+    var = REPO / "var" / "up"
+    var.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        for target in targets:
+            env = {**os.environ, **database_env(args.database)}
+            if args.database != "postgres":
+                env["DATABASE_URL"] = f"sqlite:///{var}/{target}.sqlite3"
+            if target == "flask-mongo" and "MONGO_URL" not in os.environ:
+                env["MONGO_URL"] = stack.enter_context(mongo_emulator(str(var / "mongo")))
+            spec = TARGETS[target]
+            url = stack.enter_context(
+                serve(target, port=spec.port, workers=args.workers, env=env, quiet=False)
+            )
+            if args.seed:
+                seed(target, {**env, **spec.env}, REPO / "shared_spec/fixtures/catalogue.json")
+            console.print(f"[bold]{target}[/] serving at {url}")
+        console.print("All healthy. Ctrl-C stops everything.")
+        try:
+            signal.pause()
+        except KeyboardInterrupt:
+            console.print("stopping")
+    return 0
 
 
 def contract(args: argparse.Namespace) -> int:
     """Run the contract suite for each target, in-process or against a gunicorn server."""
+    if args.matrix:
+        from sidebyside.report import contract_rows, md_table, run_contract
+
+        with progress_display() as progress:
+            results = {"contract": run_contract(args.target or list(TARGETS), progress)}
+        print(md_table(*contract_rows(results)))
+        return max(t["exit_code"] for t in results["contract"]["targets"].values())
     status = 0
     for target in args.target or list(TARGETS):
         command = [
@@ -41,17 +115,153 @@ def contract(args: argparse.Namespace) -> int:
     return status
 
 
+def loc(args: argparse.Namespace) -> int:
+    from sidebyside.loc import count_loc, loc_table
+
+    if args.json:
+        print(json.dumps(count_loc(REPO), indent=2))
+    else:
+        Console().print(loc_table(count_loc(REPO)))
+    return 0
+
+
+def diff(args: argparse.Namespace) -> int:
+    from sidebyside.diff import render_terminal
+    from sidebyside.loc import load_concerns
+
+    if not args.concern:
+        for name, concern in load_concerns(REPO).items():
+            print(f"{name:14} {concern['title']}")
+        return 0
+    out = Console()
+    try:
+        out.print(render_terminal(REPO, args.concern, width=out.width))
+    except KeyError as exc:
+        console.print(str(exc.args[0]))
+        return 2
+    return 0
+
+
+@contextmanager
+def measured_stores(args: argparse.Namespace, progress: Callable[[str], None]) -> Iterator[dict]:
+    from sidebyside.stores import seeded_stores
+
+    targets = args.target or list(TARGETS)
+    with tempfile.TemporaryDirectory(prefix="sidebyside-measure-") as tmp:
+        progress("seeding the stores")
+        with seeded_stores(
+            targets, Path(tmp), database=args.database, scale=getattr(args, "scale", None)
+        ) as envs:
+            yield envs
+
+
+def startup_command(args: argparse.Namespace) -> int:
+    from sidebyside.report import md_table, startup_rows
+    from sidebyside.startup import measure_startup
+
+    with progress_display() as progress, measured_stores(args, progress) as envs:
+        results = {"startup": measure_startup(envs, args.rounds, progress=progress)}
+    print(md_table(["server", "median ms", "min ms", "max ms"], startup_rows(results)))
+    return 0
+
+
+def bench_command(args: argparse.Namespace) -> int:
+    from sidebyside.bench import measure_bench
+    from sidebyside.report import BENCH_HEADER, bench_rows, md_table, memory_rows
+
+    with progress_display() as progress, measured_stores(args, progress) as envs:
+        results = {
+            "bench": measure_bench(
+                envs, rounds=args.rounds, seconds=args.seconds, progress=progress
+            )
+        }
+    print(md_table(BENCH_HEADER, bench_rows(results)))
+    print(md_table(["server", "RSS MiB", "x minimal"], memory_rows(results)))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    from sidebyside.report import build_results, write_report
+
+    with progress_display() as progress:
+        results = build_results(
+            quick=args.quick,
+            database=args.database,
+            scale=args.scale,
+            targets=args.target,
+            progress=progress,
+        )
+    for path in write_report(results, Path(args.out)):
+        console.print(f"wrote {path}")
+    failed = sum(t["totals"].get("failed", 0) for t in results["contract"]["targets"].values())
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sidebyside", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("contract", help="run the contract suite against targets")
-    run.add_argument("--target", action="append", choices=list(TARGETS))
+
+    def command(
+        name: str, handler: Callable[[argparse.Namespace], int], help: str
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def with_targets(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--target", action="append", choices=list(TARGETS))
+
+    def with_store(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--database",
+            choices=["sqlite", "postgres"],
+            default="sqlite",
+            help="SQL store of django and flask-sql (postgres: DATABASE_URL or local)",
+        )
+
+    run = command("up", up, "serve every target on :8001-8003 until Ctrl-C")
+    with_targets(run)
+    with_store(run)
+    run.add_argument("--workers", type=int, default=2)
+    run.add_argument("--no-seed", dest="seed", action="store_false")
+
+    run = command("contract", contract, "run the contract suite against targets")
+    with_targets(run)
     run.add_argument("--live", action="store_true", help="against gunicorn servers")
+    run.add_argument("--matrix", action="store_true", help="print a target x area matrix")
     # One worker by default: login-throttle counters live in each worker's memory
     # in the embedded setup (CONTRACT.md), so the throttling cases need one process.
     run.add_argument("--workers", type=int, default=1)
     run.add_argument("pytest", nargs="*", help="extra pytest arguments (after --)")
-    run.set_defaults(handler=contract)
+
+    run = command("loc", loc, "lines of code per concern and target")
+    run.add_argument("--json", action="store_true")
+
+    run = command("diff", diff, "one concern's code in both apps, side by side")
+    run.add_argument("concern", nargs="?", help="a concern of shared_spec/concerns.toml")
+
+    run = command("startup", startup_command, "interleaved cold starts under gunicorn")
+    with_targets(run)
+    with_store(run)
+    run.add_argument("--rounds", type=int, default=10)
+
+    run = command("bench", bench_command, "wrk against every target and the baselines")
+    with_targets(run)
+    with_store(run)
+    run.add_argument("--rounds", type=int, default=3)
+    run.add_argument("--seconds", type=int, default=5)
+    run.add_argument("--scale", type=int, default=None, help="products in the catalogue")
+    run.add_argument("--json", help="also write the results to this file")
+
+    run = command("report", report, "run everything and write report/")
+    with_targets(run)
+    with_store(run)
+    run.add_argument("--quick", action="store_true", help="fewer rounds: under 3 minutes")
+    run.add_argument("--scale", type=int, default=None, help="products in the catalogue")
+    run.add_argument("--out", default=str(REPO / "report"))
+
     args = parser.parse_args(argv)
     return args.handler(args)
 

@@ -44,20 +44,25 @@ def cold_start(name: str, env: Mapping[str, str]) -> float:
         stop(proc)
 
 
-def parse_importtime(stderr: str, top: int = 10) -> list[dict[str, Any]]:
-    """The heaviest top-level imports from `python -X importtime` output (cumulative time)."""
+def parse_importtime(stderr: str, entry: str, top: int = 10) -> list[dict[str, Any]]:
+    """The heaviest root packages `entry` pulls in, from `python -X importtime` output.
+
+    Only root packages (no dot in the name) count, at whatever depth they were first
+    imported, so `django`, `rest_framework` or `sqlalchemy` show up rather than the
+    app's own entry module that imports them all.
+    """
     rows = []
     for line in stderr.splitlines():
         fields = line.removeprefix("import time:").split("|")
         if not line.startswith("import time:") or len(fields) != 3:
             continue
-        self_us, cumulative_us, name = fields
-        # Nested imports are indented further; their time is in their parent's cumulative.
-        if not self_us.strip().isdigit() or name.startswith("  "):
+        self_us, cumulative_us, raw_name = fields
+        name = raw_name.strip()
+        if not self_us.strip().isdigit() or "." in name or name == entry.split(".")[0]:
             continue
         rows.append(
             {
-                "module": name.strip(),
+                "module": name,
                 "self_ms": int(self_us) / 1000,
                 "cumulative_ms": int(cumulative_us) / 1000,
             }
@@ -77,7 +82,7 @@ def heaviest_imports(name: str, env: Mapping[str, str]) -> list[dict[str, Any]]:
         text=True,
         check=True,
     )
-    return parse_importtime(result.stderr)
+    return parse_importtime(result.stderr, module)
 
 
 def summarise(samples: list[float]) -> dict[str, Any]:

@@ -53,6 +53,7 @@ def seeded_stores(
     with ExitStack() as stack:
         for target in targets:
             extra: dict[str, str] = {}
+            (directory / target).mkdir(parents=True, exist_ok=True)
             if target == "flask-mongo":
                 url = os.environ.get("MONGO_URL")
                 if not url:
@@ -62,7 +63,6 @@ def seeded_stores(
                 extra["DATABASE_URL"] = os.environ.get("DATABASE_URL", POSTGRES_URL)
             else:
                 extra["DATABASE_URL"] = f"sqlite:///{directory}/{target}.sqlite3"
-            (directory / target).mkdir(parents=True, exist_ok=True)
             env = prepare(target, extra)
             seed(target, env, fixture)
             envs[target] = env

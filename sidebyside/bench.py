@@ -1,0 +1,243 @@
+"""Throughput, latency, memory and queries per request: wrk against every target, interleaved."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from sidebyside.servers import (
+    BASELINES,
+    FRAMEWORK_BASELINE,
+    REPO,
+    free_port,
+    start_gunicorn,
+    stop,
+    wait_healthy,
+)
+
+Progress = Callable[[str], None]
+
+ENDPOINTS = {
+    "health": "/api/health",
+    "product_list": "/api/products?page_size=20",
+    "search": "/api/products?search=a&in_stock=true&ordering=-price&page_size=20",
+    "product_detail": "/api/products/{sku}",
+    "stats": "/api/stats",
+}
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+SERVER_CPUS, CLIENT_CPUS = "0", "1"
+
+
+def parse_duration_ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip())
+    if not match:
+        raise ValueError(f"not a wrk duration: {text!r}")
+    return float(match.group(1)) * UNITS[match.group(2)]
+
+
+def parse_wrk(output: str) -> dict[str, Any]:
+    """Requests/s, p50/p90/p99 (ms), non-2xx and socket errors from `wrk --latency` output."""
+    result: dict[str, Any] = {"non_2xx": 0, "socket_errors": 0}
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
+    if not rps:
+        raise ValueError("wrk printed no Requests/sec line")
+    result["rps"] = float(rps.group(1))
+    for percentile in ("50", "90", "99"):
+        found = re.search(rf"^\s+{percentile}%\s+(\S+)", output, re.MULTILINE)
+        result[f"p{percentile}_ms"] = parse_duration_ms(found.group(1)) if found else None
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    if non_2xx:
+        result["non_2xx"] = int(non_2xx.group(1))
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if errors:
+        result["socket_errors"] = sum(int(n) for n in errors.groups())
+    total = re.search(r"^\s+(\d+) requests in", output, re.MULTILINE)
+    result["requests"] = int(total.group(1)) if total else None
+    return result
+
+
+def run_wrk(url: str, seconds: int, connections: int) -> dict[str, Any]:
+    command = [
+        "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", url
+    ]  # fmt: skip
+    if os.cpu_count() and os.cpu_count() > 1:
+        command = ["taskset", "-c", CLIENT_CPUS, *command]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return parse_wrk(done.stdout)
+
+
+def warm_up(url: str, requests: int = 50) -> None:
+    """A few requests first, so lazy imports and caches are not in the measurement."""
+    for _ in range(requests):
+        with urllib.request.urlopen(url, timeout=10) as response:
+            response.read()
+
+
+def worker_rss_mb(master_pid: int) -> float:
+    """Resident memory of the gunicorn workers (the master's children), in MiB."""
+    total_kb = 0
+    for pid in children(master_pid):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total_kb += int(line.split()[1])
+    return round(total_kb / 1024, 1)
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found += [int(child) for child in text]
+    # gunicorn may sit under taskset's exec (same pid) or under a wrapper: look one level down.
+    if found and not any("gunicorn" in cmdline(child) for child in found):
+        return [grand for child in found for grand in children(child)]
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def count_queries(target: str, env: Mapping[str, str], paths: list[str]) -> dict[str, int]:
+    """Store round-trips per request, counted in-process by the contract suite's adapters."""
+    done = subprocess.run(
+        [sys.executable, "-m", "sidebyside.querycount", target, *paths],
+        cwd=REPO,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def endpoints_for(name: str, sku: str) -> dict[str, str]:
+    if name in BASELINES:
+        return {"health": ENDPOINTS["health"]}
+    return {key: path.format(sku=sku) for key, path in ENDPOINTS.items()}
+
+
+def measure_bench(
+    envs: Mapping[str, Mapping[str, str]],
+    *,
+    rounds: int,
+    seconds: int,
+    connections: int = 8,
+    sku: str = "AUD-0001",
+    progress: Progress = print,
+) -> dict[str, Any]:
+    """One interleaved run: every round visits every server and endpoint in the same order."""
+    names = [*envs, *BASELINES]
+    all_envs = {**envs, **{name: dict(os.environ) for name in BASELINES}}
+    servers = {}
+    try:
+        for name in names:
+            progress(f"bench: starting {name}")
+            port = free_port()
+            proc = start_gunicorn(name, port, all_envs[name], workers=1, cpus=SERVER_CPUS)
+            base = f"http://127.0.0.1:{port}"
+            wait_healthy(f"{base}/api/health", proc=proc)
+            servers[name] = (proc, base)
+        samples: dict[str, dict[str, list[dict[str, Any]]]] = {n: {} for n in names}
+        rss: dict[str, float] = {n: 0.0 for n in names}
+        for round_no in range(rounds):
+            for name in names:
+                proc, base = servers[name]
+                for key, path in endpoints_for(name, sku).items():
+                    progress(f"bench round {round_no + 1}/{rounds}: {name} {key}")
+                    warm_up(base + path)
+                    samples[name].setdefault(key, []).append(
+                        run_wrk(base + path, seconds, connections)
+                    )
+                rss[name] = max(rss[name], worker_rss_mb(proc.pid))
+    finally:
+        for proc, _ in servers.values():
+            stop(proc)
+    queries = {}
+    for name in envs:
+        paths = endpoints_for(name, sku)
+        counts = count_queries(name, envs[name], list(paths.values()))
+        queries[name] = {key: counts[path] for key, path in paths.items()}
+    return aggregate(samples, rss, queries, rounds=rounds, seconds=seconds, sku=sku)
+
+
+def aggregate(
+    samples: Mapping[str, Mapping[str, list[dict[str, Any]]]],
+    rss: Mapping[str, float],
+    queries: Mapping[str, Mapping[str, int]],
+    *,
+    rounds: int,
+    seconds: float,
+    sku: str,
+) -> dict[str, Any]:
+    """Medians over rounds, and every figure as a ratio to the floor and to its framework."""
+
+    def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+        def median(key: str) -> float | None:
+            values = [run[key] for run in runs if run.get(key) is not None]
+            return round(statistics.median(values), 3) if values else None
+
+        return {
+            "rps": median("rps"),
+            "rps_rounds": [run["rps"] for run in runs],
+            "p50_ms": median("p50_ms"),
+            "p90_ms": median("p90_ms"),
+            "p99_ms": median("p99_ms"),
+            "non_2xx": sum(run["non_2xx"] for run in runs),
+            "socket_errors": sum(run["socket_errors"] for run in runs),
+        }
+
+    result: dict[str, Any] = {
+        "config": {
+            "rounds": rounds,
+            "seconds": seconds,
+            "gunicorn": "1 sync worker, pinned to CPU 0; wrk 1 thread, 8 connections, CPU 1",
+            "detail_sku": sku,
+        },
+        "baselines": {},
+        "targets": {},
+    }
+    for name in BASELINES:
+        if name in samples:
+            result["baselines"][name] = {
+                "endpoints": {k: summary(v) for k, v in samples[name].items()},
+                "rss_mb": rss[name],
+            }
+    floor = result["baselines"].get("bare-wsgi", {}).get("endpoints", {}).get("health", {})
+    for name, by_endpoint in samples.items():
+        if name in BASELINES:
+            continue
+        minimal = result["baselines"].get(FRAMEWORK_BASELINE[name], {})
+        minimal_rps = minimal.get("endpoints", {}).get("health", {}).get("rps")
+        endpoints = {}
+        for key, runs in by_endpoint.items():
+            figures = summary(runs)
+            figures["queries"] = queries.get(name, {}).get(key)
+            figures["ratio_to_floor"] = ratio(figures["rps"], floor.get("rps"))
+            figures["ratio_to_minimal"] = ratio(figures["rps"], minimal_rps)
+            endpoints[key] = figures
+        result["targets"][name] = {
+            "endpoints": endpoints,
+            "rss_mb": rss[name],
+            "rss_ratio_to_minimal": ratio(rss[name], minimal.get("rss_mb")),
+        }
+    return result
+
+
+def ratio(value: float | None, base: float | None) -> float | None:
+    if not value or not base:
+        return None
+    return round(value / base, 3)

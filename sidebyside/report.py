@@ -1,0 +1,434 @@
+"""The comparison report: contract, loc, startup and bench in one run, as HTML, Markdown, JSON."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import tomllib
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sidebyside import bench, startup
+from sidebyside.diff import render_html
+from sidebyside.loc import count_loc, render_loc_markdown
+from sidebyside.servers import REPO, TARGETS
+from sidebyside.stores import seeded_stores
+
+Progress = Callable[[str], None]
+QUICK = {"startup_rounds": 3, "bench_rounds": 3, "bench_seconds": 1}
+FULL = {"startup_rounds": 10, "bench_rounds": 3, "bench_seconds": 5}
+
+
+# -- contract -------------------------------------------------------------------------------
+
+
+def parse_junit(path: Path) -> dict[str, Any]:
+    """Per area (test module): passed / failed / xfailed / skipped counts."""
+    areas: dict[str, dict[str, int]] = {}
+    for case in ET.parse(path).getroot().iter("testcase"):
+        area = case.get("classname", "").rsplit(".", 1)[-1].removeprefix("test_")
+        counts = areas.setdefault(area, {"passed": 0, "failed": 0, "xfailed": 0, "skipped": 0})
+        skipped = case.find("skipped")
+        if case.find("failure") is not None or case.find("error") is not None:
+            counts["failed"] += 1
+        elif skipped is not None:
+            kind = "xfailed" if skipped.get("type") == "pytest.xfail" else "skipped"
+            counts[kind] += 1
+        else:
+            counts["passed"] += 1
+    totals = {
+        key: sum(area[key] for area in areas.values())
+        for key in ("passed", "failed", "xfailed", "skipped")
+    }
+    return {"areas": dict(sorted(areas.items())), "totals": totals}
+
+
+def run_contract(targets: list[str], progress: Progress) -> dict[str, Any]:
+    """The contract suite in-process for each target, the targets in parallel."""
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="sidebyside-contract-") as tmp:
+        running = {}
+        for target in targets:
+            progress(f"contract: {target}")
+            xml = Path(tmp) / f"{target}.xml"
+            command = [
+                sys.executable, "-m", "pytest", "tests/contract", "--target", target,
+                "-q", "-p", "no:cacheprovider", f"--junitxml={xml}",
+            ]  # fmt: skip
+            proc = subprocess.Popen(
+                command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+            running[target] = (proc, xml)
+        for target, (proc, xml) in running.items():
+            output, _ = proc.communicate()
+            summary = output.strip().splitlines()[-1] if output.strip() else ""
+            parsed = parse_junit(xml) if xml.exists() else {"areas": {}, "totals": {}}
+            results[target] = {**parsed, "exit_code": proc.returncode, "summary": summary}
+    return {"targets": results}
+
+
+# -- the batteries table and the seed-notes topics ------------------------------------------
+
+
+def batteries_table() -> list[list[str]]:
+    """The README's "what Django gives you / what Flask needs" table, as rows of cells."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("## What Django gives you / what Flask needs", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
+    return [row for row in cells if not all(set(cell) <= {"-", ":"} for cell in row)]
+
+
+def seed_topics() -> list[dict[str, str]]:
+    data = tomllib.loads((REPO / "shared_spec" / "seed_topics.toml").read_text(encoding="utf-8"))
+    return data["topic"]
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+def environment(database: str, scale: int | None) -> dict[str, Any]:
+    return {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "database": database,
+        "products": scale or "fixture (72)",
+    }
+
+
+def build_results(
+    *,
+    quick: bool,
+    database: str = "sqlite",
+    scale: int | None = None,
+    targets: list[str] | None = None,
+    progress: Progress = print,
+) -> dict[str, Any]:
+    targets = targets or list(TARGETS)
+    plan = QUICK if quick else FULL
+    results: dict[str, Any] = {"meta": {**environment(database, scale), "quick": quick, **plan}}
+    results["contract"] = run_contract(targets, progress)
+    progress("loc")
+    results["loc"] = count_loc(REPO)
+    with tempfile.TemporaryDirectory(prefix="sidebyside-report-") as tmp:
+        progress("seeding the stores")
+        with seeded_stores(targets, Path(tmp), database=database, scale=scale) as envs:
+            results["startup"] = startup.measure_startup(
+                envs, plan["startup_rounds"], progress=progress
+            )
+            results["bench"] = bench.measure_bench(
+                envs,
+                rounds=plan["bench_rounds"],
+                seconds=plan["bench_seconds"],
+                progress=progress,
+            )
+    results["batteries"] = batteries_table()
+    results["seed_topics"] = seed_topics()
+    return results
+
+
+def write_report(results: dict[str, Any], out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "results.json": json.dumps(results, indent=2, ensure_ascii=False) + "\n",
+        "report.md": render_markdown(results),
+        "index.html": render_html_report(results),
+    }
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8")
+    return [out / name for name in files]
+
+
+# -- Markdown -------------------------------------------------------------------------------
+
+
+def md_table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(fmt(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
+    return str(value).replace("|", "\\|")
+
+
+def contract_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    targets = results["contract"]["targets"]
+    areas = sorted({area for t in targets.values() for area in t["areas"]})
+    rows = []
+    for area in areas:
+        row: list[Any] = [area]
+        for target in targets.values():
+            counts = target["areas"].get(area, {})
+            cell = f"{counts.get('passed', 0)} passed"
+            if counts.get("failed"):
+                cell += f", {counts['failed']} FAILED"
+            if counts.get("xfailed"):
+                cell += f", {counts['xfailed']} known divergence"
+            row.append(cell)
+        rows.append(row)
+    totals: list[Any] = ["**all**"]
+    for target in targets.values():
+        t = target["totals"]
+        totals.append(
+            f"{t.get('passed', 0)} passed, {t.get('failed', 0)} failed, "
+            f"{t.get('skipped', 0)} skipped"
+        )
+    rows.append(totals)
+    return ["area", *targets], rows
+
+
+def startup_rows(results: dict[str, Any]) -> list[list[Any]]:
+    section = results["startup"]
+    rows = []
+    for group in ("targets", "baselines"):
+        for name, figures in section[group].items():
+            rows.append([name, figures["median_ms"], figures["min_ms"], figures["max_ms"]])
+    return rows
+
+
+def bench_rows(results: dict[str, Any]) -> list[list[Any]]:
+    section = results["bench"]
+    rows = []
+    for name, target in section["targets"].items():
+        for key, fig in target["endpoints"].items():
+            rows.append([
+                name, key, fig["rps"], fig["p50_ms"], fig["p90_ms"], fig["p99_ms"], fig["non_2xx"],
+                fig["queries"], fig["ratio_to_floor"], fig["ratio_to_minimal"],
+            ])  # fmt: skip
+    for name, baseline in section["baselines"].items():
+        fig = baseline["endpoints"]["health"]
+        rows.append([name, "health", fig["rps"], fig["p50_ms"], fig["p90_ms"], fig["p99_ms"],
+                     fig["non_2xx"], None, None, None])  # fmt: skip
+    return rows
+
+
+def memory_rows(results: dict[str, Any]) -> list[list[Any]]:
+    section = results["bench"]
+    rows = [
+        [name, t["rss_mb"], t["rss_ratio_to_minimal"]] for name, t in section["targets"].items()
+    ]
+    rows += [[name, b["rss_mb"], None] for name, b in section["baselines"].items()]
+    return rows
+
+
+BENCH_HEADER = ["server", "endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx",
+                "queries/req", "x floor", "x minimal"]  # fmt: skip
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    meta = results["meta"]
+    parts = [
+        "# sidebyside: Django vs Flask, measured\n",
+        f"Generated {meta['generated_at']} on {meta['cpus']} CPUs, Python {meta['python']}, "
+        f"database {meta['database']}, {meta['products']} products"
+        f"{' (quick run)' if meta['quick'] else ''}. All figures come from this one run; "
+        "speed is given as ratios because absolute numbers on a shared 2-core machine are noise.\n",
+        "## Contract\n",
+        md_table(*contract_rows(results)),
+        "## Lines of code per concern\n",
+        render_loc_markdown(results["loc"]),
+        "## Startup (launch to first 200 on /api/health, gunicorn, 1 worker)\n",
+        md_table(["server", "median ms", "min ms", "max ms"], startup_rows(results)),
+    ]
+    for group in ("targets", "baselines"):
+        for name, figures in results["startup"][group].items():
+            imports = ", ".join(
+                f"{row['module']} {row['cumulative_ms']:.0f} ms"
+                for row in figures["heaviest_imports"]
+            )
+            parts.append(f"- heaviest imports of **{name}**: {imports}\n")
+    parts += [
+        f"\n## Throughput and latency ({results['bench']['config']['gunicorn']})\n",
+        md_table(BENCH_HEADER, bench_rows(results)),
+        "\n## Worker memory (RSS after the run)\n",
+        md_table(["server", "RSS MiB", "x minimal"], memory_rows(results)),
+        "\n## What Django gives you / what Flask needs\n",
+        md_table(results["batteries"][0], results["batteries"][1:]),
+        "\n## The seed notes, topic by topic\n",
+        md_table(
+            ["topic", "django", "flask", "note"],
+            [
+                [t["topic"], t["django"] or "—", t["flask"] or "—", t.get("note", "")]
+                for t in results["seed_topics"]
+            ],
+        ),
+    ]
+    return "\n".join(parts)
+
+
+# -- HTML -----------------------------------------------------------------------------------
+
+CSS = """
+body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1rem 2rem}
+h1{font-size:1.8rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2.5rem}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
+th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f5f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.fail{color:#b00020;font-weight:bold}.meta{color:#555}
+details{margin:.4rem 0}summary{cursor:pointer;font-weight:600}
+.diff pre{font-size:12px;overflow:auto}
+svg text{font:12px system-ui,sans-serif}
+"""
+COLORS = {"django": "#0c4b33", "flask-sql": "#3b7dd8", "flask-mongo": "#4faa41"}
+
+
+def html_table(header: list[str], rows: list[list[Any]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = []
+    for row in rows:
+        cells = []
+        for cell in row:
+            text = html.escape(fmt(cell)).replace("**", "")
+            numeric = isinstance(cell, int | float) and not isinstance(cell, bool)
+            klass = ' class="num"' if numeric else (' class="fail"' if "FAILED" in text else "")
+            cells.append(f"<td{klass}>{inline_code(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def inline_code(text: str) -> str:
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
+
+
+def bar_chart(title: str, bars: list[tuple[str, float | None]], unit: str) -> str:
+    """A horizontal bar chart as inline SVG (no scripts, no external resources)."""
+    values = [value for _, value in bars if value]
+    if not values:
+        return ""
+    top = max(values)
+    row, label_w, bar_w = 22, 230, 560
+    height = row * len(bars) + 30
+    parts = [
+        f'<svg role="img" aria-label="{html.escape(title)}" width="{label_w + bar_w + 120}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg">',
+        f'<text x="0" y="14" font-weight="bold">{html.escape(title)}</text>',
+    ]
+    for index, (label, value) in enumerate(bars):
+        y = 24 + index * row
+        width = 0 if not value else max(1, value / top * bar_w)
+        color = next((c for name, c in COLORS.items() if label.startswith(name)), "#999")
+        parts.append(f'<text x="0" y="{y + 13}">{html.escape(label)}</text>')
+        parts.append(
+            f'<rect x="{label_w}" y="{y}" width="{width:.1f}" height="{row - 6}" fill="{color}"/>'
+        )
+        parts.append(f'<text x="{label_w + width + 6:.1f}" y="{y + 13}">{fmt(value)} {unit}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_html_report(results: dict[str, Any]) -> str:
+    meta = results["meta"]
+    loc = results["loc"]
+    sections = [
+        f"<h1>sidebyside: Django vs Flask, measured</h1><p class='meta'>Generated "
+        f"{meta['generated_at']} on {meta['cpus']} CPUs, Python {meta['python']}, database "
+        f"{meta['database']}, {meta['products']} products{' (quick run)' if meta['quick'] else ''}."
+        " Every figure comes from this one interleaved run and is also given as a ratio to a bare"
+        " WSGI floor and to the framework's own minimal app.</p>",
+        "<h2 id='contract'>Contract</h2>",
+        html_table(*contract_rows(results)),
+        "<h2 id='loc'>Lines of code</h2>",
+        bar_chart(
+            "Handwritten code lines per target",
+            [(name, float(t["code"])) for name, t in loc["targets"].items()],
+            "lines",
+        ),
+        html_table(
+            ["concern", "title", "django code", "flask code", "flask / django"],
+            [
+                [
+                    c["name"],
+                    c["title"],
+                    c["apps"]["django"]["code"],
+                    c["apps"]["flask"]["code"],
+                    c.get("ratio"),
+                ]
+                for c in loc["concerns"]
+            ],
+        ),
+        "<h3>Each concern, side by side</h3>",
+    ]
+    for concern in loc["concerns"]:
+        sections.append(
+            f"<details><summary>{html.escape(concern['name'])}: {html.escape(concern['title'])}"
+            f"</summary>{render_html(REPO, concern['name'])}</details>"
+        )
+    startup_bars = [
+        (name, figures["median_ms"])
+        for group in ("targets", "baselines")
+        for name, figures in results["startup"][group].items()
+    ]
+    sections += [
+        "<h2 id='startup'>Startup</h2>",
+        bar_chart("Median cold start to first 200 (ms)", startup_bars, "ms"),
+        html_table(["server", "median ms", "min ms", "max ms"], startup_rows(results)),
+    ]
+    for group in ("targets", "baselines"):
+        for name, figures in results["startup"][group].items():
+            sections.append(
+                f"<details><summary>heaviest imports: {html.escape(name)}</summary>"
+                + html_table(
+                    ["module", "cumulative ms", "self ms"],
+                    [
+                        [r["module"], r["cumulative_ms"], r["self_ms"]]
+                        for r in figures["heaviest_imports"]
+                    ],
+                )
+                + "</details>"
+            )
+    bench_section = results["bench"]
+    sections += [
+        "<h2 id='bench'>Throughput, latency, memory</h2>",
+        f"<p class='meta'>{html.escape(bench_section['config']['gunicorn'])}; "
+        f"{bench_section['config']['rounds']} interleaved rounds of "
+        f"{bench_section['config']['seconds']} s; medians.</p>",
+    ]
+    endpoints = sorted({k for t in bench_section["targets"].values() for k in t["endpoints"]})
+    for key in endpoints:
+        bars = [
+            (name, t["endpoints"][key]["rps"])
+            for name, t in bench_section["targets"].items()
+            if key in t["endpoints"]
+        ]
+        if key == "health":
+            bars += [
+                (n, b["endpoints"]["health"]["rps"]) for n, b in bench_section["baselines"].items()
+            ]
+        sections.append(bar_chart(f"{key}: requests/s", bars, "req/s"))
+    sections += [
+        html_table(BENCH_HEADER, bench_rows(results)),
+        bar_chart("Worker RSS (MiB)", [(r[0], r[1]) for r in memory_rows(results)], "MiB"),
+        html_table(["server", "RSS MiB", "x minimal"], memory_rows(results)),
+        "<h2 id='batteries'>What Django gives you / what Flask needs</h2>",
+        html_table(results["batteries"][0], results["batteries"][1:]),
+        "<h2 id='seed-notes'>The seed notes, topic by topic</h2>",
+        html_table(
+            ["topic", "django", "flask", "note"],
+            [
+                [t["topic"], t["django"] or "—", t["flask"] or "—", t.get("note", "")]
+                for t in results["seed_topics"]
+            ],
+        ),
+    ]
+    body = "\n".join(sections)
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>sidebyside report</title>"
+        f"<style>{CSS}</style></head><body>{body}</body></html>\n"
+    )
