@@ -5,8 +5,10 @@ UV := $(TOOLS)/bin/uv
 RUN := $(UV) run --frozen
 TARGETS := django flask-sql flask-mongo
 PORT ?= 8001
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_TOOLS := wrk hyperfine
 
-.PHONY: setup serve test lint test-spec test-contract test-live fixtures clean
+.PHONY: setup system-tools report report-quick up serve test lint test-spec test-contract test-live fixtures clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -14,6 +16,21 @@ $(UV):
 
 setup: $(UV)  ## create .venv from uv.lock (the one lock file everything uses)
 	$(UV) sync --frozen
+
+system-tools:  ## Debian packages the measurements need (wrk for load, taskset is in util-linux)
+	@missing=""; for tool in $(APT_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+		$(SUDO) apt-get install -y -q $$missing || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; }; \
+	fi
+
+report: setup system-tools  ## THE FIRST COMMAND: contract, loc, startup, bench -> report/index.html
+	$(RUN) sidebyside report
+
+report-quick: setup system-tools  ## the same in under 3 minutes (fewer rounds)
+	$(RUN) sidebyside report --quick
+
+up: setup  ## every target under gunicorn on :8001-8003 (Ctrl-C stops them)
+	$(RUN) sidebyside up
 
 serve: setup  ## migrate, seed and serve the Django app on SQLite at http://127.0.0.1:$(PORT)
 	mkdir -p var
@@ -30,7 +47,7 @@ lint: setup
 	cd django_app && ../$(RUN) python manage.py makemigrations --check --dry-run
 	cd flask_app && ../$(RUN) flask --app catalogue check-migrations
 
-test-spec: setup  ## the spec, the concerns map, and each app's own unit tests
+test-spec: setup system-tools  ## the spec, concerns, compose, toolkit, and each app's own unit tests
 	$(RUN) pytest tests --ignore=tests/contract -q
 	cd django_app && ../$(RUN) python manage.py test catalogue -v 1
 	$(RUN) pytest flask_app/tests -q

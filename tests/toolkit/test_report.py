@@ -1,0 +1,103 @@
+"""sidebyside report: junit parsing, the seed-topic map, and a real `report --quick` run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sidebyside.report import batteries_table, parse_junit, seed_topics
+from sidebyside.servers import BASELINES, REPO, TARGETS
+
+JUNIT = """<?xml version="1.0" encoding="utf-8"?>
+<testsuites><testsuite name="pytest">
+<testcase classname="tests.contract.test_auth" name="a"/>
+<testcase classname="tests.contract.test_auth" name="b"><failure message="x"/></testcase>
+<testcase classname="tests.contract.test_stats" name="c">
+  <skipped type="pytest.xfail" message="known"/></testcase>
+<testcase classname="tests.contract.test_stats" name="d"/>
+</testsuite></testsuites>
+"""
+
+
+def test_parse_junit_counts_per_area(tmp_path: Path) -> None:
+    path = tmp_path / "r.xml"
+    path.write_text(JUNIT)
+    parsed = parse_junit(path)
+    assert parsed["areas"]["auth"] == {"passed": 1, "failed": 1, "xfailed": 0, "skipped": 0}
+    assert parsed["areas"]["stats"] == {"passed": 1, "failed": 0, "xfailed": 1, "skipped": 0}
+    assert parsed["totals"] == {"passed": 2, "failed": 1, "xfailed": 1, "skipped": 0}
+
+
+def test_every_seed_topic_points_at_real_files() -> None:
+    topics = seed_topics()
+    assert len(topics) >= 20
+    for topic in topics:
+        assert topic["django"] or topic["flask"], topic["topic"]
+        for app in ("django", "flask"):
+            if topic[app]:
+                assert (REPO / topic[app]).is_file(), topic[app]
+            else:
+                assert topic.get("note"), f"{topic['topic']}: a missing side needs a note"
+
+
+def test_the_batteries_table_comes_from_the_readme() -> None:
+    table = batteries_table()
+    assert table[0][:1] == ["concern"]
+    assert len(table) > 10
+    assert all(len(row) == len(table[0]) for row in table)
+
+
+@pytest.fixture(scope="module")
+def quick_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    subprocess.run(
+        [sys.executable, "-m", "sidebyside.cli", "report", "--quick", "--out", str(out)],
+        cwd=REPO,
+        check=True,
+        timeout=600,
+    )
+    return out
+
+
+def test_report_quick_writes_all_three_files(quick_report: Path) -> None:
+    names = {path.name for path in quick_report.iterdir()}
+    assert {"index.html", "report.md", "results.json"} <= names
+
+
+def test_results_json_has_every_section_for_every_target(quick_report: Path) -> None:
+    results = json.loads((quick_report / "results.json").read_text())
+    for section in ("contract", "loc", "startup", "bench"):
+        assert set(TARGETS) <= set(results[section]["targets"]), section
+    for target in TARGETS:
+        contract = results["contract"]["targets"][target]
+        assert contract["totals"]["failed"] == 0 and contract["totals"]["passed"] >= 120
+        endpoints = results["bench"]["targets"][target]["endpoints"]
+        assert {"health", "product_list", "search", "product_detail", "stats"} <= set(endpoints)
+        assert all(figures["rps"] > 0 for figures in endpoints.values())
+        assert endpoints["product_list"]["queries"] <= 3
+        assert results["startup"]["targets"][target]["median_ms"] > 0
+    assert set(BASELINES) <= set(results["bench"]["baselines"])
+    assert set(BASELINES) <= set(results["startup"]["baselines"])
+
+
+def test_the_html_is_self_contained_with_every_section(quick_report: Path) -> None:
+    page = (quick_report / "index.html").read_text()
+    for anchor in ("contract", "loc", "startup", "bench", "batteries", "seed-notes"):
+        assert f"id='{anchor}'" in page
+    assert "<svg" in page
+    assert "<script" not in page and "<link" not in page
+    assert 'src="http' not in page and 'href="http' not in page
+    for target in TARGETS:
+        assert target in page
+
+
+def test_the_markdown_has_every_section(quick_report: Path) -> None:
+    text = (quick_report / "report.md").read_text()
+    headings = ["## Contract", "## Lines of code", "## Startup", "## Throughput"]
+    headings += ["## Worker memory", "## What Django gives you", "## The seed notes"]
+    for heading in headings:
+        assert heading in text
