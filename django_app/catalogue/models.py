@@ -66,10 +66,23 @@ class ProductQuerySet(models.QuerySet["Product"]):
         return self if user.is_staff else self.active()
 
     def with_rating(self) -> ProductQuerySet:
-        """Annotate review count and sum; the serializer turns them into an average."""
+        """Annotate review count and sum; the serializer turns them into an average.
+
+        Correlated subqueries rather than Count("reviews") over a join: with ORDER BY
+        and LIMIT the database aggregates the page's rows only, and COUNT(*) for the
+        paginator needs no join or GROUP BY at all.
+        """
+        reviews = Review.objects.filter(product=models.OuterRef("pk")).order_by()
+        per_product = reviews.values("product")
         return self.annotate(
-            rating_count=models.Count("reviews", distinct=True),
-            rating_sum=models.Sum("reviews__rating"),
+            rating_count=models.Subquery(
+                per_product.annotate(n=models.Count("pk")).values("n"),
+                output_field=models.IntegerField(),
+            ),
+            rating_sum=models.Subquery(
+                per_product.annotate(total=models.Sum("rating")).values("total"),
+                output_field=models.IntegerField(),
+            ),
         )
 
 

@@ -36,8 +36,14 @@ ORDERING = {
     "created_at": Product.created_at.asc(),
     "-created_at": Product.created_at.desc(),
 }
-RATING_COUNT = func.count(Review.id)
-RATING_SUM = func.sum(Review.rating)
+# Correlated subqueries, not a join + GROUP BY: with ORDER BY ... LIMIT the database
+# aggregates reviews for the page's rows only, instead of for every matching product.
+RATING_COUNT = (
+    select(func.count(Review.id)).where(Review.product_id == Product.id).scalar_subquery()
+)
+RATING_SUM = (
+    select(func.sum(Review.rating)).where(Review.product_id == Product.id).scalar_subquery()
+)
 ACTIVE_PRODUCT_COUNT = func.count(Product.id).filter(Product.is_active.is_(True))
 
 
@@ -220,12 +226,7 @@ class SqlRepository:
 
     def _with_rating(self, query: Select[Any]) -> Select[Any]:
         """One round trip for the rows and their ratings; categories in one more."""
-        return (
-            query.add_columns(RATING_COUNT, RATING_SUM)
-            .outerjoin(Review, Review.product_id == Product.id)
-            .group_by(Product.id)
-            .options(selectinload(Product.categories))
-        )
+        return query.add_columns(RATING_COUNT, RATING_SUM).options(selectinload(Product.categories))
 
     def product_list(
         self, filters: ProductFilters, include_inactive: bool, page: PageRequest
