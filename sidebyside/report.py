@@ -227,6 +227,14 @@ def memory_rows(results: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def seed_topic_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    rows = [
+        [t["topic"], t["django"] or "—", t["flask"] or "—", t.get("note", "")]
+        for t in results["seed_topics"]
+    ]
+    return ["topic", "django", "flask", "note"], rows
+
+
 BENCH_HEADER = ["server", "endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx",
                 "queries/req", "x floor", "x minimal"]  # fmt: skip
 
@@ -261,13 +269,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         "\n## What Django gives you / what Flask needs\n",
         md_table(results["batteries"][0], results["batteries"][1:]),
         "\n## The seed notes, topic by topic\n",
-        md_table(
-            ["topic", "django", "flask", "note"],
-            [
-                [t["topic"], t["django"] or "—", t["flask"] or "—", t.get("note", "")]
-                for t in results["seed_topics"]
-            ],
-        ),
+        md_table(*seed_topic_rows(results)),
     ]
     return "\n".join(parts)
 
@@ -418,13 +420,7 @@ def render_html_report(results: dict[str, Any]) -> str:
         "<h2 id='batteries'>What Django gives you / what Flask needs</h2>",
         html_table(results["batteries"][0], results["batteries"][1:]),
         "<h2 id='seed-notes'>The seed notes, topic by topic</h2>",
-        html_table(
-            ["topic", "django", "flask", "note"],
-            [
-                [t["topic"], t["django"] or "—", t["flask"] or "—", t.get("note", "")]
-                for t in results["seed_topics"]
-            ],
-        ),
+        html_table(*seed_topic_rows(results)),
     ]
     body = "\n".join(sections)
     return (

@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shlex
-import signal
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,7 @@ import psycopg
 import pytest
 import yaml
 
-from sidebyside.servers import free_port, start_mongo_emulator, wait_healthy
+from sidebyside.servers import free_port, mongo_emulator, stop, wait_healthy
 from tests.targets import TARGETS as CONTRACT_TARGETS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -499,13 +498,11 @@ def local_postgres() -> str:
 @pytest.fixture(scope="session")
 def local_mongo() -> Iterator[str]:
     """nx-27017 on a free loopback port, standing in for the `mongo` service."""
-    with tempfile.TemporaryDirectory(prefix="sidebyside-compose-") as tmp:
-        proc, url = start_mongo_emulator(tmp)
-        try:
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    with (
+        tempfile.TemporaryDirectory(prefix="sidebyside-compose-") as tmp,
+        mongo_emulator(tmp) as url,
+    ):
+        yield url
 
 
 def on_loopback(value: str, request: pytest.FixtureRequest) -> str:
@@ -529,16 +526,6 @@ def native(service: dict[str, Any], request: pytest.FixtureRequest, port: int) -
     env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
     env.update({key: on_loopback(value, request) for key, value in environment(service).items()})
     return {"args": command, "cwd": code_dir(service), "env": env}
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 @pytest.mark.parametrize("name", list(SERVERS))
