@@ -48,6 +48,10 @@ RUN groupadd --system --gid 10001 app \
 
 # --- test: the contract suite and `sidebyside bench`, against the stack by URL -------
 FROM runtime AS test
+# wrk is the load generator of `sidebyside bench` (Debian's package, as on the host).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends wrk \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=builder-test /app /app
 USER 10001:10001
 CMD ["pytest", "-p", "no:cacheprovider", "tests/contract", "-q"]

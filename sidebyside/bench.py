@@ -137,22 +137,32 @@ def measure_bench(
     seconds: int,
     connections: int = 8,
     sku: str = "AUD-0001",
+    remote: Mapping[str, str] | None = None,
     progress: Progress = print,
 ) -> dict[str, Any]:
-    """One interleaved run: every round visits every server and endpoint in the same order."""
-    names = [*envs, *BASELINES]
+    """One interleaved run: every round visits every server and endpoint in the same order.
+
+    `envs` are targets started here (on seeded stores); `remote` maps target names to
+    URLs of servers running elsewhere (compose): measured the same way, but their
+    memory and queries per request cannot be read from here and are left empty.
+    """
+    remote = dict(remote or {})
+    local = [*envs, *BASELINES]
     all_envs = {**envs, **{name: dict(os.environ) for name in BASELINES}}
-    servers = {}
+    servers: dict[str, tuple[subprocess.Popen | None, str]] = {
+        name: (None, url.rstrip("/")) for name, url in remote.items()
+    }
     try:
-        for name in names:
+        for name in local:
             progress(f"bench: starting {name}")
             port = free_port()
             proc = start_gunicorn(name, port, all_envs[name], workers=1, cpus=SERVER_CPUS)
             base = f"http://127.0.0.1:{port}"
             wait_healthy(f"{base}/api/health", proc=proc)
             servers[name] = (proc, base)
+        names = [*remote, *local]
         samples: dict[str, dict[str, list[dict[str, Any]]]] = {n: {} for n in names}
-        rss: dict[str, float] = {n: 0.0 for n in names}
+        rss: dict[str, float | None] = {n: None for n in names}
         for round_no in range(rounds):
             for name in names:
                 proc, base = servers[name]
@@ -162,10 +172,12 @@ def measure_bench(
                     samples[name].setdefault(key, []).append(
                         run_wrk(base + path, seconds, connections)
                     )
-                rss[name] = max(rss[name], worker_rss_mb(proc.pid))
+                if proc is not None:
+                    rss[name] = max(rss[name] or 0.0, worker_rss_mb(proc.pid))
     finally:
         for proc, _ in servers.values():
-            stop(proc)
+            if proc is not None:
+                stop(proc)
     queries = {}
     for name in envs:
         paths = endpoints_for(name, sku)
@@ -176,7 +188,7 @@ def measure_bench(
 
 def aggregate(
     samples: Mapping[str, Mapping[str, list[dict[str, Any]]]],
-    rss: Mapping[str, float],
+    rss: Mapping[str, float | None],
     queries: Mapping[str, Mapping[str, int]],
     *,
     rounds: int,

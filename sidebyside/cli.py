@@ -146,7 +146,7 @@ def diff(args: argparse.Namespace) -> int:
 def measured_stores(args: argparse.Namespace, progress: Callable[[str], None]) -> Iterator[dict]:
     from sidebyside.stores import seeded_stores
 
-    targets = args.target or list(TARGETS)
+    targets = list(TARGETS) if args.target is None else args.target
     with tempfile.TemporaryDirectory(prefix="sidebyside-measure-") as tmp:
         progress("seeding the stores")
         with seeded_stores(
@@ -169,10 +169,19 @@ def bench_command(args: argparse.Namespace) -> int:
     from sidebyside.bench import measure_bench
     from sidebyside.report import BENCH_HEADER, bench_rows, md_table, memory_rows
 
+    remote = dict(item.split("=", 1) for item in args.url or [])
+    if remote and not args.target:
+        args.target = [name for name in TARGETS if name not in remote]
+    if remote and set(args.target) <= set(remote):
+        args.target = []
     with progress_display() as progress, measured_stores(args, progress) as envs:
         results = {
             "bench": measure_bench(
-                envs, rounds=args.rounds, seconds=args.seconds, progress=progress
+                envs,
+                rounds=args.rounds,
+                seconds=args.seconds,
+                remote=remote,
+                progress=progress,
             )
         }
     print(md_table(BENCH_HEADER, bench_rows(results)))
@@ -254,6 +263,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--seconds", type=int, default=5)
     run.add_argument("--scale", type=int, default=None, help="products in the catalogue")
     run.add_argument("--json", help="also write the results to this file")
+    run.add_argument(
+        "--url",
+        action="append",
+        metavar="TARGET=URL",
+        help="measure a server running elsewhere (e.g. compose) instead of starting it",
+    )
 
     run = command("report", report, "run everything and write report/")
     with_targets(run)
