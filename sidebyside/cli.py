@@ -52,6 +52,16 @@ def database_env(database: str) -> dict[str, str]:
 
 def up(args: argparse.Namespace) -> int:
     """Every target under gunicorn on its port until Ctrl-C (embedded stores by default)."""
+    # SIGTERM (e.g. from a process manager) stops the servers as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        serve_until_interrupted(args)
+    except KeyboardInterrupt:
+        console.print("stopped")
+    return 0
+
+
+def serve_until_interrupted(args: argparse.Namespace) -> None:
     from sidebyside.stores import seed
 
     targets = args.target or list(TARGETS)
@@ -72,11 +82,7 @@ def up(args: argparse.Namespace) -> int:
                 seed(target, {**env, **spec.env}, REPO / "shared_spec/fixtures/catalogue.json")
             console.print(f"[bold]{target}[/] serving at {url}")
         console.print("All healthy. Ctrl-C stops everything.")
-        try:
-            signal.pause()
-        except KeyboardInterrupt:
-            console.print("stopping")
-    return 0
+        signal.pause()
 
 
 def contract(args: argparse.Namespace) -> int:
