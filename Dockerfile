@@ -26,15 +26,15 @@ ENV UV_COMPILE_BYTECODE=1 \
 # until uv.lock or pyproject.toml changes, not on every source edit.
 COPY pyproject.toml uv.lock ./
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev --no-install-project
+    uv sync --frozen --no-default-groups --no-install-project
 COPY . .
 # UV_COMPILE_BYTECODE compiles site-packages; compileall does the same for our code, so
 # the non-root user (who cannot write __pycache__) never compiles at start-up.
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev \
+    uv sync --frozen --no-default-groups \
  && python -m compileall -q django_app flask_app shared_spec sidebyside
 
-# --- builder-test: the same environment plus the dev group (pytest, httpx, ...) -----
+# --- builder-test: the same environment plus the dev and toolkit groups --------------
 FROM builder AS builder-test
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen \

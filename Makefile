@@ -14,8 +14,9 @@ $(UV):
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
-setup: $(UV)  ## create .venv from uv.lock (the one lock file everything uses)
+setup: $(UV)  ## .venv (everything) and .venv-serve (what the servers run on), both from uv.lock
 	$(UV) sync --frozen
+	UV_PROJECT_ENVIRONMENT=.venv-serve $(UV) sync --frozen --no-default-groups
 
 system-tools:  ## Debian packages the measurements need (wrk for load, taskset is in util-linux)
 	@missing=""; for tool in $(APT_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
@@ -62,4 +63,4 @@ fixtures: setup
 	$(RUN) python shared_spec/fixtures/generate.py
 
 clean:
-	rm -rf .venv $(TOOLS) var report
+	rm -rf .venv .venv-serve $(TOOLS) var report

@@ -16,6 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# Servers run on the runtime dependencies only (`make setup` builds .venv-serve with
+# `uv sync --no-default-groups`), as in the Docker image: optional packages of the dev
+# environment would otherwise be imported by the apps (DRF imports requests, pygments
+# and markdown when present) and show up in startup time and memory.
+SERVE_VENV = REPO / ".venv-serve"
+SERVER_PYTHON = str(
+    SERVE_VENV / "bin" / "python" if (SERVE_VENV / "bin" / "python").exists() else sys.executable
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +92,7 @@ def prepare(name: str, env: Mapping[str, str]) -> dict[str, str]:
     full_env = {**os.environ, **spec.env, **env}
     if spec.prepare:
         subprocess.run(
-            [sys.executable, *spec.prepare], cwd=REPO / spec.chdir, env=full_env, check=True
+            [SERVER_PYTHON, *spec.prepare], cwd=REPO / spec.chdir, env=full_env, check=True
         )
     return full_env
 
@@ -101,7 +109,7 @@ def start_gunicorn(
     """Launch gunicorn for a target or baseline (optionally pinned to CPUs with taskset)."""
     spec = spec_for(name)
     command = [
-        sys.executable, "-m", "gunicorn",
+        SERVER_PYTHON, "-m", "gunicorn",
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
         "--graceful-timeout", "10",

@@ -5,14 +5,21 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sidebyside.servers import BASELINES, REPO, free_port, spec_for, start_gunicorn, stop
+from sidebyside.servers import (
+    BASELINES,
+    REPO,
+    SERVER_PYTHON,
+    free_port,
+    spec_for,
+    start_gunicorn,
+    stop,
+)
 
 Progress = Callable[[str], None]
 
@@ -75,7 +82,7 @@ def heaviest_imports(name: str, env: Mapping[str, str]) -> list[dict[str, Any]]:
     spec = spec_for(name)
     module = spec.wsgi.split(":")[0]
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        [SERVER_PYTHON, "-X", "importtime", "-c", f"import {module}"],
         cwd=REPO / spec.chdir,
         env=dict(env),
         capture_output=True,

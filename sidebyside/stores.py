@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from sidebyside.servers import REPO, TARGETS, mongo_emulator, prepare
+from sidebyside.servers import REPO, SERVER_PYTHON, TARGETS, mongo_emulator, prepare
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 GENERATOR = REPO / "shared_spec" / "fixtures" / "generate.py"
@@ -35,7 +35,7 @@ def seed(target: str, env: dict[str, str], fixture: Path) -> None:
     else:
         command = ["-m", "flask", "seed", "--flush", "--file", str(fixture)]
     subprocess.run(
-        [sys.executable, *command],
+        [SERVER_PYTHON, *command],
         cwd=REPO / spec.chdir,
         env=env,
         check=True,

@@ -413,11 +413,17 @@ def test_dockerfile_builds_from_the_lock_as_a_non_root_user(
         assert users, f"stage {target} runs as root"
         assert users[-1].split(":")[0] not in {"root", "0"}, f"stage {target} runs as root"
         runs = " ".join(chain)
+        # The app image gets the runtime dependencies only: no dev, no toolkit group.
+        only_runtime = r"uv sync --frozen --no-default-groups"
         if target == "app":
-            assert "uv sync --frozen --no-dev" in runs
-            assert not re.search(r"uv sync --frozen(?! --no-dev)", runs), "app has dev deps"
+            assert re.search(only_runtime, runs)
+            assert not re.search(r"uv sync --frozen(?! --no-default-groups)", runs), (
+                "app has dev deps"
+            )
         else:
-            assert re.search(r"uv sync --frozen(?! --no-dev)", runs), "test lacks dev deps"
+            assert re.search(r"uv sync --frozen(?! --no-default-groups)", runs), (
+                "test lacks dev deps"
+            )
 
 
 def test_dockerignore_keeps_the_context_small_but_complete() -> None:
