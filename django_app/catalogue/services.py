@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from catalogue.errors import Conflict
 from catalogue.models import AuthToken, Category, Product, Review, now_ms
@@ -89,6 +89,11 @@ def product_update(*, product: Product, data: dict[str, Any], partial: bool) -> 
 
 def product_delete(*, product: Product) -> None:
     product.delete()
+
+
+def products_deactivate(*, products: QuerySet[Product]) -> int:
+    """Hide products from everyone but staff (the admin's "deactivate" action)."""
+    return products.filter(is_active=True).update(is_active=False, updated_at=now_ms())
 
 
 def product_reserve(*, product: Product, quantity: int) -> int:

@@ -1,8 +1,8 @@
-"""URLs: the API routes of the contract, without trailing slashes."""
+"""URLs: the API routes of the contract and the pages, without trailing slashes."""
 
 from django.urls import path
 
-from catalogue import auth, views
+from catalogue import auth, pages, views
 
 urlpatterns = [
     path("api/health", views.health, name="health"),
@@ -27,4 +27,10 @@ urlpatterns = [
         name="review-detail",
     ),
     path("api/stats", views.stats, name="stats"),
+    # The server-rendered pages (sessions, CSRF, templates).
+    path("", pages.home_page, name="home"),
+    path("catalogue", pages.catalogue_page, name="catalogue-page"),
+    path("catalogue/<str:sku>", pages.product_page, name="product-page"),
+    path("login", pages.login_page, name="login"),
+    path("logout", pages.logout_page, name="logout"),
 ]

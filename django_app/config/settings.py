@@ -41,6 +41,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the short-circuiting middleware below, so redirects and 413s carry it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Static files in production mode too (DEBUG off): the stylesheet, the admin's assets.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "catalogue.middleware.GZipMiddleware",
     "catalogue.middleware.RequestSizeLimitMiddleware",
     "catalogue.middleware.TrailingSlashRedirectMiddleware",
@@ -105,8 +107,21 @@ TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
 
-STATIC_URL = "static/"
+STATIC_URL = "/static/"
 STATIC_ROOT = REPO_DIR / "var" / "static" / "django"
+# `collectstatic` into STATIC_ROOT is the deployment step; with the finders on,
+# WhiteNoise also serves app static files straight from a fresh checkout.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on a missing one
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# The pages: database-backed sessions (the cookie holds only the key of a
+# django_session row), sign-in at /login, and an HTML page for CSRF failures.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+LOGIN_URL = "/login"
+LOGIN_REDIRECT_URL = "/catalogue"
+CSRF_FAILURE_VIEW = "catalogue.pages.csrf_failure"
 
 # The contract: no trailing slashes (a middleware answers 308), 1 MiB bodies.
 APPEND_SLASH = False

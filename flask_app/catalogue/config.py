@@ -34,6 +34,8 @@ def settings_from_env() -> dict[str, Any]:
         "OPENAPI_SPEC_PATH": os.environ.get(
             "OPENAPI_SPEC_PATH", str(REPO_DIR / "shared_spec" / "openapi.yaml")
         ),
+        # The pages' session is this signed cookie (see sessions.py); Django's is a table row.
+        "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env_bool("SESSION_COOKIE_SECURE"),

@@ -1,10 +1,10 @@
-"""URLs: the API routes of the contract, without trailing slashes, on one blueprint."""
+"""URLs: the API routes of the contract and the pages, without trailing slashes, two blueprints."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, g
 
-from catalogue import auth, authentication, renderers, views
+from catalogue import auth, authentication, pages, renderers, sessions, views
 
 bp = Blueprint("catalogue", __name__)
 
@@ -39,8 +39,30 @@ bp.add_url_rule("/api/stats", "stats", views.stats)
 bp.before_request(authentication.authenticate)
 bp.before_request(renderers.require_json)
 
+# The server-rendered pages: their own blueprint, so the API's token and JSON-only
+# hooks never run for them; the session user and the CSRF check run instead (Django:
+# AuthenticationMiddleware and CsrfViewMiddleware, for every view).
+pages_bp = Blueprint("pages", __name__)
+pages_bp.add_url_rule("/", "home", pages.home_page)
+pages_bp.add_url_rule("/catalogue", "catalogue-page", pages.catalogue_page)
+pages_bp.add_url_rule(
+    "/catalogue/<sku>", "product-page", pages.product_page, methods=["GET", "POST"]
+)
+pages_bp.add_url_rule("/login", "login", pages.login_page, methods=["GET", "POST"])
+pages_bp.add_url_rule("/logout", "logout", pages.logout_page, methods=["POST"])
+pages_bp.before_request(sessions.load_user)
+pages_bp.before_request(sessions.csrf_protect)
+pages_bp.register_error_handler(sessions.CsrfFailed, pages.csrf_failure)
+
+
+@pages_bp.context_processor
+def page_context() -> dict[str, object]:
+    """What every page template sees (Django: the auth and csrf context processors)."""
+    return {"user": g.get("user"), "csrf_token": sessions.csrf_token}
+
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(pages_bp)
     # Rules without a trailing slash must not match `/x/`: the middleware answers 308.
     app.url_map.strict_slashes = True

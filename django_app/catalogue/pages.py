@@ -1,0 +1,120 @@
+"""Pages: the server-rendered catalogue, product page, sign-in and sign-out (Django templates).
+
+Session authentication: `django.contrib.auth.login()` stores the user's id in a
+database-backed session (the `django_session` table; the cookie holds only the
+session key) and rotates the CSRF token. `CsrfViewMiddleware` checks every form
+POST. Thin, like the API views: selectors read, services write, forms validate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalogue import selectors, services
+from catalogue.errors import Conflict
+from catalogue.forms import CatalogueFilterForm, LoginForm, ReviewForm
+from catalogue.models import Product
+from catalogue.serializers import RatingField
+
+PAGE_SIZE = 12
+REVIEWS_SHOWN = 100
+
+
+def rated(product: Product) -> Product:
+    """Attach `{"average", "count"}` from the rating annotations, as the API shows it."""
+    product.rating = RatingField().to_representation(product)
+    return product
+
+
+def error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    context = {"status": status, "message": message}
+    return render(request, "catalogue/error.html", context, status=status)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a form posted without a valid token."""
+    return error_page(request, 403, "The form has expired or was not sent by this site.")
+
+
+@require_GET
+def home_page(request: HttpRequest) -> HttpResponse:
+    return redirect("catalogue-page")
+
+
+@require_GET
+def catalogue_page(request: HttpRequest) -> HttpResponse:
+    form = CatalogueFilterForm(request.GET)
+    products = selectors.product_list(user=request.user, filters=form.filters())
+    page: Page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "products": [rated(product) for product in page],
+        "categories": selectors.category_list(),
+    }
+    return render(request, "catalogue/catalogue.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def product_page(request: HttpRequest, sku: str) -> HttpResponse:
+    try:
+        product = rated(selectors.product_get(user=request.user, sku=sku))
+    except Http404:
+        return error_page(request, 404, f"No product with SKU {sku}.")
+    form = ReviewForm()
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.path, login_url="login")
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                services.review_create(
+                    product=product, author=request.user, data=form.cleaned_data
+                )
+            except Conflict as exc:
+                form.add_error(None, str(exc.detail))
+            else:
+                messages.success(request, "Thank you, your review is published.")
+                return redirect("product-page", sku=product.sku)  # post/redirect/get
+    context = {
+        "product": product,
+        "reviews": selectors.review_list(product=product)[:REVIEWS_SHOWN],
+        "form": form,
+    }
+    return render(request, "catalogue/product.html", context)
+
+
+def next_url(request: HttpRequest) -> str:
+    """Where to go after signing in: `next` if it stays on this site, else the catalogue."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/catalogue"
+
+
+@require_http_methods(["GET", "POST"])
+def login_page(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request, data=request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        login(request, form.get_user())  # new session key, new CSRF token
+        messages.success(request, f"Signed in as {form.get_user().username}.")
+        return redirect(next_url(request))
+    return render(request, "catalogue/login.html", {"form": form, "next": next_url(request)})
+
+
+@require_POST
+def logout_page(request: HttpRequest) -> HttpResponse:
+    logout(request)  # deletes the session row: the old cookie is worthless now
+    messages.success(request, "Signed out.")
+    return redirect("catalogue-page")
