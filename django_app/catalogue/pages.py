@@ -77,9 +77,7 @@ def product_page(request: HttpRequest, sku: str) -> HttpResponse:
         form = ReviewForm(request.POST)
         if form.is_valid():
             try:
-                services.review_create(
-                    product=product, author=request.user, data=form.cleaned_data
-                )
+                services.review_create(product=product, author=request.user, data=form.cleaned_data)
             except Conflict as exc:
                 form.add_error(None, str(exc.detail))
             else:
