@@ -106,14 +106,14 @@ class ReviewForm(Form):
     fields = ("rating", "title", "body")
 
     def clean(self) -> None:
-        if not self.data["rating"].strip():
-            self.add_error("rating", REQUIRED)
-            return
         try:
             review = ReviewCreateSchema.model_validate(self.data)
         except ValidationError as exc:
             for error in exc.errors():
                 field = str(error["loc"][0]) if error["loc"] else None
-                self.add_error(field, error["msg"].removeprefix("Value error, "))
+                message = error["msg"].removeprefix("Value error, ")
+                if field == "rating" and not self.data["rating"].strip():
+                    message = REQUIRED
+                self.add_error(field, message)
             return
         self.cleaned_data = review.model_dump()

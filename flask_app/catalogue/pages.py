@@ -50,8 +50,12 @@ class Page:
 
 
 def page_number(raw: str | None) -> int:
-    """Like Paginator.get_page(): anything but a positive integer means page 1."""
-    return int(raw) if raw and raw.isdigit() and int(raw) > 0 else 1
+    """Like Paginator.get_page(): not a number means page 1; below 1 (0 here), the last page."""
+    try:
+        number = int(raw or "1")
+    except ValueError:
+        return 1
+    return max(number, 0)
 
 
 def page_url(number: int) -> str:
@@ -78,14 +82,13 @@ def catalogue_page() -> ResponseReturnValue:
     form = CatalogueFilterForm(request.args)
     filters, repository = form.filters(), get_repository()
     number = page_number(request.args.get("page"))
+    inactive = can_see_inactive()
     total, products = repository.product_list(
-        filters, can_see_inactive(), PageRequest(number, PAGE_SIZE)
+        filters, inactive, PageRequest(max(number, 1), PAGE_SIZE)
     )
-    if not products and number > 1:  # past the end: the last page, as Django's get_page does
+    if number < 1 or (not products and number > 1):  # out of range: the last page
         number = max(1, math.ceil(total / PAGE_SIZE))
-        total, products = repository.product_list(
-            filters, can_see_inactive(), PageRequest(number, PAGE_SIZE)
-        )
+        total, products = repository.product_list(filters, inactive, PageRequest(number, PAGE_SIZE))
     page = Page(number, total, PAGE_SIZE, [p.model_dump(mode="json") for p in products])
     categories = repository.category_list(PageRequest(1, 100))[1]
     return render_template(
