@@ -1,0 +1,1 @@
+"""Reliability and security: concurrency, fuzzing, bad input, security settings, soak."""

@@ -1,0 +1,179 @@
+"""Security, white-box: password hashes and token storage as stored, revocation, throttling,
+CSRF on the sign-in form and the session cookie's flags.
+
+The stored values are read through each app's own store (the Django ORM, the Flask
+repository / SQLAlchemy engine / pymongo database), not through the API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.reliability.support import PASSWORDS, auth, login
+from tests.targets import Target
+
+MIN_PBKDF2_ITERATIONS = 600_000  # OWASP 2023 for PBKDF2-HMAC-SHA256
+MIN_SCRYPT_N = 2**15
+
+
+def flask_app(target: Target) -> Any:
+    return target.app  # type: ignore[attr-defined]
+
+
+def stored_password_hash(target: Target, username: str) -> str:
+    if target.name == "django":
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.get(username=username).password
+    with flask_app(target).app_context():
+        from catalogue.repository import get_repository
+
+        user = get_repository().user_get(username)
+        assert user is not None
+        return user.password_hash
+
+
+def stored_tokens(target: Target) -> list[str]:
+    """Every stored token row, as text."""
+    if target.name == "django":
+        from catalogue.models import AuthToken
+
+        return [repr(row) for row in AuthToken.objects.values_list()]
+    app = flask_app(target)
+    with app.app_context():
+        if target.name == "flask-sql":
+            from sqlalchemy import text
+
+            with app.extensions["sqlalchemy_engine"].connect() as connection:
+                rows = connection.execute(text("SELECT * FROM auth_tokens")).all()
+            return [repr(tuple(row)) for row in rows]
+        from catalogue.repository.mongo import get_database
+
+        return [repr(doc) for doc in get_database().auth_tokens.find()]
+
+
+def assert_strong(hashed: str) -> str:
+    """PBKDF2-SHA256 (>= 600k iterations), argon2 or scrypt (N >= 2**15); returns the scheme."""
+    django_pbkdf2 = re.fullmatch(r"pbkdf2_sha256\$(\d+)\$[^$]+\$[^$]+", hashed)
+    werkzeug_pbkdf2 = re.fullmatch(r"pbkdf2:sha256:(\d+)\$[^$]+\$[0-9a-f]+", hashed)
+    scrypt = re.fullmatch(r"scrypt:(\d+):(\d+):(\d+)\$[^$]+\$[0-9a-f]+", hashed)
+    if django_pbkdf2 or werkzeug_pbkdf2:
+        iterations = int((django_pbkdf2 or werkzeug_pbkdf2).group(1))  # type: ignore[union-attr]
+        assert iterations >= MIN_PBKDF2_ITERATIONS, hashed
+        return f"pbkdf2-sha256 ({iterations} iterations)"
+    if scrypt:
+        assert int(scrypt.group(1)) >= MIN_SCRYPT_N, hashed
+        return f"scrypt (N={scrypt.group(1)}, r={scrypt.group(2)}, p={scrypt.group(3)})"
+    assert hashed.startswith("argon2"), f"weak or unknown password hash scheme: {hashed[:20]}"
+    return "argon2"
+
+
+def test_django_hashers_are_strong(target: Target) -> None:
+    if target.name != "django":
+        pytest.skip("Django's PASSWORD_HASHERS")
+    from django.conf import settings
+
+    assert settings.PASSWORD_HASHERS[0].rsplit(".", 1)[-1] in {
+        "PBKDF2PasswordHasher",
+        "Argon2PasswordHasher",
+        "ScryptPasswordHasher",
+    }
+
+
+def test_stored_passwords_are_strong_hashes(target: Target, client: httpx.Client) -> None:
+    username = f"hash-{uuid.uuid4().hex[:8]}"
+    password = "a-long-enough-pass-1"
+    response = client.post(
+        "/api/auth/register",
+        json={"username": username, "email": f"{username}@example.com", "password": password},
+    )
+    assert response.status_code == 201, response.text
+    for name, secret in ((username, password), ("alice", PASSWORDS["alice"])):
+        hashed = stored_password_hash(target, name)
+        assert secret not in hashed
+        print(f"{target.name}: {name} -> {assert_strong(hashed)}")
+
+
+def test_tokens_are_stored_hashed(target: Target, client: httpx.Client) -> None:
+    key = login(client, "carol")
+    rows = stored_tokens(target)
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    assert any(digest in row for row in rows), "the token's SHA-256 is not stored"
+    assert not any(key in row for row in rows), "the token itself is stored"
+
+
+def test_revoked_token_stops_working_and_others_stay(client: httpx.Client) -> None:
+    first, second = login(client, "dave"), login(client, "dave")
+    assert client.get("/api/auth/me", headers=auth(first)).status_code == 200
+    assert client.delete("/api/auth/token", headers=auth(first)).status_code == 204
+    revoked = client.get("/api/auth/me", headers=auth(first))
+    assert revoked.status_code == 401
+    assert revoked.headers["www-authenticate"].startswith("Token")
+    assert client.delete("/api/auth/token", headers=auth(first)).status_code == 401
+    assert client.get("/api/auth/me", headers=auth(second)).status_code == 200
+
+
+def test_login_throttling_answers_429_with_retry_after(client: httpx.Client) -> None:
+    username = f"throttle-{uuid.uuid4().hex[:8]}"
+    password = "a-long-enough-pass-1"
+    registered = client.post(
+        "/api/auth/register",
+        json={"username": username, "email": f"{username}@example.com", "password": password},
+    )
+    assert registered.status_code == 201
+    for _ in range(5):
+        failed = client.post("/api/auth/token", json={"username": username, "password": "wrong"})
+        assert failed.status_code == 401
+    for attempt in ("wrong", password):  # the right password is refused too, until the window
+        throttled = client.post("/api/auth/token", json={"username": username, "password": attempt})
+        assert throttled.status_code == 429, throttled.text
+        assert throttled.json()["error"]["code"] == "throttled"
+        assert int(throttled.headers["retry-after"]) >= 1
+    other = client.post("/api/auth/token", json={"username": "bob", "password": PASSWORDS["bob"]})
+    assert other.status_code == 200, "throttling one username must not lock out another"
+
+
+CSRF_INPUT = re.compile(r'name="(csrfmiddlewaretoken|csrf_token)"\s+value="([^"]+)"')
+SESSION_COOKIES = {"sessionid", "session"}
+
+
+@pytest.fixture
+def browser(target: Target) -> Any:
+    """A fresh cookie jar against the same app."""
+    transport = httpx.WSGITransport(app=target.wsgi_app())
+    with httpx.Client(transport=transport, base_url="http://testserver") as session:
+        if session.get("/login").status_code == 404:
+            pytest.skip("no /login page on this target")
+        yield session
+
+
+def test_login_form_requires_csrf_token(browser: httpx.Client) -> None:
+    credentials = {"username": "alice", "password": PASSWORDS["alice"]}
+    forged = browser.post("/login", data=credentials)
+    assert forged.status_code == 403, forged.status_code
+    assert not SESSION_COOKIES & set(forged.cookies.keys())
+
+
+def test_session_cookie_is_httponly_and_samesite(browser: httpx.Client) -> None:
+    page = browser.get("/login")
+    match = CSRF_INPUT.search(page.text)
+    assert match, "no CSRF token in the sign-in form"
+    data = {"username": "alice", "password": PASSWORDS["alice"], match.group(1): match.group(2)}
+    signed_in = browser.post("/login", data=data)
+    assert signed_in.status_code in {302, 303}, signed_in.status_code
+    cookies = [
+        header
+        for header in signed_in.headers.get_list("set-cookie")
+        if header.split("=", 1)[0].strip() in SESSION_COOKIES
+    ]
+    assert cookies, signed_in.headers.get_list("set-cookie")
+    for header in cookies:
+        flags = {part.strip().lower() for part in header.split(";")}
+        assert "httponly" in flags, header
+        assert "samesite=lax" in flags or "samesite=strict" in flags, header

@@ -1,0 +1,230 @@
+"""Production settings: refuse to start without SECRET_KEY or with DEBUG, deploy check, secrets.
+
+`APP_ENV=production` (the same variable in both apps) switches off every local-only
+fallback. Each app is started the way it is deployed (gunicorn) with a production
+environment and no SECRET_KEY, and must exit instead of serving.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sidebyside.servers import (
+    TARGETS,
+    free_port,
+    mongo_emulator,
+    prepare,
+    start_gunicorn,
+    stop,
+)
+from tests.reliability.support import REPO
+
+IMPORT_APP = {
+    "django": "import config.wsgi",
+    "flask-sql": "import wsgi",
+    "flask-mongo": "import wsgi",
+}
+REFUSAL = re.compile(r"(ImproperlyConfigured|RuntimeError): (SECRET_KEY|DEBUG|APP_ENV)")
+
+
+def base_env(target: str, directory: str, **extra: str) -> dict[str, str]:
+    """The target's environment on a scratch store, without the caller's app settings."""
+    env = {**os.environ, **TARGETS[target].env}
+    for name in ("SECRET_KEY", "DEBUG", "APP_ENV", "SECURE_SSL_REDIRECT"):
+        env.pop(name, None)
+    if target == "flask-mongo":
+        env.setdefault("MONGO_URL", "mongodb://127.0.0.1:9/catalogue")
+    elif not os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = f"sqlite:///{directory}/{target}.sqlite3"
+    env.update(extra)
+    return env
+
+
+def import_app(target: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Import the WSGI module (what a gunicorn worker does first)."""
+    return subprocess.run(
+        [sys.executable, "-c", IMPORT_APP[target]],
+        cwd=REPO / TARGETS[target].chdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def scratch() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="sidebyside-prod-") as directory:
+        yield directory
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+def test_gunicorn_refuses_to_start_without_secret_key(target: str, scratch: str) -> None:
+    env = base_env(target, scratch, APP_ENV="production")
+    port = free_port()
+    proc = start_gunicorn(target, port, env, workers=1)
+    try:
+        code = proc.wait(timeout=90)
+    finally:
+        stop(proc)
+    assert code != 0, "gunicorn kept running in production without a SECRET_KEY"
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
+    result = import_app(target, env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when APP_ENV=production" in result.stderr, result.stderr[-800:]
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"APP_ENV": "production", "SECRET_KEY": "x" * 60, "DEBUG": "true"},
+        {"APP_ENV": "prod", "SECRET_KEY": "x" * 60},
+        {"APP_ENV": "production", "SECRET_KEY": ""},
+    ],
+    ids=["debug-on", "unknown-app-env", "empty-secret-key"],
+)
+def test_production_refuses_unsafe_settings(
+    target: str, extra: dict[str, str], scratch: str
+) -> None:
+    result = import_app(target, base_env(target, scratch, **extra))
+    assert result.returncode != 0
+    assert REFUSAL.search(result.stderr), result.stderr[-800:]
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+def test_debug_is_off_by_default(target: str, scratch: str) -> None:
+    probe = {
+        "django": "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DEBUG)",
+        "flask-sql": "from catalogue import create_app; print(create_app().debug)",
+        "flask-mongo": "from catalogue import create_app; print(create_app().debug)",
+    }[target]
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=REPO / TARGETS[target].chdir,
+        env=base_env(target, scratch),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-800:]
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+def test_production_serves_with_a_secret_key(target: str, scratch: str) -> None:
+    """The same environment plus SECRET_KEY starts; Django adds HTTPS redirect and HSTS."""
+    extra = {
+        "APP_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "TRUST_X_FORWARDED_PROTO": "true",
+    }
+    with mongo_emulator(scratch) if target == "flask-mongo" else _nothing() as mongo_url:
+        if mongo_url:
+            extra["MONGO_URL"] = mongo_url
+        env = prepare(target, base_env(target, scratch, **extra))
+        port = free_port()
+        proc = start_gunicorn(target, port, env, workers=1)
+        try:
+            https = {"X-Forwarded-Proto": "https"}
+            response = _wait(f"http://127.0.0.1:{port}/api/health", https, proc)
+            assert response.status_code == 200, response.text
+            plain = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
+            if target == "django":
+                assert response.headers["strict-transport-security"].startswith("max-age=")
+                assert plain.status_code == 301
+                assert plain.headers["location"].startswith("https://")
+            else:
+                assert plain.status_code == 200  # Flask has no HTTPS redirect of its own
+        finally:
+            stop(proc)
+
+
+class _nothing:
+    """A context manager yielding None (no emulator for SQL targets)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _wait(url: str, headers: dict[str, str], proc: subprocess.Popen) -> httpx.Response:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"server exited with {proc.returncode}"
+        try:
+            return httpx.get(url, headers=headers, timeout=5)
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise TimeoutError(url)
+
+
+def test_django_check_deploy_is_clean(scratch: str) -> None:
+    env = base_env(
+        "django",
+        scratch,
+        APP_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="catalogue.example.com",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO / "django_app",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout, result.stdout
+
+
+# Built from pieces so that this file does not match itself.
+SECRET_PATTERNS = {
+    "private key": re.compile(
+        "-----BEGIN " + r"(RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY"
+    ),
+    "AWS access key": re.compile(r"\b(AKIA|ASIA)" + r"[0-9A-Z]{16}\b"),
+    "GitHub token": re.compile(r"\bgh[pousr]_" + r"[A-Za-z0-9]{36,}\b"),
+    "Slack token": re.compile(r"\bxox[abprs]-" + r"[A-Za-z0-9-]{10,}"),
+    "Stripe live key": re.compile(r"\b[rs]k_live_" + r"[A-Za-z0-9]{16,}"),
+    "Google API key": re.compile(r"\bAIza" + r"[0-9A-Za-z_-]{35}\b"),
+    "Django key": re.compile(r"SECRET_KEY\s*=\s*['\"](?!django-insecure-)[^'\"]{40,}['\"]"),
+}
+
+
+def tracked_files() -> list[Path]:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True
+    ).stdout
+    return [REPO / name for name in listed.decode().split("\0") if name]
+
+
+def test_no_secrets_in_the_repository() -> None:
+    findings = []
+    for path in tracked_files():
+        if not path.is_file() or path.stat().st_size > 5_000_000:
+            continue
+        text = path.read_bytes().decode("utf-8", errors="ignore")
+        for kind, pattern in SECRET_PATTERNS.items():
+            if pattern.search(text):
+                findings.append(f"{path.relative_to(REPO)}: {kind}")
+    assert not findings, findings
+    assert not (REPO / ".env").exists() or ".env" not in {p.name for p in tracked_files()}, (
+        ".env is tracked"
+    )
