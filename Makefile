@@ -6,9 +6,9 @@ RUN := $(UV) run --frozen
 TARGETS := django flask-sql flask-mongo
 PORT ?= 8001
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_TOOLS := wrk hyperfine
+APT_TOOLS := wrk hyperfine chromium
 
-.PHONY: setup system-tools report report-quick up serve test lint test-spec test-contract test-live fixtures clean
+.PHONY: setup system-tools report report-quick up serve test lint test-spec test-contract test-live test-pages fixtures clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -39,7 +39,7 @@ serve: setup  ## migrate, seed and serve the Django app on SQLite at http://127.
 	cd django_app && ../$(RUN) python manage.py seed_catalogue
 	cd django_app && ../$(RUN) gunicorn --bind 127.0.0.1:$(PORT) --workers 2 config.wsgi:application
 
-test: setup lint test-spec test-contract test-live  ## everything CI runs
+test: setup lint test-spec test-contract test-live test-pages  ## everything CI runs
 
 lint: setup
 	$(RUN) ruff check .
@@ -49,7 +49,7 @@ lint: setup
 	cd flask_app && ../$(RUN) flask --app catalogue check-migrations
 
 test-spec: setup system-tools  ## the spec, concerns, compose, toolkit, and each app's own unit tests
-	$(RUN) pytest tests --ignore=tests/contract -q
+	$(RUN) pytest tests --ignore=tests/contract --ignore=tests/pages --ignore=tests/browser -q
 	cd django_app && ../$(RUN) python manage.py test catalogue -v 1
 	$(RUN) pytest flask_app/tests -q
 
@@ -58,6 +58,9 @@ test-contract: setup  ## the contract suite in-process, per target
 
 test-live: setup  ## the same suite against each target under gunicorn
 	$(RUN) sidebyside contract --live $(foreach t,$(TARGETS),--target $(t)) -- -q
+
+test-pages: setup system-tools  ## the pages on every target under gunicorn: HTML parsed, then Chromium (Playwright)
+	$(RUN) pytest tests/pages tests/browser -q
 
 fixtures: setup
 	$(RUN) python shared_spec/fixtures/generate.py
