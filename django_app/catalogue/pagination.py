@@ -15,7 +15,8 @@ def positive_int(request: Request, name: str, default: int, maximum: int | None 
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
+    digits = raw.isascii() and raw.isdigit()  # str.isdigit() also accepts '²', int() does not
+    if not digits or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
         limit = f" and at most {maximum}" if maximum else ""
         raise ParseError(f"Query parameter {name!r} must be an integer of at least 1{limit}.")
     return int(raw)

@@ -15,7 +15,11 @@ class JSONObjectParser(JSONParser):
         media_type: str | None = None,
         parser_context: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            # json recurses per nesting level: 10 000 `[` must be a 400, not a 500.
+            raise ParseError("JSON parse error - nested too deeply.") from exc
         if not isinstance(data, dict):
             raise ParseError("The request body must be a JSON object.")
         return data

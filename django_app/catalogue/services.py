@@ -102,12 +102,15 @@ def product_reserve(*, product: Product, quantity: int) -> int:
     The WHERE clause re-checks the stock inside the database, so two concurrent
     reservations can never both succeed against the same last units.
     """
-    updated = Product.objects.filter(pk=product.pk, stock__gte=quantity).update(
-        stock=F("stock") - quantity, updated_at=now_ms()
-    )
-    if not updated:
-        raise Conflict("insufficient_stock", f"Fewer than {quantity} units are in stock.")
-    return Product.objects.values_list("stock", flat=True).get(pk=product.pk)
+    # One transaction: the row stays locked from the UPDATE to the read-back, so the
+    # stock returned is the one this reservation left (not a later one's).
+    with transaction.atomic():
+        updated = Product.objects.filter(pk=product.pk, stock__gte=quantity).update(
+            stock=F("stock") - quantity, updated_at=now_ms()
+        )
+        if not updated:
+            raise Conflict("insufficient_stock", f"Fewer than {quantity} units are in stock.")
+        return Product.objects.values_list("stock", flat=True).get(pk=product.pk)
 
 
 def review_create(*, product: Product, author: AbstractUser, data: dict[str, Any]) -> Review:

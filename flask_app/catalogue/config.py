@@ -20,10 +20,25 @@ def settings_from_env() -> dict[str, Any]:
     backend = os.environ.get("CATALOGUE_BACKEND", "sql")
     if backend not in {"sql", "mongo"}:
         raise RuntimeError(f"CATALOGUE_BACKEND must be 'sql' or 'mongo', got {backend!r}")
+    # APP_ENV=production (the same variable in both apps) drops every local-only
+    # fallback: no SECRET_KEY or DEBUG on refuses to start, cookies default to Secure.
+    app_env = os.environ.get("APP_ENV", "development").strip().lower()
+    if app_env not in {"development", "production"}:
+        raise RuntimeError(f"APP_ENV must be 'development' or 'production', got {app_env!r}")
+    production = app_env == "production"
+    debug = env_bool("DEBUG")
+    secret_key = os.environ.get(
+        "SECRET_KEY", "" if production else "flask-insecure-local-development-only"
+    )
+    if production and not secret_key:
+        raise RuntimeError("SECRET_KEY must be set when APP_ENV=production.")
+    if production and debug:
+        raise RuntimeError("DEBUG must be off when APP_ENV=production.")
     return {
-        "DEBUG": env_bool("DEBUG"),
+        "APP_ENV": app_env,
+        "DEBUG": debug,
         # A fixed key is only acceptable for local use; deployments set SECRET_KEY.
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "flask-insecure-local-development-only"),
+        "SECRET_KEY": secret_key,
         "CATALOGUE_BACKEND": backend,
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", f"sqlite:///{REPO_DIR / 'var' / 'flask.sqlite3'}"
@@ -38,7 +53,7 @@ def settings_from_env() -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env_bool("SESSION_COOKIE_SECURE"),
+        "SESSION_COOKIE_SECURE": env_bool("SESSION_COOKIE_SECURE", production),
         "PAGE_SIZE": 20,
         "MAX_PAGE_SIZE": 100,
     }

@@ -16,17 +16,25 @@ def positive_int(name: str, default: int, maximum: int | None = None) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
+    digits = raw.isascii() and raw.isdigit()  # str.isdigit() also accepts '²', int() does not
+    if not digits or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
         limit = f" and at most {maximum}" if maximum else ""
         raise BadRequest(f"Query parameter {name!r} must be an integer of at least 1{limit}.")
     return int(raw)
+
+
+# The largest OFFSET a store takes (SQL BIGINT, BSON int64): no page beyond it can exist.
+MAX_OFFSET = 2**63 - 1
 
 
 def page_request() -> PageRequest:
     size = positive_int(
         "page_size", current_app.config["PAGE_SIZE"], current_app.config["MAX_PAGE_SIZE"]
     )
-    return PageRequest(page=positive_int("page", 1), size=size)
+    page = positive_int("page", 1)
+    if (page - 1) * size > MAX_OFFSET:
+        raise NotFound("Invalid page.")  # past the last page, as DRF answers
+    return PageRequest(page=page, size=size)
 
 
 def page_link(page: int | None) -> str:

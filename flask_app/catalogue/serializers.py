@@ -47,6 +47,9 @@ class InputSchema(BaseModel):
     def not_null(cls, value: Any) -> Any:
         if value is None:
             raise ValueError("This field may not be null.")
+        if isinstance(value, str) and "\x00" in value:
+            # DRF's CharField refuses NUL too; PostgreSQL cannot store it in text.
+            raise ValueError("Null characters are not allowed.")
         return value
 
 
