@@ -17,7 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from catalogue import selectors, services
 from catalogue.errors import Conflict
@@ -45,12 +45,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return error_page(request, 403, "The form has expired or was not sent by this site.")
 
 
-@require_GET
+@require_safe
 def home_page(request: HttpRequest) -> HttpResponse:
     return redirect("catalogue-page")
 
 
-@require_GET
+@require_safe
 def catalogue_page(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
     products = selectors.product_list(user=request.user, filters=form.filters())
