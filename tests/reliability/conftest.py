@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.reliability.support import REPORT_LINES
 from tests.targets import TARGETS
 
 HERE = Path(__file__).resolve().parent
@@ -37,3 +38,11 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     if path.suffix == ".py" and path.name.startswith("test_") and not inside:
         return True
     return None
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The figures the run measured (concurrency outcomes, fuzz counts), one line each."""
+    if REPORT_LINES:
+        terminalreporter.section("reliability figures")
+        for line in REPORT_LINES:
+            terminalreporter.write_line(line)

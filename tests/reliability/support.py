@@ -14,6 +14,8 @@ FIXTURE: dict[str, Any] = json.loads(
 )
 PASSWORDS: dict[str, str] = {user["username"]: user["password"] for user in FIXTURE["users"]}
 FIGURES_DIR = REPO / "var" / "reliability"
+# Lines for the end of the run (tests/reliability/conftest.py prints them).
+REPORT_LINES: list[str] = []
 
 
 def auth(token: str | None) -> dict[str, str]:

@@ -1,0 +1,169 @@
+"""Concurrency against live gunicorn servers (4 workers) on every target.
+
+- 200 concurrent reservations of 1 against a stock of 50: exactly 50 succeed (each
+  seeing a different remaining stock), 150 get 409 insufficient_stock, stock ends at 0;
+- 20 concurrent creates of one sku: one 201, the rest 409 sku_taken;
+- 20 concurrent reviews of one product by one user: one 201, the rest 409
+  already_reviewed; 20 concurrent registrations of one username: one 201.
+
+Stores: DATABASE_URL when set (PostgreSQL in CI), else a scratch SQLite file per
+target; flask-mongo uses MONGO_URL, else the nx-27017 emulator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from sidebyside.servers import mongo_emulator, prepare, serve
+from sidebyside.stores import DEFAULT_FIXTURE, seed
+from tests.reliability.support import FIXTURE, PASSWORDS, REPORT_LINES, write_figures
+from tests.targets import TARGETS
+
+WORKERS = 4
+USERS = ["alice", "bob", "carol", "dave"]
+SKU = next(p["sku"] for p in FIXTURE["products"] if p["is_active"])
+
+
+@dataclass
+class Live:
+    """A target under gunicorn, with tokens for the fixture users."""
+
+    target: str
+    url: str
+    database: str
+    tokens: dict[str, str] = field(default_factory=dict)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+def store_env(target: str, directory: str, stack: ExitStack) -> tuple[dict[str, str], str]:
+    if target == "flask-mongo":
+        url = os.environ.get("MONGO_URL") or stack.enter_context(mongo_emulator(directory))
+        return {"MONGO_URL": url}, "mongodb" if os.environ.get("MONGO_URL") else "nx-27017"
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{directory}/{target}.sqlite3"
+    return {"DATABASE_URL": url}, url.split(":", 1)[0]
+
+
+@pytest.fixture(scope="module", params=sorted(TARGETS))
+def live(request: pytest.FixtureRequest) -> Iterator[Live]:
+    target = request.param
+    with tempfile.TemporaryDirectory(prefix="sidebyside-race-") as directory, ExitStack() as stack:
+        extra, database = store_env(target, directory, stack)
+        extra["LOG_LEVEL"] = "ERROR"
+        seed(target, prepare(target, extra), DEFAULT_FIXTURE)
+        with serve(target, env=extra, workers=WORKERS) as url:
+            server = Live(target, url, database)
+            with httpx.Client(base_url=url, timeout=30) as client:
+                for username in ["admin", *USERS]:
+                    response = client.post(
+                        "/api/auth/token",
+                        json={"username": username, "password": PASSWORDS[username]},
+                    )
+                    assert response.status_code == 200, response.text
+                    server.tokens[username] = response.json()["token"]
+            yield server
+        if server.figures:
+            write_figures(f"concurrency-{target}", {"database": database, **server.figures})
+            pairs = " ".join(f"{key}={value}" for key, value in server.figures.items())
+            REPORT_LINES.append(f"concurrency {target} ({database}, {WORKERS} workers): {pairs}")
+
+
+def burst(live: Live, requests: list[tuple[str, str, str, dict[str, Any]]]) -> list[httpx.Response]:
+    """Send every request at once, each on its own connection."""
+
+    async def send_all() -> list[httpx.Response]:
+        limits = httpx.Limits(max_connections=len(requests), max_keepalive_connections=0)
+        async with httpx.AsyncClient(base_url=live.url, limits=limits, timeout=120) as client:
+            calls = [
+                client.request(
+                    method, path, json=body, headers={"Authorization": f"Token {live.tokens[who]}"}
+                )
+                for method, path, who, body in requests
+            ]
+            return list(await asyncio.gather(*calls))
+
+    return asyncio.run(send_all())
+
+
+def outcome(responses: list[httpx.Response]) -> Counter[str]:
+    """`200`, `409 insufficient_stock`, ... -> how many."""
+    counts: Counter[str] = Counter()
+    for response in responses:
+        key = str(response.status_code)
+        if response.status_code >= 400:
+            key += " " + response.json().get("error", {}).get("code", "?")
+        counts[key] += 1
+    return counts
+
+
+def test_200_reservations_against_stock_50(live: Live) -> None:
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        staff = {"Authorization": f"Token {live.tokens['admin']}"}
+        patched = client.patch(f"/api/products/{SKU}", json={"stock": 50}, headers=staff)
+        assert patched.status_code == 200, patched.text
+        requests = [
+            ("POST", f"/api/products/{SKU}/reserve", USERS[i % len(USERS)], {"quantity": 1})
+            for i in range(200)
+        ]
+        responses = burst(live, requests)
+        counts = outcome(responses)
+        final = client.get(f"/api/products/{SKU}").json()["stock"]
+    live.figures["reserve"] = dict(counts) | {"final_stock": final}
+    assert counts == {"200": 50, "409 insufficient_stock": 150}, counts
+    seen = sorted(r.json()["stock"] for r in responses if r.status_code == 200)
+    assert seen == list(range(50)), "two reservations saw the same remaining stock"
+    assert final == 0
+
+
+def test_20_concurrent_creates_of_one_sku(live: Live) -> None:
+    sku = f"RACE-{uuid.uuid4().hex[:8].upper()}"
+    body = {"sku": sku, "name": "Race", "price": "9.99", "stock": 5}
+    responses = burst(live, [("POST", "/api/products", "admin", body)] * 20)
+    counts = outcome(responses)
+    live.figures["create"] = dict(counts)
+    assert counts == {"201": 1, "409 sku_taken": 19}, counts
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        listed = client.get("/api/products", params={"search": sku}).json()
+    assert listed["count"] == 1
+
+
+def test_20_concurrent_reviews_by_one_user(live: Live) -> None:
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        sku = f"REVIEW-{uuid.uuid4().hex[:8].upper()}"
+        staff = {"Authorization": f"Token {live.tokens['admin']}"}
+        created = client.post(
+            "/api/products", json={"sku": sku, "name": "Reviewed", "price": "1.00"}, headers=staff
+        )
+        assert created.status_code == 201, created.text
+        path = f"/api/products/{sku}/reviews"
+        responses = burst(live, [("POST", path, "dave", {"rating": 4, "title": "race"})] * 20)
+        counts = outcome(responses)
+        live.figures["review"] = dict(counts)
+        assert counts == {"201": 1, "409 already_reviewed": 19}, counts
+        assert client.get(path).json()["count"] == 1
+        assert client.get(f"/api/products/{sku}").json()["rating"]["count"] == 1
+
+
+def test_20_concurrent_registrations_of_one_username(live: Live) -> None:
+    username = f"race-{uuid.uuid4().hex[:8]}"
+    body = {"username": username, "email": f"{username}@example.com", "password": "race-pass-2026"}
+
+    async def send_all() -> list[httpx.Response]:
+        limits = httpx.Limits(max_connections=20, max_keepalive_connections=0)
+        async with httpx.AsyncClient(base_url=live.url, limits=limits, timeout=120) as client:
+            calls = [client.post("/api/auth/register", json=body) for _ in range(20)]
+            return list(await asyncio.gather(*calls))
+
+    counts = outcome(asyncio.run(send_all()))
+    live.figures["register"] = dict(counts)
+    assert counts == {"201": 1, "409 username_taken": 19}, counts
