@@ -8,7 +8,7 @@ PORT ?= 8001
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_TOOLS := wrk hyperfine chromium
 
-.PHONY: setup system-tools report report-quick up serve test lint test-spec test-contract test-live test-pages fixtures clean
+.PHONY: setup system-tools report report-quick up serve test lint test-spec test-contract test-live test-pages test-reliability fuzz soak fixtures clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -39,7 +39,7 @@ serve: setup  ## migrate, seed and serve the Django app on SQLite at http://127.
 	cd django_app && ../$(RUN) python manage.py seed_catalogue
 	cd django_app && ../$(RUN) gunicorn --bind 127.0.0.1:$(PORT) --workers 2 config.wsgi:application
 
-test: setup lint test-spec test-contract test-live test-pages  ## everything CI runs
+test: setup lint test-spec test-contract test-live test-pages test-reliability  ## everything CI runs
 
 lint: setup
 	$(RUN) ruff check .
@@ -49,7 +49,7 @@ lint: setup
 	cd flask_app && ../$(RUN) flask --app catalogue check-migrations
 
 test-spec: setup system-tools  ## the spec, concerns, compose, toolkit, and each app's own unit tests
-	$(RUN) pytest tests --ignore=tests/contract --ignore=tests/pages --ignore=tests/browser -q
+	$(RUN) pytest tests --ignore=tests/contract --ignore=tests/pages --ignore=tests/browser --ignore=tests/reliability -q
 	cd django_app && ../$(RUN) python manage.py test catalogue -v 1
 	$(RUN) pytest flask_app/tests -q
 
@@ -61,6 +61,15 @@ test-live: setup  ## the same suite against each target under gunicorn
 
 test-pages: setup system-tools  ## the pages on every target under gunicorn: HTML parsed, then Chromium (Playwright)
 	$(RUN) pytest tests/pages tests/browser -q
+
+test-reliability: setup  ## concurrency under gunicorn, fuzzing, bad input, security; every target, < 6 min
+	$(RUN) pytest tests/reliability -q
+
+fuzz: setup  ## deeper schemathesis fuzzing of every target (FUZZ_MAX_EXAMPLES per operation and mode)
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-100} $(RUN) pytest tests/reliability/test_inprocess.py -q
+
+soak: setup system-tools  ## 60 s at 64 connections per target (wrk), worker RSS, SIGTERM under load
+	$(RUN) python -m tests.reliability.soak
 
 fixtures: setup
 	$(RUN) python shared_spec/fixtures/generate.py
