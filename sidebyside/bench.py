@@ -31,6 +31,7 @@ ENDPOINTS = {
     "search": "/api/products?search=a&in_stock=true&ordering=-price&page_size=20",
     "product_detail": "/api/products/{sku}",
     "stats": "/api/stats",
+    "catalogue_page": "/catalogue",
 }
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 SERVER_CPUS, CLIENT_CPUS = "0", "1"

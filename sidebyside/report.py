@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -136,6 +137,42 @@ def build_results(
     results["batteries"] = batteries_table()
     results["seed_topics"] = seed_topics()
     return results
+
+
+SCREENSHOTS = REPO / "report" / "screenshots"
+
+
+def screenshot_pages() -> dict[str, dict[str, Path]]:
+    """Page name -> target -> PNG, from the browser tests' screenshots (if they ran)."""
+    pages: dict[str, dict[str, Path]] = {}
+    for png in sorted(SCREENSHOTS.glob("*.png")) if SCREENSHOTS.is_dir() else []:
+        target = next((t for t in TARGETS if png.stem.startswith(t + "-")), None)
+        if target:
+            pages.setdefault(png.stem.removeprefix(target + "-"), {})[target] = png
+    return pages
+
+
+def screenshots_html() -> str:
+    pages = screenshot_pages()
+    if not pages:
+        return (
+            "<p class='meta'>No screenshots yet: <code>make test-pages</code> drives Chromium "
+            "through every page of every target and saves them in report/screenshots/.</p>"
+        )
+    parts = ["<p class='meta'>The same page from each target (Django templates vs Jinja2).</p>"]
+    for page, shots in pages.items():
+        cells = "".join(
+            f"<figure><img alt='{html.escape(target)} {html.escape(page)}' width='360' "
+            f"src='data:image/png;base64,{base64.b64encode(shots[target].read_bytes()).decode()}'>"
+            f"<figcaption>{html.escape(target)}</figcaption></figure>"
+            for target in TARGETS
+            if target in shots
+        )
+        parts.append(
+            f"<details><summary>{html.escape(page)}</summary><div class='shots'>{cells}</div>"
+            "</details>"
+        )
+    return "".join(parts)
 
 
 def write_report(results: dict[str, Any], out: Path) -> list[Path]:
@@ -286,6 +323,7 @@ th{background:#f5f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
 details{margin:.4rem 0}summary{cursor:pointer;font-weight:600}
 .diff pre{font-size:12px;overflow:auto}
 svg text{font:12px system-ui,sans-serif}
+.shots{display:flex;gap:1rem;flex-wrap:wrap}figure{margin:0}img{border:1px solid #ddd}
 """
 COLORS = {"django": "#0c4b33", "flask-sql": "#3b7dd8", "flask-mongo": "#4faa41"}
 
@@ -417,6 +455,8 @@ def render_html_report(results: dict[str, Any]) -> str:
         html_table(BENCH_HEADER, bench_rows(results)),
         bar_chart("Worker RSS (MiB)", [(r[0], r[1]) for r in memory_rows(results)], "MiB"),
         html_table(["server", "RSS MiB", "x minimal"], memory_rows(results)),
+        "<h2 id='pages'>Pages</h2>",
+        screenshots_html(),
         "<h2 id='batteries'>What Django gives you / what Flask needs</h2>",
         html_table(results["batteries"][0], results["batteries"][1:]),
         "<h2 id='seed-notes'>The seed notes, topic by topic</h2>",
