@@ -1,8 +1,19 @@
 """URLs: the API routes of the contract and the pages, without trailing slashes."""
 
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 
 from catalogue import auth, pages, views
+
+
+class SegmentConverter(StringConverter):
+    """`str` minus NUL: no sku, slug or id contains one, and PostgreSQL refuses it in a
+    query, so such a path matches no route (404). Flask: the same in catalogue/urls.py."""
+
+    regex = "[^/\x00]+"
+
+
+register_converter(SegmentConverter, "segment")
 
 urlpatterns = [
     path("api/health", views.health, name="health"),
@@ -11,18 +22,20 @@ urlpatterns = [
     path("api/auth/token", auth.TokenView.as_view(), name="token"),
     path("api/auth/me", auth.MeView.as_view(), name="me"),
     path("api/categories", views.CategoryListView.as_view(), name="category-list"),
-    path("api/categories/<str:slug>", views.CategoryDetailView.as_view(), name="category-detail"),
-    path("api/products", views.ProductListView.as_view(), name="product-list"),
-    path("api/products/<str:sku>", views.ProductDetailView.as_view(), name="product-detail"),
     path(
-        "api/products/<str:sku>/price-history",
+        "api/categories/<segment:slug>", views.CategoryDetailView.as_view(), name="category-detail"
+    ),
+    path("api/products", views.ProductListView.as_view(), name="product-list"),
+    path("api/products/<segment:sku>", views.ProductDetailView.as_view(), name="product-detail"),
+    path(
+        "api/products/<segment:sku>/price-history",
         views.PriceHistoryView.as_view(),
         name="product-price-history",
     ),
-    path("api/products/<str:sku>/reserve", views.product_reserve, name="product-reserve"),
-    path("api/products/<str:sku>/reviews", views.ReviewListView.as_view(), name="review-list"),
+    path("api/products/<segment:sku>/reserve", views.product_reserve, name="product-reserve"),
+    path("api/products/<segment:sku>/reviews", views.ReviewListView.as_view(), name="review-list"),
     path(
-        "api/products/<str:sku>/reviews/<str:review_id>",
+        "api/products/<segment:sku>/reviews/<segment:review_id>",
         views.ReviewDetailView.as_view(),
         name="review-detail",
     ),
@@ -30,7 +43,7 @@ urlpatterns = [
     # The server-rendered pages (sessions, CSRF, templates).
     path("", pages.home_page, name="home"),
     path("catalogue", pages.catalogue_page, name="catalogue-page"),
-    path("catalogue/<str:sku>", pages.product_page, name="product-page"),
+    path("catalogue/<segment:sku>", pages.product_page, name="product-page"),
     path("login", pages.login_page, name="login"),
     path("logout", pages.logout_page, name="logout"),
 ]

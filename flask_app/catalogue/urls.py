@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, g
+from werkzeug.routing import BaseConverter
 
 from catalogue import auth, authentication, pages, renderers, sessions, views
 
@@ -61,7 +62,16 @@ def page_context() -> dict[str, object]:
     return {"user": g.get("user"), "csrf_token": sessions.csrf_token}
 
 
+class SegmentConverter(BaseConverter):
+    """Werkzeug's default `<name>` converter minus NUL: no sku, slug or id contains one,
+    and PostgreSQL refuses it in a query, so such a path matches no rule (404)."""
+
+    regex = "[^/\x00]+"
+
+
 def init_app(app: Flask) -> None:
+    # Django: the `segment` converter in catalogue/urls.py, the same pattern.
+    app.url_map.converters["default"] = SegmentConverter
     app.register_blueprint(bp)
     app.register_blueprint(pages_bp)
     # Rules without a trailing slash must not match `/x/`: the middleware answers 308.
