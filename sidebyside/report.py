@@ -26,7 +26,7 @@ from sidebyside.stores import seeded_stores
 
 Progress = Callable[[str], None]
 QUICK = {"startup_rounds": 3, "bench_rounds": 3, "bench_seconds": 1}
-FULL = {"startup_rounds": 10, "bench_rounds": 3, "bench_seconds": 5}
+FULL = {"startup_rounds": 10, "bench_rounds": 3, "bench_seconds": 4}
 
 
 # -- contract -------------------------------------------------------------------------------
