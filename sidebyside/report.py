@@ -390,7 +390,17 @@ def render_html_report(results: dict[str, Any]) -> str:
             "lines",
         ),
         html_table(
-            ["concern", "title", "django code", "flask code", "flask / django"],
+            [
+                "concern",
+                "title",
+                "django code",
+                "flask code",
+                "flask / django",
+                "django templates",
+                "flask templates",
+                "django generated",
+                "flask generated",
+            ],  # fmt: skip
             [
                 [
                     c["name"],
@@ -398,6 +408,10 @@ def render_html_report(results: dict[str, Any]) -> str:
                     c["apps"]["django"]["code"],
                     c["apps"]["flask"]["code"],
                     c.get("ratio"),
+                    c["apps"]["django"]["template_code"],
+                    c["apps"]["flask"]["template_code"],
+                    c["apps"]["django"]["generated_code"],
+                    c["apps"]["flask"]["generated_code"],
                 ]
                 for c in loc["concerns"]
             ],
