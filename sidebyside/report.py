@@ -400,7 +400,7 @@ def render_html_report(results: dict[str, Any]) -> str:
                 "flask templates",
                 "django generated",
                 "flask generated",
-            ],  # fmt: skip
+            ],
             [
                 [
                     c["name"],
