@@ -8,7 +8,7 @@ PORT ?= 8001
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_TOOLS := wrk hyperfine chromium
 
-.PHONY: setup system-tools report report-quick up serve test lint test-spec test-contract test-live test-pages test-reliability fuzz soak fixtures clean
+.PHONY: setup system-tools report report-quick up serve test lint lint-spec test-spec test-contract test-live test-pages test-reliability fuzz soak fixtures clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -41,12 +41,18 @@ serve: setup  ## migrate, seed and serve the Django app on SQLite at http://127.
 
 test: setup lint test-spec test-contract test-live test-pages test-reliability  ## everything CI runs
 
-lint: setup
+lint: setup lint-spec
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	cd django_app && ../$(RUN) python manage.py check
 	cd django_app && ../$(RUN) python manage.py makemigrations --check --dry-run
 	cd flask_app && ../$(RUN) flask --app catalogue check-migrations
+
+node_modules/.package-lock.json: package.json package-lock.json  ## node tools (spectral), pinned by package-lock.json
+	npm ci --ignore-scripts
+
+lint-spec: node_modules/.package-lock.json  ## shared_spec/openapi.yaml against Spectral's OpenAPI rules (.spectral.yaml)
+	node_modules/.bin/spectral lint --fail-severity=error shared_spec/openapi.yaml
 
 test-spec: setup system-tools  ## the spec, concerns, compose, toolkit, and each app's own unit tests
 	$(RUN) pytest tests --ignore=tests/contract --ignore=tests/pages --ignore=tests/browser --ignore=tests/reliability -q
@@ -75,4 +81,4 @@ fixtures: setup
 	$(RUN) python shared_spec/fixtures/generate.py
 
 clean:
-	rm -rf .venv .venv-serve $(TOOLS) var report
+	rm -rf .venv .venv-serve $(TOOLS) var report node_modules
