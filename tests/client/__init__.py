@@ -1,0 +1,1 @@
+"""A client generated from the spec, driven against every target."""
