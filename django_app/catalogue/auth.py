@@ -32,7 +32,8 @@ class LoginFailureThrottle(throttling.SimpleRateThrottle):
             return None
         # Hashed: any text is a valid key for every cache backend (memcached refuses
         # spaces, control characters and keys over 250 bytes).
-        ident = hashlib.sha256(username.strip().lower().encode()).hexdigest()
+        # Exactly the identity `authenticate()` looks up: usernames are case-sensitive.
+        ident = hashlib.sha256(username.strip().encode()).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
     def allow_request(self, request: Request, view: APIView) -> bool:

@@ -56,7 +56,9 @@ CODES_BY_STATUS = {
 
 
 def error_body(status_code: int, message: str, code: str | None = None) -> dict[str, Any]:
-    return {"error": {"code": code or CODES_BY_STATUS[status_code], "message": message}}
+    fallback = "server_error" if status_code >= 500 else "bad_request"
+    code = code or CODES_BY_STATUS.get(status_code, fallback)
+    return {"error": {"code": code, "message": message}}
 
 
 def flatten_field_errors(detail: Any) -> list[str]:

@@ -1,4 +1,4 @@
-"""Middleware: request id, timing, body-size limit, slash redirect, 405 first, gzip threshold."""
+"""Middleware: request id, timing, HEAD, canonical paths, OPTIONS and 405 first, gzip."""
 
 from __future__ import annotations
 
@@ -8,17 +8,20 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
 from catalogue.errors import error_body
+from catalogue.negotiation import weighted
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,128}\Z")
 GZIP_MIN_BYTES = 1024
 SLASH_EXEMPT_PREFIXES = ("/admin/", "/static/")
+METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class RequestIdMiddleware:
@@ -48,43 +51,54 @@ class ServerTimingMiddleware:
         return response
 
 
-class RequestSizeLimitMiddleware:
-    """413 before anything reads the body: DRF's parsers stream past Django's own limit."""
+class HeadMiddleware:
+    """HEAD gets GET's status and headers (Content-Length included) and no body.
+
+    Django's development server strips HEAD bodies; gunicorn sends what the app gives.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return JsonResponse(error_body(400, "Invalid Content-Length."), status=400)
-        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            message = f"The body exceeds {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
-            return JsonResponse(error_body(413, message), status=413)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.method == "HEAD" and not response.streaming:
+            length = response.get("Content-Length", str(len(response.content)))
+            response.content = b""
+            response["Content-Length"] = length
+        return response
 
 
-class TrailingSlashRedirectMiddleware:
-    """The inverse of APPEND_SLASH: `/api/products/` answers 308 to `/api/products`."""
+class CanonicalPathMiddleware:
+    """The inverse of APPEND_SLASH: `/api/products/` and `//api//products` answer 308 to
+    `/api/products` (empty path segments dropped, query string kept)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path
-        if path != "/" and path.endswith("/") and not path.startswith(SLASH_EXEMPT_PREFIXES):
-            # Collapsing leading slashes keeps `//evil.example/` from becoming an open redirect.
-            target = "/" + path.strip("/")
+        # Dropping empty segments also keeps `//evil.example/` from becoming an open redirect.
+        canonical = "/" + "/".join(segment for segment in path.split("/") if segment)
+        if path != canonical and not canonical.startswith(SLASH_EXEMPT_PREFIXES):
             query = request.META.get("QUERY_STRING", "")
-            location = f"{target}?{query}" if query else target
+            location = f"{canonical}?{query}" if query else canonical
             return HttpResponsePermanentRedirect(location, preserve_request=True)
         return self.get_response(request)
 
 
-class MethodNotAllowedMiddleware:
-    """405 before authentication: DRF checks credentials first, so `PUT /api/categories`
-    would answer 401 to an anonymous caller and 405 only to a signed-in one."""
+def allow_header(methods: set[str]) -> str:
+    """The contract lists allowed methods in one fixed order."""
+    return ", ".join(method for method in METHOD_ORDER if method in methods)
+
+
+class AllowedMethodsMiddleware:
+    """OPTIONS answers 204 with `Allow`; any other method a view lacks answers 405 with it.
+
+    Both before authentication and negotiation: DRF checks credentials first, so `PUT
+    /api/categories` would answer 401 to an anonymous caller and 405 only to a signed-in
+    one, and its OPTIONS describes the view in a JSON body that the contract does not have.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -98,26 +112,46 @@ class MethodNotAllowedMiddleware:
         view_class = getattr(view_func, "cls", None)
         if view_class is None:
             return None
-        allowed = [
+        allowed = {
             method.upper()
             for method in view_class.http_method_names
             if method != "options" and hasattr(view_class, method)
-        ]
-        if "GET" in allowed and "HEAD" not in allowed:
-            allowed.append("HEAD")  # View.setup() aliases head to get per instance
-        if request.method in allowed or request.method == "OPTIONS":
+        }
+        if "GET" in allowed:
+            allowed.add("HEAD")  # View.setup() aliases head to get per instance
+        allowed.add("OPTIONS")
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            del response["Content-Type"]
+        elif request.method in allowed:
             return None
-        response = JsonResponse(
-            error_body(405, f"Method {request.method} not allowed."), status=405
-        )
-        response["Allow"] = ", ".join([*allowed, "OPTIONS"])
+        else:
+            response = JsonResponse(
+                error_body(405, f"Method {request.method} not allowed."), status=405
+            )
+        response["Allow"] = allow_header(allowed)
         return response
 
 
+def accepts_gzip(header: str) -> bool:
+    """gzip, unless Accept-Encoding gives it (or, unlisted, `*`) a q-value of 0 or omits both."""
+    codings = dict(reversed(weighted(header)))
+    return codings.get("gzip", codings.get("*", 0.0)) > 0
+
+
 class GZipMiddleware(DjangoGZipMiddleware):
-    """Django's GZipMiddleware with the contract's 1 KiB threshold (Django's own is 200 B)."""
+    """Django's GZipMiddleware with the contract's 1 KiB threshold (Django's own is 200 B)
+    and q-values honoured (Django's looks for the word `gzip`, so `gzip;q=0` compressed)."""
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if not response.streaming and len(response.content) < GZIP_MIN_BYTES:
+        if response.streaming or len(response.content) < GZIP_MIN_BYTES:
             return response
-        return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if response.has_header("Content-Encoding") or not accepts_gzip(
+            request.headers.get("Accept-Encoding", "")
+        ):
+            return response
+        response.content = compress_string(response.content, max_random_bytes=100)
+        response["Content-Length"] = str(len(response.content))
+        response["Content-Encoding"] = "gzip"
+        return response

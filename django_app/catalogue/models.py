@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -23,6 +24,18 @@ if TYPE_CHECKING:
 
 SKU_VALIDATOR = RegexValidator(r"^[A-Z0-9-]+\Z", "Use upper-case letters, digits and hyphens.")
 SLUG_VALIDATOR = RegexValidator(r"^[a-z0-9-]+\Z", "Use lower-case letters, digits and hyphens.")
+
+
+def search_key(*texts: str) -> str:
+    """NFKC + casefold of each text, one per line: what `search` matches, on every store.
+
+    The contract's one meaning of case-insensitive (É/é, ß/ss, the Kelvin sign, fullwidth
+    letters), computed here in Python rather than by each database's collation.
+    """
+    return "\n".join(
+        unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+        for text in texts
+    )
 
 
 def now_ms() -> datetime:
@@ -98,6 +111,7 @@ class Product(TimestampedModel):
     stock = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True, db_index=True)
     categories = models.ManyToManyField(Category, related_name="products", blank=True)
+    search_key = models.TextField(editable=False, default="")
 
     objects = ProductQuerySet.as_manager()
 
@@ -109,6 +123,10 @@ class Product(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_key = search_key(self.name, self.sku, self.description)
+        super().save(*args, **kwargs)
 
 
 class Review(TimestampedModel):

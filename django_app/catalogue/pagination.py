@@ -11,8 +11,16 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 
+def query_param(request: Request, name: str) -> str | None:
+    """One query parameter: empty means absent, given twice is a 400 (never first-or-last wins)."""
+    values = request.query_params.getlist(name)
+    if len(values) > 1:
+        raise ParseError(f"Query parameter {name!r} is given more than once.")
+    return values[0] if values and values[0] != "" else None
+
+
 def positive_int(request: Request, name: str, default: int, maximum: int | None = None) -> int:
-    raw = request.query_params.get(name)
+    raw = query_param(request, name)
     if raw is None:
         return default
     digits = raw.isascii() and raw.isdigit()  # str.isdigit() also accepts '²', int() does not

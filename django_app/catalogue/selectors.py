@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from catalogue.models import Category, PriceChange, Product, Review
+from catalogue.models import Category, PriceChange, Product, Review, search_key
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser, AnonymousUser
@@ -44,11 +44,7 @@ def product_list(*, user: AnyUser, filters: ProductFilters) -> QuerySet[Product]
     """Filtered, ordered products with ratings; categories come in one prefetch query."""
     products = Product.objects.visible_to(user)
     if filters.search:
-        products = products.filter(
-            Q(name__icontains=filters.search)
-            | Q(sku__icontains=filters.search)
-            | Q(description__icontains=filters.search)
-        )
+        products = products.filter(search_key__contains=search_key(filters.search))
     if filters.category:
         products = products.filter(categories__slug=filters.category)
     if filters.min_price is not None:
@@ -79,8 +75,8 @@ def review_list(*, product: Product) -> QuerySet[Review]:
 
 
 def review_get(*, product: Product, review_id: str) -> Review:
-    if not review_id.isdigit():
-        # Opaque ids: a non-numeric one simply names no review.
+    if not (review_id.isascii() and review_id.isdigit() and len(review_id) <= 18):
+        # Opaque ids: anything but a plain number that fits a BIGINT names no review.
         raise Review.DoesNotExist
     return Review.objects.select_related("product", "author").get(product=product, pk=review_id)
 
@@ -89,9 +85,12 @@ def price_history(*, product: Product) -> QuerySet[PriceChange]:
     return PriceChange.objects.filter(product=product)
 
 
-STATS_BY_CATEGORY_SQL = """
-    SELECT c.slug, c.name, COUNT(p.id), MIN(p.price), MAX(p.price), SUM(p.price),
-           SUM(p.stock), SUM(p.price * p.stock)
+# Money is summed in integer cents: SQLite keeps DECIMAL columns as floating point, so
+# SUM(price * stock) lost cents at large values. Exact up to 2**63 - 1 cents per sum.
+CENTS = "CAST(ROUND(p.price * 100) AS BIGINT)"
+STATS_BY_CATEGORY_SQL = f"""
+    SELECT c.slug, c.name, COUNT(p.id), MIN({CENTS}), MAX({CENTS}), SUM({CENTS}),
+           SUM(p.stock), SUM({CENTS} * p.stock)
     FROM catalogue_category c
     LEFT JOIN catalogue_product_categories pc ON pc.category_id = c.id
     LEFT JOIN catalogue_product p ON p.id = pc.product_id AND p.is_active = %s
@@ -99,23 +98,25 @@ STATS_BY_CATEGORY_SQL = """
     ORDER BY c.slug
 """
 
-STATS_TOTALS_SQL = """
-    SELECT COUNT(p.id), MIN(p.price), MAX(p.price), SUM(p.price),
-           SUM(p.stock), SUM(p.price * p.stock)
+STATS_TOTALS_SQL = f"""
+    SELECT COUNT(p.id), MIN({CENTS}), MAX({CENTS}), SUM({CENTS}),
+           SUM(p.stock), SUM({CENTS} * p.stock)
     FROM catalogue_product p
     WHERE p.is_active = %s
 """
 
 
-def money(value: Any) -> str | None:
-    # SQLite hands back floats for NUMERIC columns; str() first keeps them exact to the cent.
-    return None if value is None else str(Decimal(str(value)).quantize(CENT, ROUND_HALF_UP))
+def money(cents: Any) -> str | None:
+    """Integer cents (an int, or PostgreSQL's exact numeric sum) as a two-place string."""
+    if cents is None:
+        return None
+    return str((Decimal(int(cents)) / 100).quantize(CENT, ROUND_HALF_UP))
 
 
 def stats_row(count: int, low: Any, high: Any, total: Any, stock: Any, value: Any) -> dict:
     average = None
     if count:
-        average = money(Decimal(str(total)) / count)
+        average = str((Decimal(int(total)) / 100 / count).quantize(CENT, ROUND_HALF_UP))
     return {
         "product_count": count,
         "min_price": money(low),

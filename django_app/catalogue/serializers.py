@@ -9,8 +9,19 @@ from typing import Any
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import ASCIIUsernameValidator
+from django.db import models
 from rest_framework import serializers
 
+from catalogue.fields import (
+    EMAIL_VALIDATOR,
+    NO_CONTROL_CHARACTERS,
+    MoneyField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictManyRelatedField,
+    StrictSlugRelatedField,
+)
 from catalogue.models import Category, PriceChange, Product, Review
 
 CENT = Decimal("0.01")
@@ -23,6 +34,20 @@ class TimestampField(serializers.DateTimeField):
         return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+class ContractModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose generated fields take JSON types strictly."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.BooleanField: StrictBooleanField,
+        models.PositiveIntegerField: StrictIntegerField,
+        models.PositiveSmallIntegerField: StrictIntegerField,
+        models.DecimalField: MoneyField,
+    }
+
+
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
@@ -31,11 +56,9 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class RegisterSerializer(serializers.Serializer):
-    username = serializers.CharField(
-        min_length=3, max_length=150, validators=[ASCIIUsernameValidator()]
-    )
-    email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+    username = StrictCharField(min_length=3, max_length=150, validators=[ASCIIUsernameValidator()])
+    email = StrictCharField(max_length=254, validators=[EMAIL_VALIDATOR])
+    password = StrictCharField(max_length=128, trim_whitespace=False, write_only=True)
 
     def validate_password(self, value: str) -> str:
         password_validation.validate_password(value)
@@ -43,11 +66,11 @@ class RegisterSerializer(serializers.Serializer):
 
 
 class LoginSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=128, trim_whitespace=False)
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(ContractModelSerializer):
     product_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -77,13 +100,12 @@ class RatingField(serializers.Field):
         return {"average": average, "count": count}
 
 
-class ProductSerializer(serializers.ModelSerializer):
-    price = serializers.DecimalField(
-        max_digits=10, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("1000000")
-    )
-    stock = serializers.IntegerField(min_value=0, max_value=2_147_483_647, default=0)
-    categories = serializers.SlugRelatedField(
-        many=True, slug_field="slug", queryset=Category.objects.all(), default=list
+class ProductSerializer(ContractModelSerializer):
+    price = MoneyField(max_digits=10, min_value=Decimal("0"), max_value=Decimal("1000000"))
+    stock = StrictIntegerField(min_value=0, max_value=2_147_483_647, default=0)
+    categories = StrictManyRelatedField(
+        child_relation=StrictSlugRelatedField(slug_field="slug", queryset=Category.objects.all()),
+        default=list,
     )
     rating = RatingField()
     created_at = TimestampField(read_only=True)
@@ -122,14 +144,14 @@ class ProductSerializer(serializers.ModelSerializer):
 
 
 class ReservationSerializer(serializers.Serializer):
-    quantity = serializers.IntegerField(min_value=1, max_value=1000)
+    quantity = StrictIntegerField(min_value=1, max_value=1000)
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ContractModelSerializer):
     id = serializers.CharField(read_only=True)
     product = serializers.CharField(source="product.sku", read_only=True)
     author = serializers.CharField(source="author.username", read_only=True)
-    rating = serializers.IntegerField(min_value=1, max_value=5)
+    rating = StrictIntegerField(min_value=1, max_value=5)
     created_at = TimestampField(read_only=True)
 
     class Meta:
@@ -148,10 +170,12 @@ class PriceChangeSerializer(serializers.ModelSerializer):
 class ProductQuerySerializer(serializers.Serializer):
     """The list's query string; a failure here is a 400, not a 422."""
 
-    search = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    search = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, validators=[NO_CONTROL_CHARACTERS]
+    )
     category = serializers.CharField(required=False, allow_blank=True, max_length=50)
-    min_price = serializers.DecimalField(required=False, max_digits=12, decimal_places=2)
-    max_price = serializers.DecimalField(required=False, max_digits=12, decimal_places=2)
+    min_price = MoneyField(required=False)
+    max_price = MoneyField(required=False)
     in_stock = serializers.ChoiceField(required=False, choices=["true", "false"])
     ordering = serializers.ChoiceField(
         required=False,

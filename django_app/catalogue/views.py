@@ -13,7 +13,7 @@ from django.http import Http404
 from rest_framework import generics, status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import ParseError
-from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from catalogue import selectors, services
 from catalogue.errors import ServiceUnavailable
 from catalogue.models import Category, PriceChange, Product, Review
+from catalogue.pagination import query_param
 from catalogue.permissions import IsReviewAuthorOrStaffDelete, IsStaffOrReadOnly
 from catalogue.renderers import ProductCSVRenderer, ProductTextRenderer
 from catalogue.serializers import (
@@ -33,7 +34,7 @@ from catalogue.serializers import (
 )
 
 
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @authentication_classes([])
 def health(request: Request) -> Response:
     try:
@@ -50,13 +51,13 @@ def openapi_document() -> dict[str, Any]:
         return yaml.safe_load(spec)
 
 
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @authentication_classes([])
 def openapi(request: Request) -> Response:
     return Response(openapi_document())
 
 
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def stats(request: Request) -> Response:
     return Response(selectors.catalogue_stats())
 
@@ -94,7 +95,8 @@ class CategoryDetailView(generics.RetrieveUpdateDestroyAPIView):
 
 
 def product_query(request: Request) -> selectors.ProductFilters:
-    query = ProductQuerySerializer(data=request.query_params)
+    given = {name: query_param(request, name) for name in ProductQuerySerializer().fields}
+    query = ProductQuerySerializer(data={k: v for k, v in given.items() if v is not None})
     if not query.is_valid():
         field, errors = next(iter(query.errors.items()))
         raise ParseError(f"Query parameter {field!r}: {errors[0]}")
@@ -132,7 +134,7 @@ class ProductDetailView(generics.RetrieveUpdateDestroyAPIView):
     permission_classes = [IsStaffOrReadOnly]
 
     def get_object(self) -> Product:
-        if self.request.method == "GET":
+        if self.request.method in SAFE_METHODS:
             return selectors.product_get(user=self.request.user, sku=self.kwargs["sku"])
         return selectors.product_get_for_update(user=self.request.user, sku=self.kwargs["sku"])
 

@@ -51,20 +51,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "catalogue.middleware.RequestIdMiddleware",
     "catalogue.middleware.ServerTimingMiddleware",
+    "catalogue.middleware.HeadMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Outside the short-circuiting middleware below, so redirects and 413s carry it too.
+    # Outside the short-circuiting middleware below, so redirects carry it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Static files in production mode too (DEBUG off): the stylesheet, the admin's assets.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "catalogue.middleware.GZipMiddleware",
-    "catalogue.middleware.RequestSizeLimitMiddleware",
-    "catalogue.middleware.TrailingSlashRedirectMiddleware",
+    "catalogue.middleware.CanonicalPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "catalogue.middleware.MethodNotAllowedMiddleware",
+    "catalogue.middleware.AllowedMethodsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -165,6 +165,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["catalogue.parsers.JSONObjectParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "catalogue.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "catalogue.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "catalogue.errors.exception_handler",

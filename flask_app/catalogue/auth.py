@@ -35,7 +35,8 @@ class LoginFailureThrottle:
         return int(count), seconds
 
     def _recent(self, username: str, now: float, window: int) -> list[float]:
-        key = username.strip().lower()
+        # Exactly the identity `user_authenticate()` looks up: usernames are case-sensitive.
+        key = username.strip()
         recent = [t for t in self._failures.get(key, []) if t > now - window]
         self._failures[key] = recent
         return recent

@@ -23,12 +23,17 @@ def authenticate() -> None:
     g.token_digest = None
     if request.endpoint in UNAUTHENTICATED_ENDPOINTS or request.url_rule is None:
         return
-    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "token":
+    # `Token` in any case, then the key, separated by a run of ASCII whitespace (bytes.split);
+    # another scheme is not ours and leaves the caller anonymous.
+    parts = request.headers.get("Authorization", "").encode("latin-1").split()
+    if not parts or parts[0].lower() != b"token":
         return
-    key = key.strip()
-    if not key or " " in key:
+    if len(parts) != 2:
         raise NotAuthenticated("Invalid token header.")
+    try:
+        key = parts[1].decode()
+    except UnicodeDecodeError as exc:
+        raise NotAuthenticated("Invalid token header.") from exc
     user = get_repository().token_user(token_digest(key))
     if user is None:
         raise NotAuthenticated("Invalid or revoked token.")

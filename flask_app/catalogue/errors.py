@@ -6,7 +6,15 @@ from typing import Any
 
 from flask import Flask, Response, current_app, jsonify
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allow_header(methods: set[str]) -> str:
+    """The contract lists allowed methods in one fixed order (Werkzeug's is a set's)."""
+    return ", ".join(method for method in METHOD_ORDER if method in methods)
+
 
 CODES_BY_STATUS = {
     400: "bad_request",
@@ -142,6 +150,8 @@ def handle_http_exception(exc: HTTPException) -> Response:
     for name, value in exc.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value
+    if isinstance(exc, MethodNotAllowed):
+        response.headers["Allow"] = allow_header(set(exc.valid_methods or ()))
     return response
 
 

@@ -1,4 +1,5 @@
-"""Middleware as request hooks: request id, timing, security headers, gzip, trailing slash."""
+"""Middleware as request hooks: request id, timing, security headers, gzip, canonical paths,
+OPTIONS."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import re
 import time
 import uuid
 
-from flask import Flask, Response, g, redirect, request
+from flask import Flask, Response, current_app, g, redirect, request
+
+from catalogue.errors import allow_header
+from catalogue.renderers import weighted
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,128}\Z")
 GZIP_MIN_BYTES = 1024
@@ -21,31 +25,45 @@ SECURITY_HEADERS = {
 
 
 def start_request() -> Response | None:
-    """Before each request: stamp id and clock; answer `/path/` with 308 to `/path`."""
+    """Before each request (and before the blueprints' auth and Accept hooks): stamp id and
+    clock; answer `/path/` and `//path` with 308 to `/path`, and OPTIONS with 204 + Allow."""
     g.started = time.perf_counter()
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if REQUEST_ID_PATTERN.match(incoming) else str(uuid.uuid4())
     path = request.path
-    if path != "/" and path.endswith("/") and not path.startswith(SLASH_EXEMPT_PREFIXES):
-        # Collapsing leading slashes keeps `//evil.example/` from becoming an open redirect.
-        target = "/" + path.strip("/")
+    # Dropping empty segments also keeps `//evil.example/` from becoming an open redirect.
+    canonical = "/" + "/".join(segment for segment in path.split("/") if segment)
+    if path != canonical and not canonical.startswith(SLASH_EXEMPT_PREFIXES):
         query = request.query_string.decode("latin-1")
-        return redirect(f"{target}?{query}" if query else target, code=308)
+        response = redirect(f"{canonical}?{query}" if query else canonical, code=308)
+        response.set_data(b"")  # Location is the answer; Werkzeug adds an HTML page
+        return response
+    if request.method == "OPTIONS" and request.url_rule is not None:
+        # Flask's automatic OPTIONS answers 200 with an empty text/html body.
+        response = current_app.make_default_options_response()
+        response.status_code = 204
+        response.headers["Allow"] = allow_header(set(response.allow))
+        return response
     return None
+
+
+def accepts_gzip(header: str) -> bool:
+    """gzip, unless Accept-Encoding gives it (or, unlisted, `*`) a q-value of 0 or omits both."""
+    codings = dict(reversed(weighted(header)))
+    return codings.get("gzip", codings.get("*", 0.0)) > 0
 
 
 def gzip_response(response: Response) -> None:
     """Compress bodies of 1 KiB or more for clients that accept gzip."""
-    response.vary.add("Accept-Encoding")
-    if (
-        response.direct_passthrough
-        or response.status_code < 200
-        or "Content-Encoding" in response.headers
-        or "gzip" not in request.headers.get("Accept-Encoding", "").lower()
-    ):
+    if response.direct_passthrough or response.status_code < 200:
         return
     body = response.get_data()
     if len(body) < GZIP_MIN_BYTES:
+        return
+    response.vary.add("Accept-Encoding")
+    if "Content-Encoding" in response.headers or not accepts_gzip(
+        request.headers.get("Accept-Encoding", "")
+    ):
         return
     response.set_data(gzip.compress(body, compresslevel=6))
     response.headers["Content-Encoding"] = "gzip"

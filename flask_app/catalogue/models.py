@@ -123,6 +123,8 @@ class Product(TimestampMixin, Base):
     price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     stock: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True, index=True)
+    # NFKC + casefold of name, sku and description (repository.search_key), set on write.
+    search_key: Mapped[str] = mapped_column(Text, default="")
 
     categories: Mapped[list[Category]] = relationship(
         secondary=product_categories, back_populates="products", order_by="Category.slug"

@@ -9,11 +9,12 @@ from flask import current_app, request
 from pydantic import BaseModel
 
 from catalogue.errors import BadRequest, NotFound
+from catalogue.parsers import query_param
 from catalogue.repository import PageRequest
 
 
 def positive_int(name: str, default: int, maximum: int | None = None) -> int:
-    raw = request.args.get(name)
+    raw = query_param(name)
     if raw is None:
         return default
     digits = raw.isascii() and raw.isdigit()  # str.isdigit() also accepts '²', int() does not

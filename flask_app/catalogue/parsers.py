@@ -1,8 +1,9 @@
-"""Parsers: request bodies are JSON objects, validated by a pydantic schema, or rejected."""
+"""Parsers: request bodies are UTF-8 JSON objects, validated by a pydantic schema, or rejected."""
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from flask import request
@@ -18,19 +19,37 @@ def reject_constant(name: str) -> Any:
 
 
 def json_body() -> dict[str, Any]:
-    """The body as a dict: empty means {}, non-JSON 415, malformed or non-object 400."""
+    """The body as a dict: empty means {}; then 413, 415 (type or charset), 400, in order.
+
+    UTF-8 only (RFC 8259): `request.get_json()` would also take `application/*+json`,
+    UTF-16 and a byte-order mark. Numbers stay exact (`Decimal`): money keeps its digits
+    and `5.0` is not an integer.
+    """
     raw = request.get_data(cache=True)  # Werkzeug raises 413 past MAX_CONTENT_LENGTH
     if not raw:
         return {}
-    if not request.is_json:
+    if request.mimetype != "application/json":
         raise UnsupportedMediaType(f"Unsupported media type {request.mimetype!r} in request.")
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in {"utf-8", "utf8"}:
+        raise UnsupportedMediaType(f"Unsupported charset {charset!r}: JSON is UTF-8.")
     try:
-        data = json.loads(raw, parse_constant=reject_constant)
-    except (ValueError, RecursionError) as exc:
+        data = json.loads(raw.decode(), parse_float=Decimal, parse_constant=reject_constant)
+    except RecursionError as exc:
+        raise BadRequest("JSON parse error - nested too deeply.") from exc
+    except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError alike
         raise BadRequest(f"JSON parse error - {exc}") from exc
     if not isinstance(data, dict):
         raise BadRequest("The request body must be a JSON object.")
     return data
+
+
+def query_param(name: str) -> str | None:
+    """One query parameter: empty means absent, given twice is a 400 (never first-or-last wins)."""
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise BadRequest(f"Query parameter {name!r} is given more than once.")
+    return values[0] if values and values[0] != "" else None
 
 
 def parse(schema: type[Schema], data: dict[str, Any] | None = None) -> Schema:
@@ -43,8 +62,9 @@ def parse(schema: type[Schema], data: dict[str, Any] | None = None) -> Schema:
 
 def parse_query(schema: type[Schema]) -> Schema:
     """Validate the query string; failures are 400: the URL, not the body, is wrong."""
+    given = {name: query_param(name) for name in schema.model_fields}
     try:
-        return schema.model_validate(request.args.to_dict())
+        return schema.model_validate({k: v for k, v in given.items() if v is not None})
     except ValidationError as exc:
         error = exc.errors()[0]
         field = error["loc"][0] if error["loc"] else "query"

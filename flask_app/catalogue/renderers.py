@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import Response, jsonify, request
+from werkzeug.http import parse_options_header
 
 from catalogue.errors import NotAcceptable
 
@@ -25,23 +27,71 @@ CSV_COLUMNS = [
     "updated_at",
 ]
 TEXT_COLUMNS = ["SKU", "NAME", "PRICE", "STOCK", "RATING"]
-# Endpoints with more than JSON to offer negotiate for themselves.
+# Endpoints with more than JSON to offer negotiate for themselves, on reads only.
 MULTI_FORMAT_ENDPOINTS = {"catalogue.product-list"}
+QVALUE = re.compile(r"^(0(\.[0-9]{0,3})?|1(\.0{0,3})?)\Z")
+
+
+def weighted(header: str) -> list[tuple[str, float]]:
+    """`a;q=0.5, b` -> [("a", 0.5), ("b", 1.0)], lower-cased; bad q-values drop the item.
+
+    Werkzeug's `request.accept_mimetypes` also parses this, but matches media-type
+    parameters exactly and takes any float as a q-value; the contract's grammar is RFC 9110.
+    """
+    items = []
+    for token in header.split(","):
+        if not token.strip():
+            continue
+        value, params = parse_options_header(token)
+        quality = params.get("q", "1")
+        if QVALUE.match(quality):
+            items.append((value.lower(), float(quality)))
+    return items
+
+
+def specificity(media_range: str, media_type: str) -> int:
+    """How closely a client's range names a media type: -1 no match, 0 */*, 1 type/*, 2 exact."""
+    main, _, sub = media_range.partition("/")
+    wanted_main, _, wanted_sub = media_type.partition("/")
+    if not sub or (main == "*" and sub != "*"):
+        return -1
+    if main == "*":
+        return 0
+    if main != wanted_main:
+        return -1
+    if sub == "*":
+        return 1
+    return 2 if sub == wanted_sub else -1
 
 
 def negotiate(offered: Sequence[str]) -> str:
-    """The best of `offered` for this request's Accept header, or 406."""
-    if "Accept" not in request.headers:
+    """The offered type with the highest quality, where the most specific matching range
+    decides each type's quality; ties go to the more specific range, then to offer order.
+    No match is a 406."""
+    header = request.headers.get("Accept")
+    if header is None or not header.strip():
         return offered[0]
-    best = request.accept_mimetypes.best_match(offered)
+    ranges = weighted(header)
+    best, best_rank = None, (0.0, -1)
+    for media_type in offered:
+        matches = [(specificity(r, media_type), q) for r, q in ranges]
+        matches = [match for match in matches if match[0] >= 0]
+        if not matches:
+            continue
+        level, quality = max(matches)
+        if quality > 0 and (quality, level) > best_rank:
+            best, best_rank = media_type, (quality, level)
     if best is None:
         raise NotAcceptable
     return best
 
 
 def require_json() -> None:
-    """Before each API request: an Accept header that excludes JSON gets 406."""
-    if request.url_rule is None or request.endpoint in MULTI_FORMAT_ENDPOINTS:
+    """Before each API request: an Accept header that excludes JSON gets 406 -- before any
+    write, so a refused POST changes nothing."""
+    if request.url_rule is None:
+        return
+    if request.endpoint in MULTI_FORMAT_ENDPOINTS and request.method in {"GET", "HEAD"}:
         return
     if request.path.startswith("/api/"):
         negotiate([JSON])

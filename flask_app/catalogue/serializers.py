@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -16,15 +19,49 @@ from pydantic import (
 )
 
 CENT = Decimal("0.01")
+# One grammar for money given as a string or as a JSON number (bodies and query strings).
+MONEY_PATTERN = re.compile(r"^-?[0-9]{1,10}(\.[0-9]{1,2})?\Z")
+# The WHATWG HTML e-mail grammar: what a browser's <input type=email> accepts.
+EMAIL_PATTERN = (
+    r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"
+)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
-Trimmed = Annotated[str, StringConstraints(strip_whitespace=True)]
-Sku = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=32, pattern=r"^[A-Z0-9-]+$")
-]
-Slug = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=50, pattern=r"^[a-z0-9-]+$")
-]
-Money = Annotated[Decimal, Field(max_digits=10, decimal_places=2, ge=0, le=1_000_000)]
+
+def strip(value: Any) -> Any:
+    """Python's `str.strip()`, as DRF trims: pydantic's own strip keeps U+001C-U+001F."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def money_text(value: Any) -> Any:
+    """A string (trimmed like every string) or JSON number (Decimal from the parser) written
+    in MONEY_PATTERN."""
+    text = value.strip() if isinstance(value, str) else None
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        text = str(value)
+    if text is None or not MONEY_PATTERN.match(text):
+        raise ValueError("Enter an amount such as 12.50 (at most two decimal places).")
+    return Decimal(text)
+
+
+def no_control_characters(value: str) -> str:
+    if CONTROL_CHARACTERS.search(value):
+        raise ValueError("Control characters are not allowed.")
+    return value
+
+
+def lower_domain(value: str) -> str:
+    """Domains are case-insensitive: `a@Example.COM` is stored as `a@example.com`."""
+    local, _, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+Trimmed = Annotated[str, BeforeValidator(strip)]
+Sku = Annotated[Trimmed, StringConstraints(max_length=32, pattern=r"^[A-Z0-9-]+$")]
+Slug = Annotated[Trimmed, StringConstraints(max_length=50, pattern=r"^[a-z0-9-]+$")]
+MoneyText = Annotated[Decimal, BeforeValidator(money_text)]
+Money = Annotated[MoneyText, Field(max_digits=10, decimal_places=2, ge=0, le=1_000_000)]
 Stock = Annotated[int, Field(ge=0, le=2_147_483_647)]
 
 
@@ -38,9 +75,10 @@ def timestamp(value: datetime) -> str:
 
 
 class InputSchema(BaseModel):
-    """Unknown fields are ignored; `null` is never a value."""
+    """Unknown fields are ignored; `null` is never a value; JSON types are taken strictly
+    (`true` is not 1, `"5"` is not 5, `5.0` is not an integer, an object is not a list)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -55,16 +93,13 @@ class InputSchema(BaseModel):
 
 class RegisterSchema(InputSchema):
     username: Annotated[
-        str,
-        StringConstraints(
-            strip_whitespace=True, min_length=3, max_length=150, pattern=r"^[A-Za-z0-9@.+_-]+$"
-        ),
+        Trimmed,
+        StringConstraints(min_length=3, max_length=150, pattern=r"^[A-Za-z0-9@.+_-]+$"),
     ]
     email: Annotated[
-        str,
-        StringConstraints(
-            strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-        ),
+        Trimmed,
+        StringConstraints(max_length=254, pattern=EMAIL_PATTERN),
+        AfterValidator(lower_domain),
     ]
     password: Annotated[str, Field(max_length=128)]
 
@@ -79,7 +114,7 @@ class RegisterSchema(InputSchema):
 
 
 class LoginSchema(InputSchema):
-    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
+    username: Annotated[Trimmed, StringConstraints(min_length=1, max_length=150)]
     password: Annotated[str, Field(min_length=1, max_length=128)]
 
 
@@ -139,10 +174,12 @@ class ReviewUpdateSchema(InputSchema):
 class ProductQuerySchema(InputSchema):
     """The list's query string; a failure here is a 400, not a 422."""
 
-    search: Annotated[Trimmed, StringConstraints(max_length=200)] = ""
+    search: Annotated[
+        Trimmed, StringConstraints(max_length=200), AfterValidator(no_control_characters)
+    ] = ""
     category: Annotated[Trimmed, StringConstraints(max_length=50)] = ""
-    min_price: Annotated[Decimal, Field(max_digits=12, decimal_places=2)] | None = None
-    max_price: Annotated[Decimal, Field(max_digits=12, decimal_places=2)] | None = None
+    min_price: MoneyText | None = None
+    max_price: MoneyText | None = None
     in_stock: Literal["true", "false"] | None = None
     ordering: Literal["name", "-name", "price", "-price", "created_at", "-created_at"] = "sku"
 

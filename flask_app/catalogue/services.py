@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from catalogue.authentication import token_digest
 from catalogue.errors import Conflict, NotFound, ValidationFailed
-from catalogue.repository import UserRecord, get_repository
+from catalogue.repository import UserRecord, get_repository, search_key
 from catalogue.serializers import CategoryOut, ProductOut, ReviewOut
 from catalogue.signals import price_changed
 
@@ -87,6 +87,7 @@ def categories_known(slugs: Sequence[str]) -> list[str]:
 def product_create(*, data: dict[str, Any]) -> ProductOut:
     fields = {**PRODUCT_DEFAULTS, **data}
     fields["categories"] = categories_known(fields["categories"])
+    fields["search_key"] = search_key(fields["name"], fields["sku"], fields["description"])
     repository = get_repository()
     with repository.atomic():
         return repository.product_create(fields)
@@ -97,6 +98,10 @@ def product_update(*, product: ProductOut, data: dict[str, Any], partial: bool) 
     fields = dict(data) if partial else {**PRODUCT_DEFAULTS, **data}
     if "categories" in fields:
         fields["categories"] = categories_known(fields["categories"])
+    if "name" in fields or "description" in fields:
+        name = fields.get("name", product.name)
+        description = fields.get("description", product.description)
+        fields["search_key"] = search_key(name, product.sku, description)
     repository = get_repository()
     with repository.atomic():
         updated = repository.product_update(product.sku, fields)

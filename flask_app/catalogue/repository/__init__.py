@@ -6,6 +6,7 @@ Services, views and schemas here never learn which store is behind it.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -15,6 +16,18 @@ from typing import Any, Protocol
 from flask import Flask, current_app, g
 
 from catalogue.serializers import CategoryOut, PriceChangeOut, ProductOut, ReviewOut
+
+
+def search_key(*texts: str) -> str:
+    """NFKC + casefold of each text, one per line: what `search` matches, on every store.
+
+    The contract's one meaning of case-insensitive (É/é, ß/ss, the Kelvin sign, fullwidth
+    letters), computed here in Python rather than by SQL collations or regex flags.
+    """
+    return "\n".join(
+        unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+        for text in texts
+    )
 
 
 @dataclass(frozen=True)

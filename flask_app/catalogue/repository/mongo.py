@@ -22,7 +22,14 @@ from pymongo.errors import DuplicateKeyError
 
 from catalogue.errors import Conflict
 from catalogue.models import now_ms
-from catalogue.repository import PageRequest, ProductFilters, UserRecord, mongo_seed, mongo_stats
+from catalogue.repository import (
+    PageRequest,
+    ProductFilters,
+    UserRecord,
+    mongo_seed,
+    mongo_stats,
+    search_key,
+)
 from catalogue.serializers import CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
 
 CENT = Decimal("0.01")
@@ -212,8 +219,7 @@ class MongoRepository:
         query: dict[str, Any] = {} if include_inactive else {"is_active": True}
         if filters.search:
             # re.escape: user input is matched literally, never as a regex.
-            pattern = {"$regex": re.escape(filters.search), "$options": "i"}
-            query["$or"] = [{"name": pattern}, {"sku": pattern}, {"description": pattern}]
+            query["search_key"] = {"$regex": re.escape(search_key(filters.search))}
         if filters.category:
             # `{"categories": slug}` is the usual form; nx-27017 (the test emulator)
             # returns no documents for it from find() on a multikey index, `$in` works

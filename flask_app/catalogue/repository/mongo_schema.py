@@ -34,6 +34,7 @@ VALIDATORS = {
         ["sku", "name", "price_cents", "stock", "is_active", "categories", "created_at"],
         {
             "sku": {"bsonType": "string", "pattern": "^[A-Z0-9-]{1,32}$"},
+            "search_key": STRING,
             "price_cents": {**INT, "maximum": 100_000_000},
             "stock": INT,
             "is_active": {"bsonType": "bool"},
@@ -91,4 +92,14 @@ def init_db(db: Database) -> list[str]:
                 db.command("collMod", name, validator=validator)
         db[name].create_indexes(INDEXES[name])
         done.append(name)
+    backfill_search_keys(db)
     return done
+
+
+def backfill_search_keys(db: Database) -> None:
+    """Products stored before `search_key` existed get one (Alembic's 0002, on MongoDB)."""
+    from catalogue.repository import search_key
+
+    for doc in db.products.find({"search_key": {"$exists": False}}):
+        key = search_key(doc["name"], doc["sku"], doc["description"])
+        db.products.update_one({"_id": doc["_id"]}, {"$set": {"search_key": key}})

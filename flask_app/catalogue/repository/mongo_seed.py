@@ -9,6 +9,7 @@ from typing import Any
 
 from pymongo.database import Database
 
+from catalogue.repository import search_key
 from catalogue.repository.mongo_schema import init_db
 
 
@@ -66,6 +67,7 @@ def load(db: Database, data: dict[str, Any], *, flush: bool, hasher: Callable[[s
             "price_cents": cents(p["price"]),
             "stock": p["stock"],
             "is_active": p["is_active"],
+            "search_key": search_key(p["name"], p["sku"], p["description"]),
             "categories": p["categories"],
             "created_at": parse_time(p["created_at"]),
             "updated_at": parse_time(p["updated_at"]),

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select, text, update
+from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -23,7 +23,14 @@ from catalogue.models import (
     now_ms,
     product_categories,
 )
-from catalogue.repository import PageRequest, ProductFilters, UserRecord, sql_seed, sql_stats
+from catalogue.repository import (
+    PageRequest,
+    ProductFilters,
+    UserRecord,
+    search_key,
+    sql_seed,
+    sql_stats,
+)
 from catalogue.serializers import CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
 
 CENT = Decimal("0.01")
@@ -206,14 +213,8 @@ class SqlRepository:
     def _filtered(self, filters: ProductFilters, include_inactive: bool) -> Select[Any]:
         query = self._products(include_inactive)
         if filters.search:
-            pattern = like_escaped(filters.search)
-            query = query.where(
-                or_(
-                    Product.name.ilike(pattern, escape="\\"),
-                    Product.sku.ilike(pattern, escape="\\"),
-                    Product.description.ilike(pattern, escape="\\"),
-                )
-            )
+            pattern = like_escaped(search_key(filters.search))
+            query = query.where(Product.search_key.like(pattern, escape="\\"))
         if filters.category:
             query = query.where(Product.categories.any(Category.slug == filters.category))
         if filters.min_price is not None:
@@ -296,8 +297,8 @@ class SqlRepository:
         return total, [review_out(review, sku) for review in rows]
 
     def _review(self, sku: str, review_id: str) -> Review | None:
-        if not review_id.isdigit():
-            return None  # opaque ids: a non-numeric one names no review
+        if not (review_id.isascii() and review_id.isdigit() and len(review_id) <= 18):
+            return None  # opaque ids: anything but a number that fits a BIGINT names none
         return self.session.scalar(
             select(Review)
             .join(Product)

@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from catalogue.models import Category, PriceChange, Product, Review, User, product_categories
+from catalogue.repository import search_key
 
 
 def parse_time(value: str) -> datetime:
@@ -69,6 +70,7 @@ def load(
                     "price": Decimal(p["price"]),
                     "stock": p["stock"],
                     "is_active": p["is_active"],
+                    "search_key": search_key(p["name"], p["sku"], p["description"]),
                     "created_at": parse_time(p["created_at"]),
                     "updated_at": parse_time(p["updated_at"]),
                 }

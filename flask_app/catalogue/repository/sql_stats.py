@@ -10,9 +10,12 @@ from sqlalchemy.orm import Session
 
 CENT = Decimal("0.01")
 
-STATS_BY_CATEGORY_SQL = text("""
-    SELECT c.slug, c.name, COUNT(p.id), MIN(p.price), MAX(p.price), SUM(p.price),
-           SUM(p.stock), SUM(p.price * p.stock)
+# Money is summed in integer cents: SQLite keeps NUMERIC columns as floating point, so
+# SUM(price * stock) lost cents at large values. Exact up to 2**63 - 1 cents per sum.
+CENTS = "CAST(ROUND(p.price * 100) AS BIGINT)"
+STATS_BY_CATEGORY_SQL = text(f"""
+    SELECT c.slug, c.name, COUNT(p.id), MIN({CENTS}), MAX({CENTS}), SUM({CENTS}),
+           SUM(p.stock), SUM({CENTS} * p.stock)
     FROM categories c
     LEFT JOIN product_categories pc ON pc.category_id = c.id
     LEFT JOIN products p ON p.id = pc.product_id AND p.is_active = :active
@@ -20,21 +23,25 @@ STATS_BY_CATEGORY_SQL = text("""
     ORDER BY c.slug
 """)
 
-STATS_TOTALS_SQL = text("""
-    SELECT COUNT(p.id), MIN(p.price), MAX(p.price), SUM(p.price),
-           SUM(p.stock), SUM(p.price * p.stock)
+STATS_TOTALS_SQL = text(f"""
+    SELECT COUNT(p.id), MIN({CENTS}), MAX({CENTS}), SUM({CENTS}),
+           SUM(p.stock), SUM({CENTS} * p.stock)
     FROM products p
     WHERE p.is_active = :active
 """)
 
 
-def money(value: Any) -> str | None:
-    # SQLite hands back floats for NUMERIC columns; str() first keeps them exact to the cent.
-    return None if value is None else str(Decimal(str(value)).quantize(CENT, ROUND_HALF_UP))
+def money(cents: Any) -> str | None:
+    """Integer cents (an int, or PostgreSQL's exact numeric sum) as a two-place string."""
+    if cents is None:
+        return None
+    return str((Decimal(int(cents)) / 100).quantize(CENT, ROUND_HALF_UP))
 
 
 def stats_row(count: int, low: Any, high: Any, total: Any, stock: Any, value: Any) -> dict:
-    average = money(Decimal(str(total)) / count) if count else None
+    average = None
+    if count:
+        average = str((Decimal(int(total)) / 100 / count).quantize(CENT, ROUND_HALF_UP))
     return {
         "product_count": count,
         "min_price": money(low),

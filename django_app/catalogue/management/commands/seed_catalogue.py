@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from catalogue.models import Category, PriceChange, Product, Review
+from catalogue.models import Category, PriceChange, Product, Review, search_key
 
 DEFAULT_FIXTURE = settings.REPO_DIR / "shared_spec" / "fixtures" / "catalogue.json"
 
@@ -88,6 +88,7 @@ class Command(BaseCommand):
                 price=Decimal(spec["price"]),
                 stock=spec["stock"],
                 is_active=spec["is_active"],
+                search_key=search_key(spec["name"], spec["sku"], spec["description"]),
                 created_at=parse_time(spec["created_at"]),
                 updated_at=parse_time(spec["updated_at"]),
             )

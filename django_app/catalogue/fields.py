@@ -1,0 +1,90 @@
+"""Fields: DRF's serializer fields held to the contract's strict JSON types and money grammar.
+
+DRF's fields coerce: `"5"` and `true` are integers, `123` is a string, `{"a": 1}` is a list
+of its keys, `"1e2"` and `"١٢"` are money. The contract takes JSON types as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+
+# One grammar for money given as a string or as a JSON number (bodies and query strings).
+MONEY_PATTERN = re.compile(r"^-?[0-9]{1,10}(\.[0-9]{1,2})?\Z")
+# The WHATWG HTML e-mail grammar: what a browser's <input type=email> accepts.
+EMAIL_VALIDATOR = RegexValidator(
+    r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\Z",
+    "Enter a valid email address.",
+)
+# Control characters (Unicode Cc) inside a search term: they never occur in a search key.
+NO_CONTROL_CHARACTERS = RegexValidator(
+    r"[\x00-\x1f\x7f-\x9f]", "Control characters are not allowed.", inverse_match=True
+)
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string only; trimmed with `str.strip()` as DRF does."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: not `true`, not `"5"`, not `5.0`."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON `true` or `false` only (DRF also takes "yes", "on", 1 ...)."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class MoneyField(serializers.DecimalField):
+    """A string (trimmed like every string) or JSON number (the parser keeps numbers as
+    Decimal) written in MONEY_PATTERN."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        text = data.strip() if isinstance(data, str) else None
+        if isinstance(data, int | Decimal) and not isinstance(data, bool):
+            text = str(data)
+        if text is None or not MONEY_PATTERN.match(text):
+            self.fail("invalid")
+        return super().to_internal_value(text)
+
+
+class StrictSlugRelatedField(serializers.SlugRelatedField):
+    """A related object named by a JSON string, trimmed like every other string."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data.strip())
+
+
+class StrictManyRelatedField(serializers.ManyRelatedField):
+    """A JSON array only (DRF iterates any iterable, so an object gave its keys)."""
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
