@@ -261,13 +261,11 @@ def test_writes(generated: Generated, site: LiveSite) -> None:
     read = gen.op("products", "productGet").sync(sku, client=anonymous)
     assert (read.name, read.price) == ("Generated lamp", "12.50")
 
-    replaced = gen.op("products", "productReplace").sync(
-        sku,
-        client=staff,
-        body=models.ProductInput(
-            sku="IGNORED-SKU", name="Generated lamp II", price=13, stock=7, categories=[slug]
-        ),
+    replacement = models.ProductReplaceInput(
+        name="Generated lamp II", price=13, stock=7, categories=[slug]
     )
+    replacement.additional_properties["sku"] = "IGNORED-SKU"  # read-only: ignored
+    replaced = gen.op("products", "productReplace").sync(sku, client=staff, body=replacement)
     assert (replaced.sku, replaced.name, replaced.price, replaced.stock) == (
         sku,
         "Generated lamp II",
