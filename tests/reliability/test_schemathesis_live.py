@@ -1,0 +1,88 @@
+"""Schemathesis `--checks all` against every target served live under gunicorn.
+
+The CLI (`schemathesis run`) drives each target over HTTP: the examples, coverage,
+fuzzing and stateful phases (the spec's OpenAPI links: create -> read, change,
+delete), with every check it has: server errors, status codes, content types,
+response headers and schemas, negative data rejected and positive data accepted,
+unsupported methods and `Allow`, missing required headers, ignored auth, use after
+free and resource availability. A fixed seed and a few examples per operation keep
+it lean; SIDEBYSIDE_ST_MAX_EXAMPLES raises the count. Authentication comes from
+schemathesis_hooks.py (a staff token on every case, a spare one for token revocation).
+Each run's output is kept in var/reliability/schemathesis-<target>.log.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.livesite import live_site
+from tests.reliability.support import FIGURES_DIR, PASSWORDS, REPO, REPORT_LINES
+from tests.targets import TARGETS
+
+SPEC = REPO / "shared_spec" / "openapi.yaml"
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+SEED = "20261128"
+MAX_EXAMPLES = os.environ.get("SIDEBYSIDE_ST_MAX_EXAMPLES", "5")
+SPARE_TOKENS = 8
+
+
+def mint_tokens(base_url: str, count: int) -> list[str]:
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        tokens = []
+        for _ in range(count):
+            response = client.post(
+                "/api/auth/token", json={"username": "admin", "password": PASSWORDS["admin"]}
+            )
+            assert response.status_code == 200, response.text
+            tokens.append(response.json()["token"])
+        return tokens
+
+
+def summary(output: str) -> str:
+    """The failures and the summary of a run, without the response bodies."""
+    start = output.find("=== FAILURES ===")
+    if start == -1:
+        start = output.find("=== ERRORS ===")
+    lines = output[start if start != -1 else 0 :].splitlines()
+    return "\n".join(line for line in lines if not line.lstrip().startswith("`"))[-12000:]
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_schemathesis_checks_all(name: str) -> None:
+    with live_site(name) as site:
+        staff, *spare = mint_tokens(site.base_url, 1 + SPARE_TOKENS)
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "SCHEMATHESIS_HOOKS": "tests.reliability.schemathesis_hooks",
+            "SIDEBYSIDE_ST_BASE_URL": site.base_url,
+            "SIDEBYSIDE_ST_STAFF_TOKEN": staff,
+            "SIDEBYSIDE_ST_SPARE_TOKENS": ",".join(spare),
+        }
+        command = [
+            str(SCHEMATHESIS), "run", str(SPEC),
+            "--url", site.base_url,
+            "--checks", "all",
+            "--max-examples", MAX_EXAMPLES,
+            "--seed", SEED,
+            "--workers", "1",
+            "--no-color",
+        ]  # fmt: skip
+        result = subprocess.run(
+            command, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
+    output = result.stdout + result.stderr
+    FIGURES_DIR.mkdir(parents=True, exist_ok=True)
+    log = FIGURES_DIR / f"schemathesis-{name}.log"
+    log.write_text(output, encoding="utf-8")
+    tail = [line for line in output.splitlines() if line.strip()][-1:]
+    REPORT_LINES.append(f"schemathesis --checks all, {name}: {' '.join(tail)} ({log})")
+    assert result.returncode == 0, f"{name}: schemathesis found problems (see {log})\n" + summary(
+        output
+    )
