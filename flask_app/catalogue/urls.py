@@ -36,9 +36,10 @@ bp.add_url_rule(
 )
 bp.add_url_rule("/api/stats", "stats", views.stats)
 
-# Authentication and negotiation run for this blueprint's routes, in this order.
-bp.before_request(authentication.authenticate)
+# Negotiation, then authentication, for this blueprint's routes: the contract's 406
+# comes before its 401 (DRF negotiates in `initial()` before it authenticates).
 bp.before_request(renderers.require_json)
+bp.before_request(authentication.authenticate)
 
 # The server-rendered pages: their own blueprint, so the API's token and JSON-only
 # hooks never run for them; the session user and the CSRF check run instead (Django:
