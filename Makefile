@@ -8,7 +8,7 @@ PORT ?= 8001
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_TOOLS := wrk hyperfine chromium
 
-.PHONY: setup system-tools report report-quick up serve test lint lint-spec test-spec test-contract test-live test-pages test-reliability fuzz soak fixtures clean
+.PHONY: setup system-tools report report-quick up serve test lint lint-spec test-spec test-contract test-live test-pages test-reliability test-differential fuzz soak fixtures clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -39,7 +39,7 @@ serve: setup  ## migrate, seed and serve the Django app on SQLite at http://127.
 	cd django_app && ../$(RUN) python manage.py seed_catalogue
 	cd django_app && ../$(RUN) gunicorn --bind 127.0.0.1:$(PORT) --workers 2 config.wsgi:application
 
-test: setup lint test-spec test-contract test-live test-pages test-reliability  ## everything CI runs
+test: setup lint test-spec test-contract test-live test-pages test-reliability test-differential  ## everything CI runs
 
 lint: setup lint-spec
 	$(RUN) ruff check .
@@ -70,6 +70,9 @@ test-pages: setup system-tools  ## the pages on every target under gunicorn: HTM
 
 test-reliability: setup  ## concurrency under gunicorn, fuzzing, bad input, security; every target, < 6 min
 	$(RUN) pytest tests/reliability -q
+
+test-differential: setup  ## the same requests to every target under gunicorn; any difference fails (var/differential.json)
+	$(RUN) pytest tests/differential -q
 
 fuzz: setup  ## deeper schemathesis fuzzing of every target (FUZZ_MAX_EXAMPLES per operation and mode)
 	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-100} $(RUN) pytest tests/reliability/test_inprocess.py -q

@@ -85,8 +85,20 @@ def serve_until_interrupted(args: argparse.Namespace) -> None:
         signal.pause()
 
 
+def differential(args: argparse.Namespace) -> int:
+    """The differential runner: the same requests to every live target, answers compared."""
+    command = [sys.executable, "-m", "pytest", "tests/differential", "-q"]
+    if args.seed is not None:
+        command += ["--diff-seed", str(args.seed)]
+    if args.cases is not None:
+        command += ["--diff-cases", str(args.cases)]
+    return subprocess.run([*command, *args.pytest], cwd=REPO).returncode
+
+
 def contract(args: argparse.Namespace) -> int:
     """Run the contract suite for each target, in-process or against a gunicorn server."""
+    if args.differential:
+        return differential(args)
     if args.matrix:
         from sidebyside.report import contract_rows, md_table, run_contract
 
@@ -246,6 +258,13 @@ def main(argv: list[str] | None = None) -> int:
     with_targets(run)
     run.add_argument("--live", action="store_true", help="against gunicorn servers")
     run.add_argument("--matrix", action="store_true", help="print a target x area matrix")
+    run.add_argument(
+        "--differential",
+        action="store_true",
+        help="the same generated requests to every live target; any difference fails",
+    )
+    run.add_argument("--seed", type=int, default=None, help="--differential: generation seed")
+    run.add_argument("--cases", type=int, default=None, help="--differential: at least N cases")
     # One worker by default: login-throttle counters live in each worker's memory
     # in the embedded setup (CONTRACT.md), so the throttling cases need one process.
     run.add_argument("--workers", type=int, default=1)

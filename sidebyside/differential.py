@@ -178,3 +178,19 @@ def load_result(path: Path = RESULT_FILE) -> dict[str, Any] | None:
     if not path.exists():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def summary_for_report(path: Path = RESULT_FILE, classes: int = 15) -> dict[str, Any] | None:
+    """The last run in brief (figures and the largest difference classes), for the report."""
+    result = load_result(path)
+    if result is None:
+        return None
+    keys = ("generated_at", "seed", "cases", "requests", "differences", "format_failures",
+            "groups_failed", "duration_seconds", "database")  # fmt: skip
+    brief = {key: result.get(key) for key in keys}
+    brief["groups"] = len(result.get("groups", {}))
+    brief["classes"] = [
+        {"class": c["class"], "count": c["count"]} for c in result.get("classes", [])[:classes]
+    ]
+    brief["class_count"] = len(result.get("classes", []))
+    return brief

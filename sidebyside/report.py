@@ -20,6 +20,7 @@ from typing import Any
 
 from sidebyside import bench, startup
 from sidebyside.diff import render_html
+from sidebyside.differential import summary_for_report
 from sidebyside.loc import count_loc, render_loc_markdown
 from sidebyside.servers import REPO, TARGETS
 from sidebyside.stores import seeded_stores
@@ -136,6 +137,7 @@ def build_results(
             )
     results["batteries"] = batteries_table()
     results["seed_topics"] = seed_topics()
+    results["differential"] = summary_for_report()
     return results
 
 
@@ -272,6 +274,29 @@ def seed_topic_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]
     return ["topic", "django", "flask", "note"], rows
 
 
+# -- differential runner (var/differential.json, written by `make test-differential`) --------
+
+
+def differential_lines(results: dict[str, Any]) -> tuple[str, list[list[Any]]]:
+    """One sentence about the last differential run, and its largest difference classes."""
+    run = results.get("differential")
+    if not run:
+        return "No differential run yet: `make test-differential` writes var/differential.json.", []
+    line = (
+        f"{run['cases']} cases ({run['requests']} requests) sent alike to every target "
+        f"(seed {run['seed']}, {run['database']}, {run['duration_seconds']} s, "
+        f"{run['generated_at']}): {run['differences']} answered differently, "
+        f"{run['format_failures']} broke a format, in {run['class_count']} classes."
+    )
+    return line, [[c["count"], c["class"]] for c in run["classes"]]
+
+
+def differential_markdown(results: dict[str, Any]) -> str:
+    line, rows = differential_lines(results)
+    table = md_table(["cases", "difference class"], rows) if rows else ""
+    return f"\n## Differential runner\n\n{line}\n\n{table}"
+
+
 BENCH_HEADER = ["server", "endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx",
                 "queries/req", "x floor", "x minimal"]  # fmt: skip
 
@@ -308,6 +333,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         "\n## The seed notes, topic by topic\n",
         md_table(*seed_topic_rows(results)),
     ]
+    parts.append(differential_markdown(results))
     return "\n".join(parts)
 
 
@@ -476,6 +502,9 @@ def render_html_report(results: dict[str, Any]) -> str:
         "<h2 id='seed-notes'>The seed notes, topic by topic</h2>",
         html_table(*seed_topic_rows(results)),
     ]
+    line, rows = differential_lines(results)
+    sections += ["<h2 id='differential'>Differential runner</h2>", f"<p>{html.escape(line)}</p>"]
+    sections += [html_table(["cases", "difference class"], rows)] if rows else []
     body = "\n".join(sections)
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"

@@ -69,17 +69,30 @@ class Identity:
     """One target's review ids, numbered by first appearance (<id-1>, <id-2>, ...)."""
 
     numbers: dict[str, int] = field(default_factory=dict)
+    issued: int = 0
 
     def label(self, real: str) -> str:
         if real not in self.numbers:
-            self.numbers[real] = len(self.numbers) + 1
+            self.issued += 1
+            self.numbers[real] = self.issued
         return f"<id-{self.numbers[real]}>"
+
+    def fresh(self, real: str) -> str:
+        """A review just created: a new number even if a deleted one had the same id.
+
+        SQLite without AUTOINCREMENT (SQLAlchemy's default) hands a deleted row's id
+        to the next insert; Django's AUTOINCREMENT and MongoDB's ObjectIds never do.
+        Ids are opaque, so both are right, and numbering follows creation instead.
+        """
+        self.numbers.pop(real, None)
+        return self.label(real)
 
     def real(self, number: int) -> str | None:
         return next((key for key, value in self.numbers.items() if value == number), None)
 
     def clear(self) -> None:
         self.numbers.clear()
+        self.issued = 0
 
 
 @dataclass
@@ -101,6 +114,7 @@ class Context:
     stable_timestamps: frozenset[str] = frozenset()  # the fixture's, compared verbatim
     # What GET /api/health must say about this target ({"framework": "django", ...}).
     self_description: dict[str, str] = field(default_factory=dict)
+    created: bool = False  # a 201: the body's top-level id is a new resource's
     problems: list[str] = field(default_factory=list)
 
     def problem(self, kind: str, detail: str) -> None:
@@ -149,6 +163,8 @@ def review_id(value: Any, where: str, ctx: Context) -> Any:
     if not isinstance(value, str) or not REVIEW_ID.match(value):
         ctx.problem("review id", f"{where}: {value!r} is not an opaque non-empty URL-safe string")
         return value
+    if ctx.created and where == "body.id":
+        return ctx.identity.fresh(value)
     return ctx.identity.label(value)
 
 
@@ -262,6 +278,7 @@ def normalise(raw: Raw, ctx: Context) -> Normalised:
     if raw.error is not None:
         ctx.problem("connection", f"no complete answer: {raw.error}")
         return Normalised({"status": 0, "error": raw.error}, list(ctx.problems))
+    ctx.created = raw.status == 201
     headers: dict[str, str] = {}
     for name in RELEVANT_HEADERS:
         value = raw.header(name)

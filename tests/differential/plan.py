@@ -26,20 +26,23 @@ def default_cases() -> int:
 
 
 def build_plan(seed: int, cases: int) -> list[Group]:
-    """Generated cases first (reads, then each writing family), hand-written, then sequences.
+    """The groups in order, from the seeded store the run starts with:
 
+    generated reads, hand-written reads (nothing has written yet, so the fixture
+    is intact), generated writes (families sharing one store, each read back),
+    then -- reseeded -- the hand-written writes, and -- reseeded -- the sequences.
     The hand-written corpus and the sequences are fixed in size; the generated
-    part takes the rest of the `cases` budget, and at least MIN_EXAMPLES draws per
-    operation and mode.
+    part takes the rest of the `cases` budget, and at least MIN_EXAMPLES draws
+    per operation and mode.
     """
-    hostile = hostile_groups()
+    hostile_reads, hostile_writes = hostile_groups(writes=False), hostile_groups(writes=True)
     stateful = stateful_groups(seed)
-    fixed = sum(len(g.cases) for g in hostile + stateful)
+    fixed = sum(len(g.cases) for g in hostile_reads + hostile_writes + stateful)
     examples = max(MIN_EXAMPLES, math.ceil(max(0, cases - fixed) * DRAW_SHORTFALL / weight()))
-    groups = fuzz_groups(seed, examples)
-    fuzzed = sum(len(g.cases) for g in groups)
-    while fuzzed + fixed < cases:  # top up when hypothesis drew fewer than planned
-        examples = math.ceil(examples * 1.3) + 1
-        groups = fuzz_groups(seed, examples)
-        fuzzed = sum(len(g.cases) for g in groups)
-    return groups + hostile + stateful
+    while True:
+        fuzz_reads = fuzz_groups(seed, examples, writes=False)
+        fuzz_writes = fuzz_groups(seed, examples, writes=True)
+        if sum(len(g.cases) for g in fuzz_reads + fuzz_writes) + fixed >= cases:
+            break
+        examples = math.ceil(examples * 1.3) + 1  # hypothesis drew fewer than planned
+    return fuzz_reads + hostile_reads + fuzz_writes + hostile_writes + stateful

@@ -55,7 +55,9 @@ class Request:
     body: bytes | None = None
     auth: str | None = None  # a role of ROLES: adds `Authorization: Token <its token>`
     chunks: int = 0  # > 0: Transfer-Encoding: chunked, the body cut in that many chunks
-    capture: str | None = None  # remember the answer's `capture_key` value under this name
+    # Remember the answer's `capture_key` value under this name (a list: the `id` of
+    # each item as name-1, name-2, ...); later templates say {{ref:name}}.
+    capture: str | None = None
     capture_key: str = "id"
     label: str = ""  # what the case probes; the class of its differences
 
@@ -145,6 +147,8 @@ class Outcome:
         lines = [f"  {self.request.describe()}"]
         if self.differs:
             lines += render_difference(self.answers)
+        else:
+            lines.append(f"    (status: all {next(iter(self.answers.values())).get('status')})")
         for name, problems in self.problems.items():
             lines += [f"    FORMAT {name}: {problem}" for problem in problems[:4]]
         return "\n".join(lines)
@@ -255,8 +259,12 @@ class Runner:
         result = normalise(raw, ctx)
         if request.capture and raw.status < 300:
             try:
-                document = json.loads(decode_body(raw, ctx))
-                state.captures[request.capture] = str(document[request.capture_key])
+                value = json.loads(decode_body(raw, ctx))[request.capture_key]
+                if isinstance(value, list):  # a page: name-1, name-2, ... for its items' ids
+                    for index, item in enumerate(value, 1):
+                        state.captures[f"{request.capture}-{index}"] = str(item["id"])
+                else:
+                    state.captures[request.capture] = str(value)
             except (ValueError, KeyError, TypeError):
                 pass
         return result

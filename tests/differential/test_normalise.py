@@ -219,3 +219,14 @@ def test_request_templates_are_filled_per_target() -> None:
     assert filled == "/a/5/99?t=tok&x=no-id-2&y=no-capture-no"
     request = Request("GET", "/api/x", (("Accept", "text/csv"),), b"{}", auth="staff")
     assert "GET /api/x  [as staff]" in request.describe()
+
+
+def test_a_created_review_gets_a_new_number_even_when_its_id_is_reused() -> None:
+    sql, mongo = Identity(), Identity()
+    for identity, first, second in ((sql, "51", "51"), (mongo, "65f0a1", "65f0a2")):
+        created, _ = run(raw({"id": first}, status=201), identity)
+        assert created["body"]["id"] == "<id-1>"
+        again, _ = run(raw({"id": second}, status=201), identity)  # after a delete
+        assert again["body"]["id"] == "<id-2>"
+        listed, _ = run(raw({"results": [{"id": second}]}), identity)
+        assert listed["body"]["results"][0]["id"] == "<id-2>"
