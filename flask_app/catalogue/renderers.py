@@ -97,6 +97,14 @@ def require_json() -> None:
         negotiate([JSON])
 
 
+def vary_on_accept(response: Response) -> Response:
+    """After each API response: it depends on Accept (a 406 at least), so say so, as DRF
+    does for its views. OPTIONS answers the same whatever the Accept."""
+    if request.method != "OPTIONS":
+        response.vary.add("Accept")
+    return response
+
+
 def product_csv_row(product: Mapping[str, Any]) -> list[str]:
     return [
         product["sku"],

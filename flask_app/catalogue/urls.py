@@ -40,6 +40,7 @@ bp.add_url_rule("/api/stats", "stats", views.stats)
 # comes before its 401 (DRF negotiates in `initial()` before it authenticates).
 bp.before_request(renderers.require_json)
 bp.before_request(authentication.authenticate)
+bp.after_request(renderers.vary_on_accept)
 
 # The server-rendered pages: their own blueprint, so the API's token and JSON-only
 # hooks never run for them; the session user and the CSRF check run instead (Django:
