@@ -26,7 +26,7 @@ MIB = 1024 * 1024
 ACTIVE = [p["sku"] for p in active_products()]
 INACTIVE = inactive_product()["sku"]
 REVIEWED = reviewed_by("alice")  # AUD-0001 in the fixture: alice's review is <id-1> once primed
-# alice's review of REVIEWED, captured on every target by the `prime` case of method_cases.
+# alice's review of REVIEWED, captured on every target by `prime()`.
 ALICES_REVIEW = f"/api/products/{REVIEWED}/reviews/{{{{ref:reviewed-1}}}}"
 EMPTY_CATEGORY = next(
     c["slug"]
@@ -44,7 +44,20 @@ PRICE_VALUES = [
     "Infinity", "-Infinity", "1_000", "٣٠", "３０", "３０.５０", " 10 ", "10%20", "0x10",
     "1e308", "10000000000", "0.001", "abc", "", "10,5",
 ]  # fmt: skip
-BOOL_VALUES = ["true", "false", "True", "FALSE", "1", "0", "yes", "", "ｔｒｕｅ", "true ", "null"]
+BOOL_VALUES = [
+    "true",
+    "false",
+    "True",
+    "FALSE",
+    "1",
+    "0",
+    "yes",
+    "",
+    "ｔｒｕｅ",
+    "true ",
+    " true",
+    "null",
+]
 ORDERING_VALUES = [
     "name", "-name", "price", "-price", "created_at", "-created_at", "NAME", "+name", " name",
     "name,price", "-", "--name", "sku", "-sku", "rating", "price ", "ｎａｍｅ", "",
@@ -322,6 +335,7 @@ def encoding_cases() -> list[Request]:
     )
     category("encoding chunked small", "application/json", utf8, chunks=3)
     category("encoding chunked one byte", "application/json", utf8, chunks=1)
+    category("encoding chunked, no bytes", "application/json", lambda t: b"", chunks=1)
     category("encoding trailing whitespace", "application/json", lambda t: utf8(t + " \n\t"))
     category("encoding leading whitespace", "application/json", lambda t: utf8("\n  " + t))
     category("encoding trailing garbage", "application/json", lambda t: utf8(t + "x"))
@@ -495,8 +509,9 @@ ODD_METHODS = [
 ]  # fmt: skip
 
 
-def method_cases() -> list[Request]:
-    prime = Request(
+def prime() -> Request:
+    """Captures the reviewed product's review ids on every target: {{ref:reviewed-N}}."""
+    return Request(
         "GET",
         f"/api/products/{REVIEWED}/reviews",
         IDENTITY,
@@ -504,7 +519,10 @@ def method_cases() -> list[Request]:
         capture="reviewed",
         capture_key="results",
     )
-    cases = [prime]
+
+
+def method_cases() -> list[Request]:
+    cases = [prime()]
     for route in ROUTES:
         cases.append(Request("HEAD", route, IDENTITY, label=f"HEAD {route}"))
         cases.append(Request("OPTIONS", route, IDENTITY, label=f"OPTIONS {route}"))
@@ -571,6 +589,7 @@ def precedence_cases() -> list[Request]:
     csv = ("Accept", "text/csv")
     html = ("Accept", "text/html")
     cases = [
+        prime(),
         write("PUT", "/api/categories", bad, "405 + 406 + 401 + 400", auth=None, headers=(csv,)),
         write("PUT", "/api/categories", bad, "405 + 406 + 400 as staff", headers=(csv,)),
         write("POST", "/api/categories", bad, "401 + 406 + 400", auth=None, headers=(csv,)),

@@ -32,9 +32,10 @@ RETRY_AFTER = re.compile(r"^[1-9]\d*$")
 REVIEW_PATH = re.compile(r"(/reviews/)([^/?#\s]+)")
 
 TIMESTAMP_KEYS = frozenset({"created_at", "updated_at", "changed_at"})
-# Compared exactly (after the per-header normalisation below); every other header is
-# ignored: Date, Server, Connection, Content-Length (the body is compared instead),
-# Set-Cookie (session cookies are random), and anything the contract does not fix.
+# Compared exactly (after the per-header normalisation below; Allow only on 405 and
+# OPTIONS answers, where the contract requires it); every other header is ignored:
+# Date, Server, Connection, Content-Length (the body is compared instead), Set-Cookie
+# (session cookies are random), and anything the contract does not fix.
 RELEVANT_HEADERS = (
     "allow",
     "location",
@@ -143,7 +144,7 @@ def content_type(value: str | None) -> str | None:
 
 
 def token_list(value: str) -> str:
-    """A comma-separated header as a sorted list (Allow, Vary: order carries no meaning)."""
+    """A comma-separated header as a sorted list (Vary: its order carries no meaning)."""
     return ", ".join(sorted(part.strip() for part in value.split(",") if part.strip()))
 
 
@@ -246,8 +247,10 @@ def body_value(raw: Raw, ctx: Context) -> Any:
 
 
 def header_value(name: str, value: str, ctx: Context) -> str:
-    if name in ("allow", "vary"):
-        return token_list(value.upper() if name == "allow" else value.lower())
+    if name == "allow":  # CONTRACT.md fixes the order: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS
+        return ", ".join(part.strip() for part in value.split(","))
+    if name == "vary":
+        return token_list(value.lower())
     if name == "location":
         return known_ids(replace_origin(value, ctx), ctx)
     if name == "retry-after":
@@ -284,6 +287,10 @@ def normalise(raw: Raw, ctx: Context) -> Normalised:
         value = raw.header(name)
         if value is not None:
             headers[name] = header_value(name, value, ctx)
+    if "allow" in headers and raw.status != 405 and ctx.method != "OPTIONS":
+        # CONTRACT.md: Allow is on every 405 and OPTIONS answer; "other responses may
+        # carry it too (DRF adds it to all of its views' responses)".
+        del headers["allow"]
     for required in ("X-Request-ID", "Server-Timing"):
         if required.lower() not in headers:
             ctx.problem(required, "header missing")

@@ -126,15 +126,23 @@ def test_content_type_keeps_media_type_and_charset_only() -> None:
     assert answer["content_type"] == "application/json"
 
 
-def test_allow_and_vary_are_compared_as_sorted_lists_retry_after_by_format() -> None:
-    headers = [("Allow", "POST, get, OPTIONS"), ("Vary", "Cookie, Accept-Encoding"),
-               ("Retry-After", "17")]  # fmt: skip
+def test_vary_is_a_sorted_list_retry_after_is_checked_then_hidden() -> None:
+    headers = [("Vary", "Cookie, Accept-Encoding"), ("Retry-After", "17")]
     answer, problems = run(raw({}, status=429, headers=headers))
-    assert answer["headers"]["allow"] == "GET, OPTIONS, POST"
     assert answer["headers"]["vary"] == "accept-encoding, cookie"
     assert answer["headers"]["retry-after"] == "<seconds>" and problems == []
     _, problems = run(raw({}, status=429, headers=[("Retry-After", "0")]))
     assert problems[0].startswith("Retry-After -- ")
+
+
+def test_allow_is_compared_in_order_on_405_and_options_only() -> None:
+    allow = [("Allow", "GET,HEAD, OPTIONS")]
+    answer, _ = run(raw({}, status=405, headers=allow))
+    assert answer["headers"]["allow"] == "GET, HEAD, OPTIONS"
+    answer, _ = run(raw(b"", status=204, headers=[("Allow", "OPTIONS, GET")]), method="OPTIONS")
+    assert answer["headers"]["allow"] == "OPTIONS, GET"  # the wrong order stays visible
+    answer, _ = run(raw({}, status=200, headers=allow))
+    assert "allow" not in answer["headers"]  # "other responses may carry it too"
 
 
 def test_ignored_headers_do_not_reach_the_answer() -> None:
