@@ -294,10 +294,26 @@ def normalise(raw: Raw, ctx: Context) -> Normalised:
     for required in ("X-Request-ID", "Server-Timing"):
         if required.lower() not in headers:
             ctx.problem(required, "header missing")
+    body = body_value(raw, ctx)
+    if headers.get("retry-after") == "<seconds>":
+        body = retry_in_message(body, (raw.header("retry-after") or "").strip())
     answer = {
         "status": raw.status,
         "content_type": content_type(raw.header("content-type")),
         "headers": headers,
-        "body": body_value(raw, ctx),
+        "body": body,
     }
     return Normalised(answer, list(ctx.problems))
+
+
+def retry_in_message(body: Any, seconds: str) -> Any:
+    """A 429 message that repeats Retry-After's value gets the same placeholder.
+
+    The value counts down with the clock, so two targets asked a millisecond apart
+    may round it differently; the words around it are still compared.
+    """
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        message = re.sub(rf"(?<!\d){re.escape(seconds)}(?!\d)", "<seconds>", error["message"])
+        body = {**body, "error": {**error, "message": message}}
+    return body

@@ -41,4 +41,5 @@ def test_plan_size(request: pytest.FixtureRequest) -> None:
 def test_group(group: Group, runner: Runner, record: Callable[[GroupResult], None]) -> None:
     result = runner.run_group(group)
     record(result)
-    assert not result.failures, result.report()
+    if result.failures:
+        pytest.fail(result.report(), pytrace=False)

@@ -238,3 +238,10 @@ def test_a_created_review_gets_a_new_number_even_when_its_id_is_reused() -> None
         assert again["body"]["id"] == "<id-2>"
         listed, _ = run(raw({"results": [{"id": second}]}), identity)
         assert listed["body"]["results"][0]["id"] == "<id-2>"
+
+
+def test_a_429_message_repeating_retry_after_gets_its_placeholder() -> None:
+    body = {"error": {"code": "throttled", "message": "Try again in 59 seconds (not 159)."}}
+    answer, problems = run(raw(body, status=429, headers=[("Retry-After", "59")]))
+    assert answer["body"]["error"]["message"] == "Try again in <seconds> seconds (not 159)."
+    assert answer["headers"]["retry-after"] == "<seconds>" and problems == []
