@@ -342,7 +342,9 @@ class GroupResult:
         }
 
 
-def trim(value: Any, width: int = 600) -> Any:
-    """A JSON answer cut down for the summary file (long bodies are not the point)."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return value if len(text) <= width else short(value, width)
+def trim(answer: dict[str, Any], width: int = 600) -> dict[str, Any]:
+    """An answer for the summary file: status and headers whole, a long body cut short."""
+    text = json.dumps(answer, ensure_ascii=False, sort_keys=True)
+    if len(text) <= width or "body" not in answer:
+        return answer
+    return {**answer, "body": short(answer["body"], width)}
