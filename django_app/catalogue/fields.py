@@ -70,21 +70,3 @@ class MoneyField(serializers.DecimalField):
         if text is None or not MONEY_PATTERN.match(text):
             self.fail("invalid")
         return super().to_internal_value(text)
-
-
-class StrictSlugRelatedField(serializers.SlugRelatedField):
-    """A related object named by a JSON string, trimmed like every other string."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data.strip())
-
-
-class StrictManyRelatedField(serializers.ManyRelatedField):
-    """A JSON array only (DRF iterates any iterable, so an object gave its keys)."""
-
-    def to_internal_value(self, data: Any) -> list[Any]:
-        if not isinstance(data, list):
-            self.fail("not_a_list", input_type=type(data).__name__)
-        return super().to_internal_value(data)

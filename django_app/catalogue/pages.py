@@ -64,7 +64,7 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
     return render(request, "catalogue/catalogue.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def product_page(request: HttpRequest, sku: str) -> HttpResponse:
     try:
         product = rated(selectors.product_get(user=request.user, sku=sku))
@@ -101,7 +101,7 @@ def next_url(request: HttpRequest) -> str:
     return "/catalogue"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_page(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=request.POST if request.method == "POST" else None)
     if form.is_valid():

@@ -36,6 +36,10 @@ def category_list() -> QuerySet[Category]:
     ).order_by("slug")
 
 
+def categories_in(slugs: list[str]) -> QuerySet[Category]:
+    return Category.objects.filter(slug__in=slugs)
+
+
 def category_get(*, slug: str) -> Category:
     return get_object_or_404(category_list(), slug=slug)
 

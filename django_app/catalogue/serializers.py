@@ -12,6 +12,7 @@ from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.db import models
 from rest_framework import serializers
 
+from catalogue import selectors
 from catalogue.fields import (
     EMAIL_VALIDATOR,
     NO_CONTROL_CHARACTERS,
@@ -19,8 +20,6 @@ from catalogue.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
-    StrictManyRelatedField,
-    StrictSlugRelatedField,
 )
 from catalogue.models import Category, PriceChange, Product, Review
 
@@ -86,6 +85,14 @@ class CategorySerializer(ContractModelSerializer):
         return fields
 
 
+class CategorySlugsField(serializers.ListField):
+    """In: a JSON array of slugs (DRF's ListField refuses an object). Out: the sorted slugs
+    of the product's (prefetched) categories."""
+
+    def to_representation(self, categories: Any) -> list[str]:
+        return sorted(category.slug for category in categories.all())
+
+
 class RatingField(serializers.Field):
     """`{"average": "4.25" | null, "count": n}` from the queryset's rating annotations."""
 
@@ -103,10 +110,7 @@ class RatingField(serializers.Field):
 class ProductSerializer(ContractModelSerializer):
     price = MoneyField(max_digits=10, min_value=Decimal("0"), max_value=Decimal("1000000"))
     stock = StrictIntegerField(min_value=0, max_value=2_147_483_647, default=0)
-    categories = StrictManyRelatedField(
-        child_relation=StrictSlugRelatedField(slug_field="slug", queryset=Category.objects.all()),
-        default=list,
-    )
+    categories = CategorySlugsField(child=StrictCharField(), default=list)
     rating = RatingField()
     created_at = TimestampField(read_only=True)
     updated_at = TimestampField(read_only=True)
@@ -137,10 +141,18 @@ class ProductSerializer(ContractModelSerializer):
             fields["sku"].read_only = True
         return fields
 
-    def to_representation(self, instance: Product) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["categories"] = sorted(data["categories"])
-        return data
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Slugs to categories, once every field is valid: an unknown slug is a 422 on
+        `categories` only when nothing else is wrong (Flask's service checks it then too)."""
+        if "categories" in attrs:
+            slugs = list(dict.fromkeys(attrs["categories"]))
+            found = {category.slug: category for category in selectors.categories_in(slugs)}
+            missing = [slug for slug in slugs if slug not in found]
+            if missing:
+                messages = [f"Object with slug={slug} does not exist." for slug in missing]
+                raise serializers.ValidationError({"categories": messages})
+            attrs["categories"] = [found[slug] for slug in slugs]
+        return attrs
 
 
 class ReservationSerializer(serializers.Serializer):

@@ -30,7 +30,7 @@ def start_request() -> Response | None:
     g.started = time.perf_counter()
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if REQUEST_ID_PATTERN.match(incoming) else str(uuid.uuid4())
-    path = request.path
+    path = request.environ.get("PATH_INFO") or "/"  # request.path drops leading slashes
     # Dropping empty segments also keeps `//evil.example/` from becoming an open redirect.
     canonical = "/" + "/".join(segment for segment in path.split("/") if segment)
     if path != canonical and not canonical.startswith(SLASH_EXEMPT_PREFIXES):

@@ -6,8 +6,9 @@ import json
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from flask import request
+from flask import current_app, request
 from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from catalogue.errors import BadRequest, UnsupportedMediaType, ValidationFailed
 
@@ -18,6 +19,19 @@ def reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def body_bytes() -> bytes:
+    """The raw body; 413 past MAX_CONTENT_LENGTH, declared or streamed."""
+    if request.content_length is not None or not request.environ.get("wsgi.input_terminated"):
+        return request.get_data(cache=True)  # Werkzeug raises 413 for a declared length
+    # A chunked body: Werkzeug's stream stops at the limit rather than refusing what is
+    # past it, so read one byte more from the server's (de-chunked) input.
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    raw = request.environ["wsgi.input"].read(limit + 1)
+    if len(raw) > limit:
+        raise RequestEntityTooLarge
+    return raw
+
+
 def json_body() -> dict[str, Any]:
     """The body as a dict: empty means {}; then 413, 415 (type or charset), 400, in order.
 
@@ -25,7 +39,7 @@ def json_body() -> dict[str, Any]:
     UTF-16 and a byte-order mark. Numbers stay exact (`Decimal`): money keeps its digits
     and `5.0` is not an integer.
     """
-    raw = request.get_data(cache=True)  # Werkzeug raises 413 past MAX_CONTENT_LENGTH
+    raw = body_bytes()
     if not raw:
         return {}
     if request.mimetype != "application/json":

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, g, jsonify, request
 from werkzeug.http import parse_options_header
 
 from catalogue.errors import NotAcceptable
@@ -86,21 +86,20 @@ def negotiate(offered: Sequence[str]) -> str:
     return best
 
 
-def require_json() -> None:
-    """Before each API request: an Accept header that excludes JSON gets 406 -- before any
-    write, so a refused POST changes nothing."""
-    if request.url_rule is None:
+def negotiate_request() -> None:
+    """Before each API request, first of all: pick the representation or answer 406 --
+    before authentication, query parsing and any write (a refused POST changes nothing)."""
+    if request.url_rule is None or not request.path.startswith("/api/"):
         return
-    if request.endpoint in MULTI_FORMAT_ENDPOINTS and request.method in {"GET", "HEAD"}:
-        return
-    if request.path.startswith("/api/"):
-        negotiate([JSON])
+    g.varies_by_accept = request.endpoint in MULTI_FORMAT_ENDPOINTS
+    pages = g.varies_by_accept and request.method in {"GET", "HEAD"}
+    g.media_type = negotiate(list(RENDERERS) if pages else [JSON])
 
 
 def vary_on_accept(response: Response) -> Response:
-    """After each API response: it depends on Accept (a 406 at least), so say so, as DRF
-    does for its views. OPTIONS answers the same whatever the Accept."""
-    if request.method != "OPTIONS":
+    """After each answer of an endpoint with several representations: say that Accept
+    chose it (DRF does so for views with more than one renderer)."""
+    if g.get("varies_by_accept"):
         response.vary.add("Accept")
     return response
 
@@ -157,4 +156,4 @@ RENDERERS = {JSON: jsonify, "text/csv": render_csv, "text/plain": render_text}
 
 
 def render_product_page(page: Mapping[str, Any]) -> Response:
-    return RENDERERS[negotiate(list(RENDERERS))](page)
+    return RENDERERS[g.media_type](page)

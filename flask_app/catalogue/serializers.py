@@ -27,6 +27,7 @@ EMAIL_PATTERN = (
     r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"
 )
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 def strip(value: Any) -> Any:
@@ -42,7 +43,7 @@ def money_text(value: Any) -> Any:
         text = str(value)
     if text is None or not MONEY_PATTERN.match(text):
         raise ValueError("Enter an amount such as 12.50 (at most two decimal places).")
-    return Decimal(text)
+    return Decimal(text) + 0  # adding zero turns -0.00 into 0.00
 
 
 def no_control_characters(value: str) -> str:
@@ -88,6 +89,9 @@ class InputSchema(BaseModel):
         if isinstance(value, str) and "\x00" in value:
             # DRF's CharField refuses NUL too; PostgreSQL cannot store it in text.
             raise ValueError("Null characters are not allowed.")
+        if isinstance(value, str) and SURROGATES.search(value):
+            # JSON can spell a lone surrogate (`"\ud800"`); no store can encode it.
+            raise ValueError("Surrogate characters are not allowed.")
         return value
 
 

@@ -38,7 +38,7 @@ bp.add_url_rule("/api/stats", "stats", views.stats)
 
 # Negotiation, then authentication, for this blueprint's routes: the contract's 406
 # comes before its 401 (DRF negotiates in `initial()` before it authenticates).
-bp.before_request(renderers.require_json)
+bp.before_request(renderers.negotiate_request)
 bp.before_request(authentication.authenticate)
 bp.after_request(renderers.vary_on_accept)
 

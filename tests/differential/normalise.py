@@ -4,11 +4,14 @@ What legitimately differs between targets for the same request is a short list:
 generated tokens, timestamps written at request time, review ids (integers on
 SQL, ObjectIds on Mongo), the request id each server invents, Server-Timing
 durations, the origin (each target listens on its own port), and the three
-fields of GET /api/health that name the target (framework, backend, database). Each of them
-is first checked against its format, then replaced by a placeholder. Everything
-else the contract fixes -- status, media type and charset, the body (error code,
-message and fields included) and the headers listed in RELEVANT_HEADERS -- is
-compared exactly.
+fields of GET /api/health that name the target (framework, backend, database), and the
+words of error messages (each framework speaks its own: DRF's "A valid integer is
+required." is pydantic's "Input should be a valid integer"; the contract fixes the code and
+which fields failed, not the prose). Each of them is first checked against its format
+(a message is a non-empty string, `fields` maps a name to a non-empty list of them), then
+replaced by a placeholder. Everything else the contract fixes -- status, media type and
+charset, the body (error code and field names included) and the headers listed in
+RELEVANT_HEADERS -- is compared exactly.
 """
 
 from __future__ import annotations
@@ -294,9 +297,7 @@ def normalise(raw: Raw, ctx: Context) -> Normalised:
     for required in ("X-Request-ID", "Server-Timing"):
         if required.lower() not in headers:
             ctx.problem(required, "header missing")
-    body = body_value(raw, ctx)
-    if headers.get("retry-after") == "<seconds>":
-        body = retry_in_message(body, (raw.header("retry-after") or "").strip())
+    body = error_words(body_value(raw, ctx), ctx)
     answer = {
         "status": raw.status,
         "content_type": content_type(raw.header("content-type")),
@@ -306,14 +307,26 @@ def normalise(raw: Raw, ctx: Context) -> Normalised:
     return Normalised(answer, list(ctx.problems))
 
 
-def retry_in_message(body: Any, seconds: str) -> Any:
-    """A 429 message that repeats Retry-After's value gets the same placeholder.
-
-    The value counts down with the clock, so two targets asked a millisecond apart
-    may round it differently; the words around it are still compared.
-    """
+def error_words(body: Any, ctx: Context) -> Any:
+    """An error envelope with its words checked, then replaced: `<message>`, and each field
+    mapped to `<messages>`. The code and the names of the failing fields stay."""
     error = body.get("error") if isinstance(body, dict) else None
-    if isinstance(error, dict) and isinstance(error.get("message"), str):
-        message = re.sub(rf"(?<!\d){re.escape(seconds)}(?!\d)", "<seconds>", error["message"])
-        body = {**body, "error": {**error, "message": message}}
-    return body
+    if not isinstance(error, dict):
+        return body
+    error = dict(error)
+    if not (isinstance(error.get("message"), str) and error["message"].strip()):
+        ctx.problem("error.message", f"not a non-empty string: {error.get('message')!r}")
+    error["message"] = "<message>"
+    if "fields" in error:
+        fields = error["fields"]
+        well_formed = isinstance(fields, dict) and all(
+            isinstance(messages, list)
+            and messages
+            and all(isinstance(m, str) and m for m in messages)
+            for messages in fields.values()
+        )
+        if not well_formed:
+            ctx.problem("error.fields", f"not a map of non-empty message lists: {fields!r}")
+        else:
+            error["fields"] = {name: "<messages>" for name in fields}
+    return {**body, "error": error}

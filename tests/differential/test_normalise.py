@@ -240,8 +240,26 @@ def test_a_created_review_gets_a_new_number_even_when_its_id_is_reused() -> None
         assert listed["body"]["results"][0]["id"] == "<id-2>"
 
 
-def test_a_429_message_repeating_retry_after_gets_its_placeholder() -> None:
-    body = {"error": {"code": "throttled", "message": "Try again in 59 seconds (not 159)."}}
-    answer, problems = run(raw(body, status=429, headers=[("Retry-After", "59")]))
-    assert answer["body"]["error"]["message"] == "Try again in <seconds> seconds (not 159)."
-    assert answer["headers"]["retry-after"] == "<seconds>" and problems == []
+def test_error_words_are_checked_then_replaced_codes_and_field_names_stay() -> None:
+    body = {
+        "error": {
+            "code": "validation_error",
+            "message": "Invalid.",
+            "fields": {"price": ["A valid number is required."], "stock": ["Bad."]},
+        }
+    }
+    answer, problems = run(raw(body, status=422))
+    assert answer["body"] == {
+        "error": {
+            "code": "validation_error",
+            "message": "<message>",
+            "fields": {"price": "<messages>", "stock": "<messages>"},
+        }
+    }
+    assert problems == []
+
+
+def test_an_empty_error_message_or_field_list_is_a_format_problem() -> None:
+    body = {"error": {"code": "validation_error", "message": "", "fields": {"price": []}}}
+    _, problems = run(raw(body, status=422))
+    assert len(problems) == 2
