@@ -37,7 +37,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "inprocess: needs the app in this process (white-box)")
+    config.addinivalue_line(
+        "markers",
+        "inprocess: needs the app in this process (white-box, or a request httpx won't send)",
+    )
     config.stash[SPEC_KEY] = Spec.load()
 
 

@@ -193,8 +193,10 @@ def test_a_refused_post_writes_nothing(api: Api, staff: str) -> None:
 @pytest.mark.parametrize(
     ("template", "status"),
     [("Token {key}", 200), ("token {key}", 200), ("TOKEN {key}", 200), ("Token  {key}", 200),
-     ("Token\t{key}", 200), ("Token {key} ", 200), ("Bearer {key}", 401), ("Token", 401),
-     ("Token {key} extra", 401), ("Token\t{key}\textra", 401), ("Token {key}x", 401)],
+     ("Token\t{key}", 200), ("Bearer {key}", 401), ("Token", 401),
+     ("Token {key} extra", 401), ("Token\t{key}\textra", 401), ("Token {key}x", 401),
+     # httpx will not put a header value ending in whitespace on the wire.
+     pytest.param("Token {key} ", 200, marks=pytest.mark.inprocess)],
 )  # fmt: skip
 def test_authorization_grammar(api: Api, alice: str, template: str, status: int) -> None:
     headers = {"Authorization": template.format(key=alice)}
