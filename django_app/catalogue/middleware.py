@@ -80,7 +80,7 @@ class CanonicalPathMiddleware:
         path = request.path
         # Dropping empty segments also keeps `//evil.example/` from becoming an open redirect.
         canonical = "/" + "/".join(segment for segment in path.split("/") if segment)
-        if path != canonical and not canonical.startswith(SLASH_EXEMPT_PREFIXES):
+        if path != canonical and not path.startswith(SLASH_EXEMPT_PREFIXES):
             query = request.META.get("QUERY_STRING", "")
             location = f"{canonical}?{query}" if query else canonical
             return HttpResponsePermanentRedirect(location, preserve_request=True)

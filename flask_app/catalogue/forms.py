@@ -107,7 +107,8 @@ class ReviewForm(Form):
 
     def clean(self) -> None:
         try:
-            review = ReviewCreateSchema.model_validate(self.data)
+            # Form fields are text ("4"): the API's strict JSON types do not apply to them.
+            review = ReviewCreateSchema.model_validate(self.data, strict=False)
         except ValidationError as exc:
             for error in exc.errors():
                 field = str(error["loc"][0]) if error["loc"] else None

@@ -33,7 +33,7 @@ def start_request() -> Response | None:
     path = request.environ.get("PATH_INFO") or "/"  # request.path drops leading slashes
     # Dropping empty segments also keeps `//evil.example/` from becoming an open redirect.
     canonical = "/" + "/".join(segment for segment in path.split("/") if segment)
-    if path != canonical and not canonical.startswith(SLASH_EXEMPT_PREFIXES):
+    if path != canonical and not path.startswith(SLASH_EXEMPT_PREFIXES):
         query = request.query_string.decode("latin-1")
         response = redirect(f"{canonical}?{query}" if query else canonical, code=308)
         response.set_data(b"")  # Location is the answer; Werkzeug adds an HTML page
