@@ -14,9 +14,11 @@ $(UV):
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
+# .venv-serve is byte-compiled like the Docker image (UV_COMPILE_BYTECODE=1): otherwise every
+# measured cold start would compile each imported module (PYTHONDONTWRITEBYTECODE keeps it so).
 setup: $(UV)  ## .venv (everything) and .venv-serve (what the servers run on), both from uv.lock
 	$(UV) sync --frozen
-	UV_PROJECT_ENVIRONMENT=.venv-serve $(UV) sync --frozen --no-default-groups
+	UV_PROJECT_ENVIRONMENT=.venv-serve $(UV) sync --frozen --no-default-groups --compile-bytecode
 
 system-tools:  ## Debian packages the measurements need (wrk for load, taskset is in util-linux)
 	@missing=""; for tool in $(APT_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from sidebyside import machine
 from sidebyside.servers import (
     BASELINES,
     FRAMEWORK_BASELINE,
@@ -164,17 +165,18 @@ def measure_bench(
         names = [*remote, *local]
         samples: dict[str, dict[str, list[dict[str, Any]]]] = {n: {} for n in names}
         rss: dict[str, float | None] = {n: None for n in names}
-        for round_no in range(rounds):
-            for name in names:
-                proc, base = servers[name]
-                for key, path in endpoints_for(name, sku).items():
-                    progress(f"bench round {round_no + 1}/{rounds}: {name} {key}")
-                    warm_up(base + path)
-                    samples[name].setdefault(key, []).append(
-                        run_wrk(base + path, seconds, connections)
-                    )
-                if proc is not None:
-                    rss[name] = max(rss[name] or 0.0, worker_rss_mb(proc.pid))
+        with machine.watched("bench") as load:
+            for round_no in range(rounds):
+                for name in names:
+                    proc, base = servers[name]
+                    for key, path in endpoints_for(name, sku).items():
+                        progress(f"bench round {round_no + 1}/{rounds}: {name} {key}")
+                        warm_up(base + path)
+                        samples[name].setdefault(key, []).append(
+                            run_wrk(base + path, seconds, connections)
+                        )
+                    if proc is not None:
+                        rss[name] = max(rss[name] or 0.0, worker_rss_mb(proc.pid))
     finally:
         for proc, _ in servers.values():
             if proc is not None:
@@ -184,7 +186,9 @@ def measure_bench(
         paths = endpoints_for(name, sku)
         counts = count_queries(name, envs[name], list(paths.values()))
         queries[name] = {key: counts[path] for key, path in paths.items()}
-    return aggregate(samples, rss, queries, rounds=rounds, seconds=seconds, sku=sku)
+    result = aggregate(samples, rss, queries, rounds=rounds, seconds=seconds, sku=sku)
+    result["machine"] = load
+    return result
 
 
 def aggregate(

@@ -174,18 +174,23 @@ def measured_stores(args: argparse.Namespace, progress: Callable[[str], None]) -
 
 
 def startup_command(args: argparse.Namespace) -> int:
-    from sidebyside.report import md_table, startup_rows
+    from sidebyside.machine import summary
+    from sidebyside.report import bytecode_line, md_table, noise_line, startup_rows
     from sidebyside.startup import measure_startup
 
     with progress_display() as progress, measured_stores(args, progress) as envs:
         results = {"startup": measure_startup(envs, args.rounds, progress=progress)}
+    results["machine"] = summary({"startup": results["startup"]["machine"]})
     print(md_table(["server", "median ms", "min ms", "max ms"], startup_rows(results)))
+    print(bytecode_line(results))
+    print(noise_line(results))
     return 0
 
 
 def bench_command(args: argparse.Namespace) -> int:
     from sidebyside.bench import measure_bench
-    from sidebyside.report import BENCH_HEADER, bench_rows, md_table, memory_rows
+    from sidebyside.machine import summary
+    from sidebyside.report import BENCH_HEADER, bench_rows, md_table, memory_rows, noise_line
 
     remote = dict(item.split("=", 1) for item in args.url or [])
     if remote and not args.target:
@@ -202,8 +207,10 @@ def bench_command(args: argparse.Namespace) -> int:
                 progress=progress,
             )
         }
+    results["machine"] = summary({"bench": results["bench"]["machine"]})
     print(md_table(BENCH_HEADER, bench_rows(results)))
     print(md_table(["server", "RSS MiB", "x minimal"], memory_rows(results)))
+    print(noise_line(results))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sidebyside import bench, startup
+from sidebyside import bench, machine, startup
 from sidebyside.diff import render_html
 from sidebyside.differential import summary_for_report
 from sidebyside.loc import count_loc, render_loc_markdown
@@ -135,6 +135,9 @@ def build_results(
                 seconds=plan["bench_seconds"],
                 progress=progress,
             )
+    results["machine"] = machine.summary(
+        {section: results[section]["machine"] for section in ("startup", "bench")}
+    )
     results["batteries"] = batteries_table()
     results["seed_topics"] = seed_topics()
     results["differential"] = summary_for_report()
@@ -232,6 +235,51 @@ def contract_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     return ["area", *targets], rows
 
 
+def bytecode_line(results: dict[str, Any]) -> str:
+    """How the servers' venv was prepared, in one sentence (startup is measured on it)."""
+    state = results["startup"]["serve_venv"]
+    libraries, sources = state["libraries"], state["app_sources"]
+    counts = (
+        f"{libraries['pyc_files']} of {libraries['py_files']} library modules and "
+        f"{sources['pyc_files']} of {sources['py_files']} app modules have bytecode"
+    )
+    if state["bytecode_compiled"]:
+        return f"Servers ran on `{state['venv']}`, byte-compiled as in the Docker image: {counts}."
+    return (
+        f"Servers ran on `{state['venv']}` WITHOUT bytecode ({counts}): these cold starts "
+        "include compiling every module; `make setup` compiles it."
+    )
+
+
+def noise_line(results: dict[str, Any]) -> str:
+    """The run's noise verdict (`results["machine"]`), in one sentence."""
+    verdict = results["machine"]
+    limits = verdict["thresholds"]
+    rule = (
+        f"noisy means a 1-min load above {limits['load_per_cpu']} x the CPUs after a section, "
+        f"or CPU steal above {limits['steal_pct']}% during it"
+    )
+    if verdict["noisy"]:
+        return f"NOISY RUN ({'; '.join(verdict['reasons'])}): compare with care ({rule})."
+    return f"Quiet run ({rule})."
+
+
+def noise_rows(results: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [
+            section,
+            " / ".join(f"{value:.2f}" for value in record["load_before"]),
+            " / ".join(f"{value:.2f}" for value in record["load_after"]),
+            record["steal_pct"],
+            "noisy" if record["noise"] else "quiet",
+        ]
+        for section, record in results["machine"]["load"].items()
+    ]
+
+
+NOISE_HEADER = ["section", "load before (1/5/15 min)", "load after", "steal %", "verdict"]
+
+
 def startup_rows(results: dict[str, Any]) -> list[list[Any]]:
     section = results["startup"]
     rows = []
@@ -309,11 +357,15 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"database {meta['database']}, {meta['products']} products"
         f"{' (quick run)' if meta['quick'] else ''}. All figures come from this one run; "
         "speed is given as ratios because absolute numbers on a shared 2-core machine are noise.\n",
+        "## Machine load\n",
+        noise_line(results) + "\n",
+        md_table(NOISE_HEADER, noise_rows(results)),
         "## Contract\n",
         md_table(*contract_rows(results)),
         "## Lines of code per concern\n",
         render_loc_markdown(results["loc"]),
         "## Startup (launch to first 200 on /api/health, gunicorn, 1 worker)\n",
+        bytecode_line(results) + "\n",
         md_table(["server", "median ms", "min ms", "max ms"], startup_rows(results)),
     ]
     for group in ("targets", "baselines"):
@@ -407,6 +459,9 @@ def render_html_report(results: dict[str, Any]) -> str:
         f"{meta['database']}, {meta['products']} products{' (quick run)' if meta['quick'] else ''}."
         " Every figure comes from this one interleaved run and is also given as a ratio to a bare"
         " WSGI floor and to the framework's own minimal app.</p>",
+        "<h2 id='machine'>Machine load</h2>",
+        f"<p>{inline_code(html.escape(noise_line(results)))}</p>",
+        html_table(NOISE_HEADER, noise_rows(results)),
         "<h2 id='contract'>Contract</h2>",
         html_table(*contract_rows(results)),
         "<h2 id='loc'>Lines of code</h2>",
@@ -456,6 +511,7 @@ def render_html_report(results: dict[str, Any]) -> str:
     ]
     sections += [
         "<h2 id='startup'>Startup</h2>",
+        f"<p class='meta'>{inline_code(html.escape(bytecode_line(results)))}</p>",
         bar_chart("Median cold start to first 200 (ms)", startup_bars, "ms"),
         html_table(["server", "median ms", "min ms", "max ms"], startup_rows(results)),
     ]

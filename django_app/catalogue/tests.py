@@ -1,9 +1,15 @@
 """The app's own unit tests, run by Django's test runner (`python manage.py test`)."""
 
+import json
+import os
+import subprocess
+import sys
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth.models import User
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 
 from catalogue import selectors, services
 from catalogue.errors import Conflict
@@ -97,3 +103,48 @@ class ServiceTests(CatalogueTestCase):
         with self.assertRaises(Conflict) as failure:
             services.review_create(product=self.hammer, author=self.ann, data={"rating": 3})
         self.assertEqual(failure.exception.error_code, "already_reviewed")
+
+
+# Two requests through the real WSGI handler, which (unlike the test Client) runs
+# close_old_connections at the start and end of each request, as under gunicorn.
+CONNECTION_PROBE = """
+import json, wsgiref.util
+from config.wsgi import application
+from django.db import connection
+
+def get(path):
+    environ = {}
+    wsgiref.util.setup_testing_defaults(environ)
+    environ["PATH_INFO"] = path
+    statuses = []
+    response = application(environ, lambda status, headers: statuses.append(status))
+    b"".join(response)
+    response.close()
+    return statuses[0], connection.connection
+
+(first, raw), (second, again) = get("/api/health"), get("/api/health")
+print(json.dumps({
+    "statuses": [first, second],
+    "reused": raw is not None and raw is again,
+    "health_checks": connection.settings_dict["CONN_HEALTH_CHECKS"],
+}))
+"""
+
+
+class ConnectionReuseTests(SimpleTestCase):
+    def test_a_worker_keeps_its_sqlite_connection_between_requests(self) -> None:
+        """Opening SQLite (and its PRAGMAs) per request was most of a health check's time."""
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/reuse.sqlite3"}
+            done = subprocess.run(
+                [sys.executable, "-c", CONNECTION_PROBE],
+                cwd=Path(__file__).resolve().parent.parent,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+        probe = json.loads(done.stdout.strip().splitlines()[-1])
+        self.assertEqual(probe["statuses"], ["200 OK", "200 OK"])
+        self.assertTrue(probe["reused"])
+        self.assertTrue(probe["health_checks"])

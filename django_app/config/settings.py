@@ -88,6 +88,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{REPO_DIR / 'var' / 'django.sqlite3'}",
+        # One connection per worker, reused for 60 s, on SQLite too: opening SQLite and
+        # running its PRAGMAs was most of a health check's time. Safe there: connections
+        # are per thread, gunicorn opens them after the fork (no --preload), autocommit
+        # holds no snapshot between requests, and writers still queue on BEGIN IMMEDIATE
+        # under WAL, so concurrent requests lock as they did with one connection each.
         conn_max_age=60,
         conn_health_checks=True,
     )
@@ -101,7 +106,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -21,11 +21,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
-def now_ms() -> datetime:
-    """Now, truncated to milliseconds: MongoDB keeps no more, so neither do we."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+from catalogue.timestamps import now_ms
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from sidebyside.report import batteries_table, parse_junit, seed_topics
+from sidebyside.report import (
+    batteries_table,
+    bytecode_line,
+    noise_line,
+    noise_rows,
+    parse_junit,
+    seed_topics,
+)
 from sidebyside.servers import BASELINES, REPO, TARGETS
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
@@ -51,6 +58,45 @@ def test_the_batteries_table_comes_from_the_readme() -> None:
     assert all(len(row) == len(table[0]) for row in table)
 
 
+def serve_venv(compiled: bool) -> dict:
+    return {
+        "startup": {
+            "serve_venv": {
+                "venv": ".venv-serve",
+                "libraries": {"py_files": 2000, "pyc_files": 2000 if compiled else 0},
+                "app_sources": {"py_files": 80, "pyc_files": 80},
+                "bytecode_compiled": compiled,
+            }
+        }
+    }
+
+
+def test_the_startup_section_says_how_the_venv_was_prepared() -> None:
+    assert bytecode_line(serve_venv(True)) == (
+        "Servers ran on `.venv-serve`, byte-compiled as in the Docker image: 2000 of 2000 "
+        "library modules and 80 of 80 app modules have bytecode."
+    )
+    assert "WITHOUT bytecode" in bytecode_line(serve_venv(False))
+
+
+def test_a_noisy_run_is_flagged_with_its_reasons() -> None:
+    record = {"load_before": [0.5, 0.4, 0.3], "load_after": [3.5, 1.0, 0.5], "steal_pct": 0.0}
+    results = {
+        "machine": {
+            "noisy": True,
+            "reasons": ["bench: 1-min load 3.50 > 1.5 x 2 CPUs"],
+            "thresholds": {"load_per_cpu": 1.5, "steal_pct": 5.0},
+            "load": {"bench": {**record, "noise": ["bench: 1-min load 3.50 > 1.5 x 2 CPUs"]}},
+        }
+    }
+    assert noise_line(results).startswith("NOISY RUN (bench: 1-min load 3.50 > 1.5 x 2 CPUs)")
+    assert noise_rows(results) == [
+        ["bench", "0.50 / 0.40 / 0.30", "3.50 / 1.00 / 0.50", 0.0, "noisy"]
+    ]
+    results["machine"].update(noisy=False, reasons=[])
+    assert noise_line(results).startswith("Quiet run")
+
+
 @pytest.fixture(scope="module")
 def quick_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report")
@@ -82,11 +128,15 @@ def test_results_json_has_every_section_for_every_target(quick_report: Path) -> 
         assert results["startup"]["targets"][target]["median_ms"] > 0
     assert set(BASELINES) <= set(results["bench"]["baselines"])
     assert set(BASELINES) <= set(results["startup"]["baselines"])
+    # `make setup` byte-compiles .venv-serve, and startup compiles the apps' sources.
+    assert results["startup"]["serve_venv"]["bytecode_compiled"] is True
+    assert set(results["machine"]["load"]) == {"startup", "bench"}
+    assert isinstance(results["machine"]["noisy"], bool)
 
 
 def test_the_html_is_self_contained_with_every_section(quick_report: Path) -> None:
     page = (quick_report / "index.html").read_text()
-    for anchor in ("contract", "loc", "startup", "bench", "batteries", "seed-notes"):
+    for anchor in ("machine", "contract", "loc", "startup", "bench", "batteries", "seed-notes"):
         assert f"id='{anchor}'" in page
     assert "<svg" in page
     assert "<script" not in page and "<link" not in page
@@ -97,7 +147,8 @@ def test_the_html_is_self_contained_with_every_section(quick_report: Path) -> No
 
 def test_the_markdown_has_every_section(quick_report: Path) -> None:
     text = (quick_report / "report.md").read_text()
-    headings = ["## Contract", "## Lines of code", "## Startup", "## Throughput"]
+    headings = ["## Machine load", "## Contract", "## Lines of code", "## Startup"]
+    headings += ["## Throughput"]
     headings += ["## Worker memory", "## What Django gives you", "## The seed notes"]
     for heading in headings:
         assert heading in text

@@ -21,7 +21,6 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from catalogue.errors import Conflict
-from catalogue.models import now_ms
 from catalogue.repository import (
     PageRequest,
     ProductFilters,
@@ -31,6 +30,7 @@ from catalogue.repository import (
     search_key,
 )
 from catalogue.serializers import CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
+from catalogue.timestamps import now_ms
 
 CENT = Decimal("0.01")
 ORDERING = {

@@ -20,7 +20,6 @@ from catalogue.models import (
     Product,
     Review,
     User,
-    now_ms,
     product_categories,
 )
 from catalogue.repository import (
@@ -32,6 +31,7 @@ from catalogue.repository import (
     sql_stats,
 )
 from catalogue.serializers import CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
+from catalogue.timestamps import now_ms
 
 CENT = Decimal("0.01")
 ORDERING = {
