@@ -1,4 +1,5 @@
-"""Middleware: request id, timing, HEAD, canonical paths, OPTIONS and 405 first, gzip."""
+"""Middleware: request id, timing, HEAD, Content-Security-Policy, canonical paths, OPTIONS and
+405 first, gzip."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.utils.cache import patch_vary_headers
@@ -66,6 +68,26 @@ class HeadMiddleware:
             length = response.get("Content-Length", str(len(response.content)))
             response.content = b""
             response["Content-Length"] = length
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """`Content-Security-Policy: settings.CONTENT_SECURITY_POLICY` on HTML answers outside
+    /api/: the pages and the admin. The API's answers keep the contract's headers exactly
+    (its 308s are labelled text/html too).
+
+    Django 6.0 ships this (SECURE_CSP and its ContentSecurityPolicyMiddleware); until the
+    upgrade from 5.2 LTS, this stands in rather than the django-csp package.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        is_html = response.get("Content-Type", "").startswith("text/html")
+        if is_html and not request.path.startswith("/api/"):
+            response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
 
 

@@ -78,14 +78,15 @@ def product_page(request: HttpRequest, sku: str) -> HttpResponse:
         if form.is_valid():
             try:
                 services.review_create(product=product, author=request.user, data=form.cleaned_data)
-            except Conflict as exc:
-                form.add_error(None, str(exc.detail))
+            except Conflict as exc:  # reviewed meanwhile, from another tab or the API
+                messages.error(request, str(exc.detail))
             else:
                 messages.success(request, "Thank you, your review is published.")
-                return redirect("product-page", sku=product.sku)  # post/redirect/get
+            return redirect("product-page", sku=product.sku)  # post/redirect/get
     context = {
         "product": product,
         "reviews": selectors.review_list(product=product)[:REVIEWS_SHOWN],
+        "already_reviewed": selectors.review_exists(product=product, author=request.user),
         "form": form,
     }
     return render(request, "catalogue/product.html", context)

@@ -78,6 +78,13 @@ def review_list(*, product: Product) -> QuerySet[Review]:
     return Review.objects.filter(product=product).select_related("product", "author")
 
 
+def review_exists(*, product: Product, author: AnyUser) -> bool:
+    """Whether `author` has reviewed `product` already (one review each, so no second form)."""
+    if not author.is_authenticated:
+        return False
+    return Review.objects.filter(product=product, author=author).exists()
+
+
 def review_get(*, product: Product, review_id: str) -> Review:
     if not (review_id.isascii() and review_id.isdigit() and len(review_id) <= 18):
         # Opaque ids: anything but a plain number that fits a BIGINT names no review.

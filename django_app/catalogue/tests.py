@@ -8,7 +8,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.test import SimpleTestCase, TestCase
 
 from catalogue import selectors, services
@@ -58,6 +58,11 @@ class SelectorTests(CatalogueTestCase):
     def test_list_query_count_does_not_grow_with_the_page(self) -> None:
         with self.assertNumQueries(2):  # the page with ratings, then one prefetch
             list(selectors.product_list(user=self.staff, filters=selectors.ProductFilters()))
+
+    def test_review_exists_for_its_author_only(self) -> None:
+        self.assertTrue(selectors.review_exists(product=self.hammer, author=self.ann))
+        self.assertFalse(selectors.review_exists(product=self.saw, author=self.ann))
+        self.assertFalse(selectors.review_exists(product=self.hammer, author=AnonymousUser()))
 
     def test_stats_count_active_products_once(self) -> None:
         stats = selectors.catalogue_stats()

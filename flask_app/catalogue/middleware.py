@@ -1,5 +1,5 @@
-"""Middleware as request hooks: request id, timing, security headers, gzip, canonical paths,
-OPTIONS."""
+"""Middleware as request hooks: request id, timing, security headers (Content-Security-Policy
+on the pages), gzip, canonical paths, OPTIONS."""
 
 from __future__ import annotations
 
@@ -22,6 +22,12 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+# The pages load only this site's stylesheet: no inline script or style anywhere. The
+# same string as the Django app's (which also covers its admin's scripts and images).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 
 
 def start_request() -> Response | None:
@@ -75,6 +81,10 @@ def finish_request(response: Response) -> Response:
         del response.headers["Content-Type"]  # Flask labels even an empty body text/html
     gzip_response(response)
     response.headers.update(SECURITY_HEADERS)
+    # HTML answers outside /api/ are the pages; the API's keep the contract's headers
+    # exactly (its 308s are labelled text/html too).
+    if response.mimetype == "text/html" and not request.path.startswith("/api/"):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers["X-Request-ID"] = g.get("request_id") or str(uuid.uuid4())
     started = g.get("started", time.perf_counter())
     response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"

@@ -102,7 +102,8 @@ def catalogue_page() -> ResponseReturnValue:
 
 
 def product_page(sku: str) -> ResponseReturnValue:
-    product = get_repository().product_get(sku, can_see_inactive())
+    repository = get_repository()
+    product = repository.product_get(sku, can_see_inactive())
     if product is None:
         return error_page(404, f"No product with SKU {sku}.")
     form = ReviewForm()
@@ -113,16 +114,17 @@ def product_page(sku: str) -> ResponseReturnValue:
         if form.is_valid():
             try:
                 services.review_create(product=product, author=g.user, data=form.cleaned_data)
-            except Conflict as exc:
-                form.add_error(None, exc.message)
+            except Conflict as exc:  # reviewed meanwhile, from another tab or the API
+                flash(exc.message, "error")
             else:
                 flash("Thank you, your review is published.", "success")
-                return redirect(url_for("pages.product-page", sku=product.sku))  # PRG
-    reviews = get_repository().review_list(product.sku, PageRequest(1, REVIEWS_SHOWN))[1]
+            return redirect(url_for("pages.product-page", sku=product.sku))  # PRG
+    reviews = repository.review_list(product.sku, PageRequest(1, REVIEWS_SHOWN))[1]
     return render_template(
         "catalogue/product.html",
         product=product.model_dump(mode="json"),
         reviews=[review.model_dump(mode="json") for review in reviews],
+        already_reviewed=g.user is not None and repository.review_exists(product.sku, g.user),
         form=form,
         rating_choices=RATING_CHOICES,
     )

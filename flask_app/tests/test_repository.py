@@ -61,6 +61,13 @@ def test_non_numeric_review_id_names_no_review(ctx):
     assert get_repository().review_get("B-2", "abc") is None
 
 
+def test_review_exists_for_its_author_only(ctx):
+    repository = get_repository()
+    ann = repository.user_get("ann")
+    assert repository.review_exists("B-2", ann)
+    assert not repository.review_exists("A-1", ann)
+
+
 def test_stats_count_active_products_once(ctx):
     stats = get_repository().stats()
     by_slug = {row["slug"]: row for row in stats["categories"]}

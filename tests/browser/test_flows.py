@@ -13,6 +13,16 @@ Shoot = Callable[[str], Path]
 # The page suite writes reviews on the first few review-less products; these are ours.
 REVIEWED_HERE = unreviewed_products()[-1]
 DEACTIVATED_HERE = unreviewed_products()[-2]
+# An inline style and an off-site image; resolves with the directives that blocked them.
+INJECT_FORBIDDEN = """() => new Promise((resolve) => {
+  const blocked = [];
+  document.addEventListener("securitypolicyviolation", (event) => {
+    blocked.push(event.effectiveDirective);
+    if (blocked.length === 2) resolve(blocked);
+  });
+  document.querySelector("main").insertAdjacentHTML("beforeend",
+    '<p style="color: red">inline style</p><img src="https://example.invalid/x.png">');
+})"""
 
 
 def cards(page: Page) -> list[str]:
@@ -91,11 +101,28 @@ def test_sign_in_post_a_review_and_sign_out(page: Page, shoot: Shoot) -> None:
     shoot("product-reviewed")
     page.reload()
     expect(page.get_by_test_id("review")).to_have_count(1)
+    expect(page.get_by_test_id("review-form")).to_have_count(0)  # one review each
+    expect(page.get_by_test_id("already-reviewed")).to_have_text("You have reviewed this product.")
 
     page.get_by_test_id("logout-button").click()
     expect(page.get_by_test_id("login-link")).to_be_visible()
     expect(page.get_by_test_id("message")).to_have_text("Signed out.")
     expect(page.get_by_test_id("current-user")).to_have_count(0)
+
+
+def test_the_browser_enforces_the_content_security_policy(
+    page: Page, csp_violations: list[str]
+) -> None:
+    """The control for every other test here (each ends with no violation): what the policy
+    forbids, injected into a page, is blocked and reported."""
+    page.goto("/catalogue")
+    assert csp_violations == []
+    blocked = page.evaluate(INJECT_FORBIDDEN)
+    assert sorted(blocked) == ["img-src", "style-src-attr"]
+    expect(page.get_by_text("inline style")).not_to_have_css("color", "rgb(255, 0, 0)")
+    # The fixture saw both twice: the event, and Chromium's console message.
+    assert len(csp_violations) == 4, csp_violations
+    csp_violations.clear()  # expected here; the fixture fails a test on any left over
 
 
 def test_admin(page: Page, site: LiveSite, shoot: Shoot) -> None:

@@ -13,6 +13,11 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "referrer-policy": "same-origin",
 }
+# The same on both apps: only this site's stylesheet, no inline script or style.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 
 
 def parse(response: httpx.Response) -> BeautifulSoup:
@@ -82,8 +87,14 @@ class PageClient:
 
 
 def check_headers(response: httpx.Response) -> None:
-    """Pages carry the same security headers and request id as the API."""
+    """Pages carry the same security headers and request id as the API, and the
+    Content-Security-Policy on top; the API's answers do not (the contract fixes them)."""
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get(name) == value, (name, response.headers.get(name))
     assert response.headers.get("x-request-id")
     assert "Traceback" not in response.text
+    policy = response.headers.get("content-security-policy")
+    if response.url.path.startswith("/api/"):
+        assert policy is None, (response.url, policy)
+    elif response.headers.get("content-type", "").startswith("text/html"):
+        assert policy == CONTENT_SECURITY_POLICY, (response.url, policy)

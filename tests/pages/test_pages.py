@@ -24,7 +24,15 @@ from tests.livesite import (
     reviews_of,
     unreviewed_products,
 )
-from tests.pages.support import PageClient, all_by_id, by_id, hidden_fields, parse, text_of
+from tests.pages.support import (
+    CONTENT_SECURITY_POLICY,
+    PageClient,
+    all_by_id,
+    by_id,
+    hidden_fields,
+    parse,
+    text_of,
+)
 
 PRICE = re.compile(r"^\d+\.\d\d$")
 # Each test that writes a review takes its own product, so no test sees another's writes.
@@ -97,6 +105,37 @@ def test_stylesheet_is_served_and_shared(client: PageClient) -> None:
     shared = (REPO / "django_app/catalogue/static/catalogue/site.css").read_bytes()
     assert response.content == shared
     assert (REPO / "flask_app/catalogue/static/catalogue/site.css").read_bytes() == shared
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/catalogue", 200), ("/catalogue/NO-SUCH-SKU", 404), ("/login", 200), ("/catalogue/", 308)],
+)
+def test_pages_carry_the_content_security_policy(
+    client: PageClient, path: str, status: int
+) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_the_policy_needs_no_inline_script_or_style(site: LiveSite) -> None:
+    """What the policy would block is not there: no <script>, <style>, style="" or on*=."""
+    browser = signed_in(site, "admin")  # the most markup: staff links, forms, inactive badges
+    for path in ("/catalogue", f"/catalogue/{reviewed_product()['sku']}", "/login"):
+        soup = browser.page(path)
+        assert soup.find(["script", "style"]) is None, path
+        for tag in soup.find_all(True):
+            inline = [name for name in tag.attrs if name == "style" or name.startswith("on")]
+            assert not inline, (path, tag.name, inline)
+    browser.close()
+
+
+def test_api_answers_carry_no_page_policy(client: PageClient) -> None:
+    """The API keeps the contract's headers, redirects included (check_headers asserts it)."""
+    assert client.get("/api/products").status_code == 200
+    assert client.get("/api/products/").status_code == 308
+    assert client.get("/api/nothing-here").status_code == 404
 
 
 def test_pagination_walks_every_active_product(client: PageClient) -> None:
@@ -340,6 +379,9 @@ def test_post_a_review_then_redirect_then_see_it(site: LiveSite) -> None:
     assert text_of(first, "review-title") == "Solid"
     assert by_id(first, "review-body").get_text() == "Does what it says.\nSecond line."
     assert text_of(soup, "product-rating") == "4.00 from 1 review"
+    # Reviewed: the form is not offered again.
+    assert all_by_id(soup, "review-form") == []
+    assert text_of(soup, "already-reviewed") == "You have reviewed this product."
     browser.close()
 
 
@@ -361,13 +403,37 @@ def test_review_form_errors_are_next_to_their_fields(site: LiveSite) -> None:
     browser.close()
 
 
+def test_the_review_form_is_not_shown_after_reviewing(site: LiveSite) -> None:
+    sku = reviewed_by("alice")
+    alice = signed_in(site, "alice")
+    soup = alice.page(f"/catalogue/{sku}")
+    assert text_of(soup, "already-reviewed") == "You have reviewed this product."
+    assert all_by_id(soup, "review-form") == []
+    assert all_by_id(soup, "review-login-prompt") == []
+    alice.close()
+    # Someone who has not reviewed it still gets the form, and no note.
+    authors = {review["author"] for review in reviews_of(sku)}
+    other = next(name for name in sorted(PASSWORDS) if name not in authors)
+    browser = signed_in(site, other)
+    soup = browser.page(f"/catalogue/{sku}")
+    by_id(soup, "review-form")
+    assert all_by_id(soup, "already-reviewed") == []
+    browser.close()
+
+
 def test_a_second_review_of_the_same_product_is_refused(site: LiveSite) -> None:
+    """A form still open in another tab: the post is refused, PRG to the page, which says so."""
     sku = reviewed_by("alice")
     browser = signed_in(site, "alice")
     before = review_count(browser, sku)
-    response = browser.submit(f"/catalogue/{sku}", "review-form", {"rating": "1", "body": "again"})
-    assert response.status_code == 200
-    assert "already reviewed" in text_of(parse(response), "form-errors")
+    token = hidden_fields(by_id(browser.page(f"/catalogue/{sku}"), "logout-form"))
+    response = browser.post(f"/catalogue/{sku}", {**token, "rating": "1", "body": "again"})
+    assert response.status_code == 302
+    assert response.headers["location"] == f"/catalogue/{sku}"
+    soup = browser.follow(response)
+    assert text_of(soup, "message") == "You have already reviewed this product."
+    assert "error" in by_id(soup, "message")["class"]
+    by_id(soup, "already-reviewed")
     assert review_count(browser, sku) == before
     browser.close()
 

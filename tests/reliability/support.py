@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ PASSWORDS: dict[str, str] = {user["username"]: user["password"] for user in FIXT
 FIGURES_DIR = REPO / "var" / "reliability"
 # Lines for the end of the run (tests/reliability/conftest.py prints them).
 REPORT_LINES: list[str] = []
+# The CSRF field of a page form: Django's name, then Flask's.
+CSRF_INPUT = re.compile(r'name="(csrfmiddlewaretoken|csrf_token)"\s+value="([^"]+)"')
 
 
 def auth(token: str | None) -> dict[str, str]:
@@ -30,6 +33,12 @@ def login(client: httpx.Client, username: str) -> str:
     )
     assert response.status_code == 200, response.text
     return response.json()["token"]
+
+
+def cookie_flags(set_cookie: str) -> tuple[str, set[str]]:
+    """A Set-Cookie header as its cookie's name and its attributes, lower-cased."""
+    pair, *attributes = set_cookie.split(";")
+    return pair.split("=", 1)[0].strip(), {part.strip().lower() for part in attributes}
 
 
 def snapshot(client: httpx.Client, staff_token: str) -> dict[str, Any]:

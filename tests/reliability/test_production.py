@@ -1,4 +1,5 @@
-"""Production settings: refuse to start without SECRET_KEY or with DEBUG, deploy check, secrets.
+"""Production settings: refuse to start without SECRET_KEY or with DEBUG, Secure cookies,
+deploy check, secrets.
 
 `APP_ENV=production` (the same variable in both apps) switches off every local-only
 fallback. Each app is started the way it is deployed (gunicorn) with a production
@@ -28,12 +29,18 @@ from sidebyside.servers import (
     start_gunicorn,
     stop,
 )
-from tests.reliability.support import REPO
+from tests.reliability.support import CSRF_INPUT, REPO, cookie_flags
 
 IMPORT_APP = {
     "django": "import config.wsgi",
     "flask-sql": "import wsgi",
     "flask-mongo": "import wsgi",
+}
+# What a page sign-in sets: Django's session, CSRF and messages cookies; Flask's one session.
+PAGE_COOKIES = {
+    "django": {"sessionid", "csrftoken", "messages"},
+    "flask-sql": {"session"},
+    "flask-mongo": {"session"},
 }
 REFUSAL = re.compile(r"(ImproperlyConfigured|RuntimeError): (SECRET_KEY|DEBUG|APP_ENV)")
 
@@ -126,7 +133,8 @@ def test_debug_is_off_by_default(target: str, scratch: str) -> None:
 
 @pytest.mark.parametrize("target", sorted(TARGETS))
 def test_production_serves_with_a_secret_key(target: str, scratch: str) -> None:
-    """The same environment plus SECRET_KEY starts; Django adds HTTPS redirect and HSTS."""
+    """The same environment plus SECRET_KEY starts; Django adds HTTPS redirect and HSTS; the
+    page sign-in's cookies are Secure, HttpOnly and SameSite=Lax on every target."""
     extra = {
         "APP_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -149,8 +157,40 @@ def test_production_serves_with_a_secret_key(target: str, scratch: str) -> None:
                 assert plain.headers["location"].startswith("https://")
             else:
                 assert plain.status_code == 200  # Flask has no HTTPS redirect of its own
+            cookies = [cookie_flags(header) for header in sign_in_over_https(f"127.0.0.1:{port}")]
+            assert {name for name, _ in cookies} == PAGE_COOKIES[target], cookies
+            for name, flags in cookies:
+                assert {"secure", "httponly", "samesite=lax"} <= flags, (name, flags)
         finally:
             stop(proc)
+
+
+def sign_in_over_https(host: str) -> list[str]:
+    """Register a user, sign in on the page form as a browser behind the TLS proxy would;
+    return the Set-Cookie headers of both pages. Cookies go back by hand: an HTTP client
+    keeps Secure cookies for https:// URLs, and the proxy's side of it is plain HTTP."""
+    base = f"http://{host}"
+    https = {"X-Forwarded-Proto": "https", "Origin": f"https://{host}"}  # Django checks Origin
+    username, password = f"prod-{secrets.token_hex(4)}", secrets.token_urlsafe(16)
+    registered = httpx.post(
+        f"{base}/api/auth/register",
+        json={"username": username, "email": f"{username}@example.com", "password": password},
+        headers=https,
+        timeout=10,
+    )
+    assert registered.status_code == 201, registered.text
+    form = httpx.get(f"{base}/login", headers=https, timeout=10)
+    token = CSRF_INPUT.search(form.text)
+    assert form.status_code == 200 and token, form.status_code
+    sent = "; ".join(header.split(";", 1)[0] for header in form.headers.get_list("set-cookie"))
+    signed_in = httpx.post(
+        f"{base}/login",
+        data={"username": username, "password": password, token.group(1): token.group(2)},
+        headers={**https, "Cookie": sent},
+        timeout=10,
+    )
+    assert signed_in.status_code == 302, signed_in.text[-800:]
+    return form.headers.get_list("set-cookie") + signed_in.headers.get_list("set-cookie")
 
 
 class _nothing:

@@ -323,6 +323,12 @@ class MongoRepository:
         doc = oid and self.db.reviews.find_one({"_id": oid, "product_sku": sku})
         return review_out(doc) if doc else None
 
+    def review_exists(self, sku: str, author: UserRecord) -> bool:
+        # `$in`, not equality: the nx-27017 emulator matches no ObjectId field but `_id` by
+        # equality (README, "MongoDB in tests"); real MongoDB answers both alike.
+        query = {"product_sku": sku, "author_id": {"$in": [author.id]}}
+        return self.db.reviews.find_one(query, projection={"_id": True}) is not None
+
     def review_create(self, sku: str, author: UserRecord, fields: dict[str, Any]) -> ReviewOut:
         now = now_ms()
         doc = {

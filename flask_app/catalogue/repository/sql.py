@@ -310,6 +310,15 @@ class SqlRepository:
         review = self._review(sku, review_id)
         return review_out(review, sku) if review else None
 
+    def review_exists(self, sku: str, author: UserRecord) -> bool:
+        reviewed = (
+            select(Review.id)
+            .join(Product)
+            .where(Product.sku == sku, Review.author_id == author.id)
+            .exists()
+        )
+        return bool(self.session.scalar(select(reviewed)))
+
     def review_create(self, sku: str, author: UserRecord, fields: dict[str, Any]) -> ReviewOut:
         review = Review(product_id=self._product(sku).id, author_id=author.id, **fields)
         self.session.add(review)

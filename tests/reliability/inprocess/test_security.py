@@ -1,5 +1,6 @@
 """Security, white-box: password hashes and token storage as stored, revocation, throttling,
-CSRF on the sign-in form and the session cookie's flags.
+CSRF on the sign-in form and the cookies' flags (development defaults; production's are in
+tests/reliability/test_production.py).
 
 The stored values are read through each app's own store (the Django ORM, the Flask
 repository / SQLAlchemy engine / pymongo database), not through the API.
@@ -15,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.reliability.support import PASSWORDS, auth, login
+from tests.reliability.support import CSRF_INPUT, PASSWORDS, auth, cookie_flags, login
 from tests.targets import Target
 
 MIN_PBKDF2_ITERATIONS = 600_000  # OWASP 2023 for PBKDF2-HMAC-SHA256
@@ -143,7 +144,6 @@ def test_login_throttling_answers_429_with_retry_after(client: httpx.Client) -> 
     assert other.status_code == 200, "throttling one username must not lock out another"
 
 
-CSRF_INPUT = re.compile(r'name="(csrfmiddlewaretoken|csrf_token)"\s+value="([^"]+)"')
 SESSION_COOKIES = {"sessionid", "session"}
 
 
@@ -164,20 +164,20 @@ def test_login_form_requires_csrf_token(browser: httpx.Client) -> None:
     assert not SESSION_COOKIES & set(forged.cookies.keys())
 
 
-def test_session_cookie_is_httponly_and_samesite(browser: httpx.Client) -> None:
+def test_cookies_are_httponly_and_samesite_lax(target: Target, browser: httpx.Client) -> None:
+    """Every cookie of a sign-in (the session; Django's CSRF and messages cookies too), the
+    same on both apps: HttpOnly, SameSite=Lax, and not Secure outside production (browsers
+    would drop it over the plain HTTP of local use)."""
     page = browser.get("/login")
     match = CSRF_INPUT.search(page.text)
     assert match, "no CSRF token in the sign-in form"
     data = {"username": "alice", "password": PASSWORDS["alice"], match.group(1): match.group(2)}
     signed_in = browser.post("/login", data=data)
     assert signed_in.status_code in {302, 303}, signed_in.status_code
-    cookies = [
-        header
-        for header in signed_in.headers.get_list("set-cookie")
-        if header.split("=", 1)[0].strip() in SESSION_COOKIES
-    ]
-    assert cookies, signed_in.headers.get_list("set-cookie")
-    for header in cookies:
-        flags = {part.strip().lower() for part in header.split(";")}
-        assert "httponly" in flags, header
-        assert "samesite=lax" in flags or "samesite=strict" in flags, header
+    cookies = dict(map(cookie_flags, signed_in.headers.get_list("set-cookie")))
+    expected = {"sessionid", "csrftoken", "messages"} if target.name == "django" else {"session"}
+    assert set(cookies) == expected, signed_in.headers.get_list("set-cookie")
+    for name, flags in cookies.items():
+        assert "httponly" in flags, (name, flags)
+        assert "samesite=lax" in flags, (name, flags)
+        assert "secure" not in flags, (name, flags)
