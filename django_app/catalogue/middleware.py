@@ -162,8 +162,10 @@ def accepts_gzip(header: str) -> bool:
 
 
 class GZipMiddleware(DjangoGZipMiddleware):
-    """Django's GZipMiddleware with the contract's 1 KiB threshold (Django's own is 200 B)
-    and q-values honoured (Django's looks for the word `gzip`, so `gzip;q=0` compressed)."""
+    """Django's GZipMiddleware, its steps kept (Vary, `compress_string` with its random
+    padding), with the contract's 1 KiB threshold (Django's is 200 B) and q-values honoured:
+    Django's module-level check looks for the word `gzip` (so `gzip;q=0` compressed and
+    `*` did not), which a subclass cannot swap, hence process_response in full."""
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if response.streaming or len(response.content) < GZIP_MIN_BYTES:
@@ -173,7 +175,7 @@ class GZipMiddleware(DjangoGZipMiddleware):
             request.headers.get("Accept-Encoding", "")
         ):
             return response
-        response.content = compress_string(response.content, max_random_bytes=100)
+        response.content = compress_string(response.content, max_random_bytes=self.max_random_bytes)
         response["Content-Length"] = str(len(response.content))
         response["Content-Encoding"] = "gzip"
         return response
