@@ -136,6 +136,14 @@ def test_accept_encoding_q_values(api: Api, encoding: str, gzip: bool) -> None:
     assert response.json()["page_size"] == 10
 
 
+def test_vary_accept_only_where_accept_chooses(api: Api) -> None:
+    varies = api.get("/api/products?page_size=1").headers.get("vary", "").lower()
+    assert "accept" in [part.strip() for part in varies.split(",")]
+    for path in ["/api/products/KIT-0001", "/api/categories", "/api/stats"]:
+        vary = api.get(path, headers={"Accept-Encoding": "identity"}).headers.get("vary", "")
+        assert "accept" not in [part.strip() for part in vary.lower().split(",")], path
+
+
 # Which error wins, and nothing is written before a refusal
 
 

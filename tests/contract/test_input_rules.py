@@ -98,9 +98,22 @@ def test_strings_lose_whitespace_and_unit_separators(api: Api, staff: str) -> No
     assert (response.json()["name"], response.json()["description"]) == ("Lamp", "shade")
 
 
-def test_a_nul_inside_a_string_is_422(api: Api, staff: str) -> None:
-    response = api.post("/api/products", json=new_product(name="La\x00mp"), token=staff)
+@pytest.mark.parametrize("name", ["La\x00mp", "La\ud800mp"], ids=["nul", "lone-surrogate"])
+def test_nul_and_lone_surrogates_inside_a_string_are_422(api: Api, staff: str, name: str) -> None:
+    body = json.dumps(new_product(name=name))  # json.dumps spells a lone surrogate as \ud800
+    response = api.post(
+        "/api/products", content=body, headers={"Content-Type": "application/json"}, token=staff
+    )
     assert response.status_code == 422, response.text
+    assert set(response.json()["error"]["fields"]) == {"name"}
+
+
+@pytest.mark.parametrize("price", ["-0", "-0.00", -0.0], ids=repr)
+def test_negative_zero_money_is_zero(api: Api, staff: str, price: Any) -> None:
+    response = api.post("/api/products", json=new_product(price=price), token=staff)
+    assert response.status_code == 201, response.text
+    assert response.json()["price"] == "0.00"
+    assert api.get("/api/products/NEW-0001").json()["price"] == "0.00"
 
 
 def test_passwords_are_never_trimmed(api: Api) -> None:

@@ -246,6 +246,14 @@ def test_inactive_products_are_for_staff_only(site: LiveSite, client: PageClient
 # Signing in and out
 
 
+@pytest.mark.parametrize("path", ["/catalogue", "/catalogue/KIT-0001", "/login"])
+def test_get_pages_answer_head(client: PageClient, path: str) -> None:
+    get = client.get(path)
+    head = client.http.head(path)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+
+
 def test_login_form_markup(client: PageClient) -> None:
     soup = client.page("/login")
     form = by_id(soup, "login-form")
