@@ -69,8 +69,9 @@ def product_get(*, user: AnyUser, sku: str) -> Product:
     return get_object_or_404(product_list(user=user, filters=ProductFilters()), sku=sku)
 
 
-def product_get_for_update(*, user: AnyUser, sku: str) -> Product:
-    """The bare row, for writes: no annotations to go stale."""
+def product_row_get(*, user: AnyUser, sku: str) -> Product:
+    """One visible product's bare row, for writes and nested resources: no annotations,
+    no prefetch. Writes need no lock here: each service re-checks in its own statement."""
     return get_object_or_404(Product.objects.visible_to(user), sku=sku)
 
 

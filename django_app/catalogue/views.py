@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import generics, status
+from django.urls import reverse
+from rest_framework import generics
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import ParseError
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated, IsAuthenticatedOrReadOnly
@@ -69,13 +70,12 @@ class CategoryListView(generics.ListCreateAPIView):
     def get_queryset(self) -> QuerySet[Category]:
         return selectors.category_list()
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    def perform_create(self, serializer: CategorySerializer) -> None:
         category = services.category_create(**serializer.validated_data)
-        output = CategorySerializer(selectors.category_get(slug=category.slug)).data
-        location = f"/api/categories/{category.slug}"
-        return Response(output, status=status.HTTP_201_CREATED, headers={"Location": location})
+        serializer.instance = selectors.category_get(slug=category.slug)
+
+    def get_success_headers(self, data: dict[str, Any]) -> dict[str, str]:
+        return {"Location": reverse("category-detail", kwargs={"slug": data["slug"]})}
 
 
 class CategoryDetailView(generics.RetrieveUpdateDestroyAPIView):
@@ -120,13 +120,13 @@ class ProductListView(generics.ListCreateAPIView):
     def get_queryset(self) -> QuerySet[Product]:
         return selectors.product_list(user=self.request.user, filters=product_query(self.request))
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+    def perform_create(self, serializer: ProductSerializer) -> None:
         product = services.product_create(data=serializer.validated_data)
-        output = ProductSerializer(selectors.product_get(user=request.user, sku=product.sku)).data
-        location = f"/api/products/{product.sku}"
-        return Response(output, status=status.HTTP_201_CREATED, headers={"Location": location})
+        # Read back through the selector: the response carries the rating annotations.
+        serializer.instance = selectors.product_get(user=self.request.user, sku=product.sku)
+
+    def get_success_headers(self, data: dict[str, Any]) -> dict[str, str]:
+        return {"Location": reverse("product-detail", kwargs={"sku": data["sku"]})}
 
 
 class ProductDetailView(generics.RetrieveUpdateDestroyAPIView):
@@ -136,17 +136,13 @@ class ProductDetailView(generics.RetrieveUpdateDestroyAPIView):
     def get_object(self) -> Product:
         if self.request.method in SAFE_METHODS:
             return selectors.product_get(user=self.request.user, sku=self.kwargs["sku"])
-        return selectors.product_get_for_update(user=self.request.user, sku=self.kwargs["sku"])
+        return selectors.product_row_get(user=self.request.user, sku=self.kwargs["sku"])
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partial = kwargs.pop("partial", False)
-        product = self.get_object()
-        serializer = self.get_serializer(product, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        services.product_update(product=product, data=serializer.validated_data, partial=partial)
-        return Response(
-            ProductSerializer(selectors.product_get(user=request.user, sku=product.sku)).data
+    def perform_update(self, serializer: ProductSerializer) -> None:
+        product = services.product_update(
+            product=serializer.instance, data=serializer.validated_data, partial=serializer.partial
         )
+        serializer.instance = selectors.product_get(user=self.request.user, sku=product.sku)
 
     def perform_destroy(self, instance: Product) -> None:
         services.product_delete(product=instance)
@@ -155,7 +151,7 @@ class ProductDetailView(generics.RetrieveUpdateDestroyAPIView):
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
 def product_reserve(request: Request, sku: str) -> Response:
-    product = selectors.product_get_for_update(user=request.user, sku=sku)
+    product = selectors.product_row_get(user=request.user, sku=sku)
     serializer = ReservationSerializer(data=request.data)
     serializer.is_valid(raise_exception=True)
     quantity = serializer.validated_data["quantity"]
@@ -167,7 +163,7 @@ class PriceHistoryView(generics.ListAPIView):
     serializer_class = PriceChangeSerializer
 
     def get_queryset(self) -> QuerySet[PriceChange]:
-        product = selectors.product_get_for_update(user=self.request.user, sku=self.kwargs["sku"])
+        product = selectors.product_row_get(user=self.request.user, sku=self.kwargs["sku"])
         return selectors.price_history(product=product)
 
 
@@ -175,20 +171,19 @@ class ReviewListView(generics.ListCreateAPIView):
     serializer_class = ReviewSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
 
-    def get_product(self) -> Product:
-        return selectors.product_get_for_update(user=self.request.user, sku=self.kwargs["sku"])
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # After authentication and permissions, before the body is read: the contract
+        # answers an unknown product with 404 ahead of any 422 for the review itself.
+        self.product = selectors.product_row_get(user=request.user, sku=kwargs["sku"])
 
     def get_queryset(self) -> QuerySet[Review]:
-        return selectors.review_list(product=self.get_product())
+        return selectors.review_list(product=self.product)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        product = self.get_product()
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        review = services.review_create(
-            product=product, author=request.user, data=serializer.validated_data
+    def perform_create(self, serializer: ReviewSerializer) -> None:
+        serializer.instance = services.review_create(
+            product=self.product, author=self.request.user, data=serializer.validated_data
         )
-        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
 class ReviewDetailView(generics.UpdateAPIView, generics.DestroyAPIView):
@@ -197,7 +192,7 @@ class ReviewDetailView(generics.UpdateAPIView, generics.DestroyAPIView):
     http_method_names = ["patch", "delete", "options"]
 
     def get_object(self) -> Review:
-        product = selectors.product_get_for_update(user=self.request.user, sku=self.kwargs["sku"])
+        product = selectors.product_row_get(user=self.request.user, sku=self.kwargs["sku"])
         try:
             review = selectors.review_get(product=product, review_id=self.kwargs["review_id"])
         except Review.DoesNotExist as exc:
