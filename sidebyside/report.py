@@ -21,13 +21,16 @@ from typing import Any
 from sidebyside import bench, machine, startup
 from sidebyside.diff import render_html
 from sidebyside.differential import summary_for_report
-from sidebyside.loc import count_loc, render_loc_markdown
+from sidebyside.loc import count_loc, load_concerns, render_loc_markdown
+from sidebyside.provenance import add_provenance, render_provenance_markdown, split_text
 from sidebyside.servers import REPO, TARGETS
 from sidebyside.stores import seeded_stores
 
 Progress = Callable[[str], None]
 QUICK = {"startup_rounds": 3, "bench_rounds": 3, "bench_seconds": 1}
 FULL = {"startup_rounds": 10, "bench_rounds": 3, "bench_seconds": 4}
+# Library line counts by module and version: packages change only with the lock.
+PROVENANCE_CACHE = REPO / "var" / "provenance-cache.json"
 
 
 # -- contract -------------------------------------------------------------------------------
@@ -123,6 +126,7 @@ def build_results(
     results["contract"] = run_contract(targets, progress)
     progress("loc")
     results["loc"] = count_loc(REPO)
+    add_provenance(results["loc"], load_concerns(REPO), PROVENANCE_CACHE)
     with tempfile.TemporaryDirectory(prefix="sidebyside-report-") as tmp:
         progress("seeding the stores")
         with seeded_stores(targets, Path(tmp), database=database, scale=scale) as envs:
@@ -364,6 +368,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         md_table(*contract_rows(results)),
         "## Lines of code per concern\n",
         render_loc_markdown(results["loc"]),
+        "### Who writes it: the framework, an added extension, or us\n",
+        render_provenance_markdown(results["loc"]),
         "## Startup (launch to first 200 on /api/health, gunicorn, 1 worker)\n",
         bytecode_line(results) + "\n",
         md_table(["server", "median ms", "min ms", "max ms"], startup_rows(results)),
@@ -493,6 +499,18 @@ def render_html_report(results: dict[str, Any]) -> str:
                     c["apps"]["flask"]["template_code"],
                     c["apps"]["django"]["generated_code"],
                     c["apps"]["flask"]["generated_code"],
+                ]
+                for c in loc["concerns"]
+            ],
+        ),
+        "<h3 id='provenance'>Who writes it: the framework, an added extension, or us</h3>",
+        html_table(
+            ["concern", "django", "flask"],
+            [
+                [
+                    c["name"],
+                    split_text(c["provenance"]["django"]),
+                    split_text(c["provenance"]["flask"]),
                 ]
                 for c in loc["concerns"]
             ],
