@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
@@ -15,12 +17,19 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
 
 
-def user_register(*, username: str, email: str, password: str) -> User:
+@contextmanager
+def unique_or_conflict(code: str, message: str) -> Iterator[None]:
+    """One transaction; a unique constraint it breaks is the client's 409, not a 500."""
     try:
         with transaction.atomic():
-            return User.objects.create_user(username=username, email=email, password=password)
+            yield
     except IntegrityError as exc:
-        raise Conflict("username_taken", "That username is already taken.") from exc
+        raise Conflict(code, message) from exc
+
+
+def user_register(*, username: str, email: str, password: str) -> User:
+    with unique_or_conflict("username_taken", "That username is already taken."):
+        return User.objects.create_user(username=username, email=email, password=password)
 
 
 def token_issue(*, user: AbstractUser) -> str:
@@ -32,11 +41,8 @@ def token_revoke(*, token: AuthToken) -> None:
 
 
 def category_create(*, slug: str, name: str, description: str = "") -> Category:
-    try:
-        with transaction.atomic():
-            return Category.objects.create(slug=slug, name=name, description=description)
-    except IntegrityError as exc:
-        raise Conflict("slug_taken", f"A category with slug {slug!r} already exists.") from exc
+    with unique_or_conflict("slug_taken", f"A category with slug {slug!r} already exists."):
+        return Category.objects.create(slug=slug, name=name, description=description)
 
 
 def category_update(*, category: Category, data: dict[str, Any]) -> Category:
@@ -65,12 +71,9 @@ PRODUCT_DEFAULTS: dict[str, Any] = {
 def product_create(*, data: dict[str, Any]) -> Product:
     fields = {**PRODUCT_DEFAULTS, **data}
     categories = fields.pop("categories")
-    try:
-        with transaction.atomic():
-            product = Product.objects.create(**fields)
-            product.categories.set(categories)
-    except IntegrityError as exc:
-        raise Conflict("sku_taken", f"A product with sku {data['sku']!r} exists.") from exc
+    with unique_or_conflict("sku_taken", f"A product with sku {data['sku']!r} exists."):
+        product = Product.objects.create(**fields)
+        product.categories.set(categories)
     return product
 
 
@@ -114,11 +117,8 @@ def product_reserve(*, product: Product, quantity: int) -> int:
 
 
 def review_create(*, product: Product, author: AbstractUser, data: dict[str, Any]) -> Review:
-    try:
-        with transaction.atomic():
-            return Review.objects.create(product=product, author=author, **data)
-    except IntegrityError as exc:
-        raise Conflict("already_reviewed", "You have already reviewed this product.") from exc
+    with unique_or_conflict("already_reviewed", "You have already reviewed this product."):
+        return Review.objects.create(product=product, author=author, **data)
 
 
 def review_update(*, review: Review, data: dict[str, Any]) -> Review:
