@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Model, QuerySet
 
 from catalogue.errors import Conflict
 from catalogue.models import AuthToken, Category, Product, Review, now_ms
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
+
+M = TypeVar("M", bound=Model)
 
 
 @contextmanager
@@ -45,11 +47,16 @@ def category_create(*, slug: str, name: str, description: str = "") -> Category:
         return Category.objects.create(slug=slug, name=name, description=description)
 
 
-def category_update(*, category: Category, data: dict[str, Any]) -> Category:
+def model_update(*, instance: M, data: dict[str, Any]) -> M:
+    """Set the validated fields and save: the save signals and `updated_at` still run."""
     for field, value in data.items():
-        setattr(category, field, value)
-    category.save()
-    return category
+        setattr(instance, field, value)
+    instance.save()
+    return instance
+
+
+def category_update(*, category: Category, data: dict[str, Any]) -> Category:
+    return model_update(instance=category, data=data)
 
 
 def category_delete(*, category: Category) -> None:
@@ -82,9 +89,7 @@ def product_update(*, product: Product, data: dict[str, Any], partial: bool) -> 
     fields = dict(data) if partial else {**PRODUCT_DEFAULTS, **data}
     categories = fields.pop("categories", None)
     with transaction.atomic():
-        for field, value in fields.items():
-            setattr(product, field, value)
-        product.save()  # the pre/post_save receivers write the price history
+        model_update(instance=product, data=fields)  # pre/post_save write the price history
         if categories is not None:
             product.categories.set(categories)
     return product
@@ -122,10 +127,7 @@ def review_create(*, product: Product, author: AbstractUser, data: dict[str, Any
 
 
 def review_update(*, review: Review, data: dict[str, Any]) -> Review:
-    for field, value in data.items():
-        setattr(review, field, value)
-    review.save()
-    return review
+    return model_update(instance=review, data=data)
 
 
 def review_delete(*, review: Review) -> None:
