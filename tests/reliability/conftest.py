@@ -8,11 +8,13 @@ pytest (`test_inprocess.py`); `--reliability-target T` runs `inprocess/` for T.
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from tests.reliability.support import REPORT_LINES
+from tests.reliability.support import REPORT_LINES, write_figures
 from tests.targets import TARGETS
 
 HERE = Path(__file__).resolve().parent
@@ -46,3 +48,24 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("reliability figures")
         for line in REPORT_LINES:
             terminalreporter.write_line(line)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The run in brief for `sidebyside report`: outcomes per file and the figures' lines."""
+    if session.config.getoption("--reliability-target") is not None or session.testscollected == 0:
+        return  # a child run of inprocess/: its parent reports it
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    outcomes: dict[str, Counter[str]] = {}
+    for outcome in ("passed", "failed", "error", "skipped", "xfailed"):
+        for report in reporter.stats.get(outcome, []) if reporter else []:
+            module = report.nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+            outcomes.setdefault(module, Counter())[outcome] += 1
+    write_figures(
+        "summary",
+        {
+            "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "exit_status": int(exitstatus),
+            "outcomes": {module: dict(counts) for module, counts in sorted(outcomes.items())},
+            "figures": list(REPORT_LINES),
+        },
+    )
