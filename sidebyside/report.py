@@ -398,21 +398,34 @@ def render_markdown(results: dict[str, Any]) -> str:
 # -- HTML -----------------------------------------------------------------------------------
 
 CSS = """
-body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1rem 2rem}
-h1{font-size:1.8rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2.5rem}
+:root{color-scheme:light dark;--fg:#1d1d1f;--bg:#fff;--muted:#555;--line:#ddd;--head:#f5f5f7;
+--fail:#b00020;--link:#0b57d0}
+@media (prefers-color-scheme:dark){:root{--fg:#e6e6e6;--bg:#141414;--muted:#aaa;--line:#3a3a3a;
+--head:#222;--fail:#ff6b81;--link:#8ab4f8}}
+body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1rem 2rem;
+color:var(--fg);background:var(--bg)}
+a{color:var(--link)}
+h1{font-size:1.8rem}h2{border-bottom:2px solid var(--line);padding-bottom:.2rem;margin-top:2.5rem}
+.scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
-th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
-th{background:#f5f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.fail{color:#b00020;font-weight:bold}.meta{color:#555}
+th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:var(--head)}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.fail{color:var(--fail);font-weight:bold}.meta{color:var(--muted)}
 details{margin:.4rem 0}summary{cursor:pointer;font-weight:600}
-.diff pre{font-size:12px;overflow:auto}
-svg text{font:12px system-ui,sans-serif}
-.shots{display:flex;gap:1rem;flex-wrap:wrap}figure{margin:0}img{border:1px solid #ddd}
+.diff{min-width:0}.diff>section{min-width:0}.diff pre{font-size:12px;overflow:auto;max-width:100%}
+svg{max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:var(--fg)}
+.shots{display:flex;gap:1rem;flex-wrap:wrap}figure{margin:0}
+img{border:1px solid var(--line);max-width:100%;height:auto}
+code{overflow-wrap:anywhere}
+@media (max-width:700px){body{padding:.5rem .75rem}.diff{grid-template-columns:1fr!important}}
+@media print{body{max-width:none;padding:0;color:#000;background:#fff}
+.scroll{overflow:visible}details::details-content{content-visibility:visible;display:contents}
+summary{list-style:none}h2{break-after:avoid}tr,figure,svg{break-inside:avoid}}
 """
 COLORS = {"django": "#0c4b33", "flask-sql": "#3b7dd8", "flask-mongo": "#4faa41"}
 
 
-def html_table(header: list[str], rows: list[list[Any]]) -> str:
+def html_table(header: list[str], rows: list[list[Any]], label: str = "") -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = []
     for row in rows:
@@ -423,7 +436,10 @@ def html_table(header: list[str], rows: list[list[Any]]) -> str:
             klass = ' class="num"' if numeric else (' class="fail"' if "FAILED" in text else "")
             cells.append(f"<td{klass}>{inline_code(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    # A wide table scrolls inside its own box (focusable, so keyboards can scroll it too).
+    name = html.escape(label or "table: " + ", ".join(header), quote=True)
+    return f'<div class="scroll" tabindex="0" role="region" aria-label="{name}">{table}</div>'
 
 
 def inline_code(text: str) -> str:
@@ -543,6 +559,7 @@ def render_html_report(results: dict[str, Any]) -> str:
                         [r["module"], r["cumulative_ms"], r["self_ms"]]
                         for r in figures["heaviest_imports"]
                     ],
+                    label=f"heaviest imports of {name}",
                 )
                 + "</details>"
             )
@@ -583,5 +600,5 @@ def render_html_report(results: dict[str, Any]) -> str:
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<title>sidebyside report</title>"
-        f"<style>{CSS}</style></head><body>{body}</body></html>\n"
+        f"<style>{CSS}</style></head><body><main>{body}</main></body></html>\n"
     )
