@@ -26,10 +26,10 @@ system-tools:  ## Debian packages the measurements need (wrk for load, taskset i
 		$(SUDO) apt-get install -y -q $$missing || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; }; \
 	fi
 
-report: setup system-tools  ## THE FIRST COMMAND: contract, loc, startup, bench -> report/index.html
+report: setup system-tools node_modules/.package-lock.json  ## THE FIRST COMMAND: contract, loc, startup, bench -> report/index.html (checked in Chromium with axe-core)
 	$(RUN) sidebyside report
 
-report-quick: setup system-tools  ## the same in under 3 minutes (fewer rounds)
+report-quick: setup system-tools node_modules/.package-lock.json  ## the same in under 3 minutes (fewer rounds)
 	$(RUN) sidebyside report --quick
 
 up: setup  ## every target under gunicorn on :8001-8003 (Ctrl-C stops them)
@@ -56,7 +56,7 @@ node_modules/.package-lock.json: package.json package-lock.json  ## node tools (
 lint-spec: node_modules/.package-lock.json  ## shared_spec/openapi.yaml against Spectral's OpenAPI rules (.spectral.yaml)
 	node_modules/.bin/spectral lint --fail-severity=error shared_spec/openapi.yaml
 
-test-spec: setup system-tools  ## the spec, concerns, compose, toolkit, and each app's own unit tests
+test-spec: setup system-tools node_modules/.package-lock.json  ## the spec, concerns, compose, toolkit, and each app's own unit tests
 	$(RUN) pytest tests --ignore=tests/contract --ignore=tests/pages --ignore=tests/browser --ignore=tests/reliability -q
 	cd django_app && ../$(RUN) python manage.py test catalogue -v 1
 	$(RUN) pytest flask_app/tests -q

@@ -222,6 +222,7 @@ def bench_command(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
+    from sidebyside import screens
     from sidebyside.report import build_results, write_report
 
     with progress_display() as progress:
@@ -234,6 +235,16 @@ def report(args: argparse.Namespace) -> int:
         )
     for path in write_report(results, Path(args.out)):
         console.print(f"wrote {path}")
+    missing = screens.available()
+    if missing:
+        console.print(f"layout not checked in a browser: {missing}")
+    else:
+        layout = screens.check_layout(Path(args.out) / "index.html")
+        overflow = {width: f["overflow_px"] for width, f in layout["widths"].items()}
+        console.print(
+            f"layout: overflow px by width {overflow}, axe-core: {len(layout['violations'])} "
+            f"violations ({len(layout['serious'])} serious); screenshots in {args.out}"
+        )
     failed = sum(t["totals"].get("failed", 0) for t in results["contract"]["targets"].values())
     return 1 if failed else 0
 

@@ -195,7 +195,7 @@ def render_html(repo: Path, name: str) -> str:
     generated = set(entry.get("generated", []))
     note = entry.get("note", "")
     title = html.escape(entry.get("title", name))
-    out = [f'<div class="diff" data-concern="{html.escape(name)}" style="{_DIFF_STYLE}">']
+    out = [f'<div class="diff" style="{_DIFF_STYLE}">']
     out.append(
         f'<p style="grid-column:1 / -1;margin:0"><strong>{html.escape(name)}</strong>: {title}'
         + (f"<br><em>{html.escape(note)}</em>" if note and all(files[app] for app in APPS) else "")

@@ -18,13 +18,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sidebyside import bench, machine, startup
+from sidebyside import bench, machine, startup, story
+from sidebyside.defaults import measure_defaults
 from sidebyside.diff import render_html
 from sidebyside.differential import summary_for_report
 from sidebyside.loc import count_loc, load_concerns, render_loc_markdown
 from sidebyside.provenance import add_provenance, render_provenance_markdown, split_text
 from sidebyside.servers import REPO, TARGETS
 from sidebyside.stores import seeded_stores
+from sidebyside.verdicts import judge
 
 Progress = Callable[[str], None]
 QUICK = {"startup_rounds": 3, "bench_rounds": 3, "bench_seconds": 1}
@@ -145,6 +147,10 @@ def build_results(
     results["batteries"] = batteries_table()
     results["seed_topics"] = seed_topics()
     results["differential"] = summary_for_report()
+    results["reliability"] = story.load_reliability()
+    progress("defaults of a fresh project")
+    results["defaults"] = measure_defaults()
+    results["verdicts"] = judge(results)
     return results
 
 
@@ -361,6 +367,9 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"database {meta['database']}, {meta['products']} products"
         f"{' (quick run)' if meta['quick'] else ''}. All figures come from this one run; "
         "speed is given as ratios because absolute numbers on a shared 2-core machine are noise.\n",
+        "## What this run found\n",
+        story.summary_markdown(results),
+        story.verdicts_markdown(results),
         "## Machine load\n",
         noise_line(results) + "\n",
         md_table(NOISE_HEADER, noise_rows(results)),
@@ -388,8 +397,13 @@ def render_markdown(results: dict[str, Any]) -> str:
         md_table(["server", "RSS MiB", "x minimal"], memory_rows(results)),
         "\n## What Django gives you / what Flask needs\n",
         md_table(results["batteries"][0], results["batteries"][1:]),
+        "\n## What a fresh project gives, before any code\n",
+        md_table(story.DEFAULTS_HEADER, story.defaults_rows(results)),
         "\n## The seed notes, topic by topic\n",
         md_table(*seed_topic_rows(results)),
+        "\n## Reliability\n",
+        story.reliability_intro(results.get("reliability")) + "\n",
+        md_table(story.RELIABILITY_HEADER, story.reliability_rows(results.get("reliability"))),
     ]
     parts.append(differential_markdown(results))
     return "\n".join(parts)
@@ -417,6 +431,10 @@ svg{max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif;fill:var(
 .shots{display:flex;gap:1rem;flex-wrap:wrap}figure{margin:0}
 img{border:1px solid var(--line);max-width:100%;height:auto}
 code{overflow-wrap:anywhere}
+.badge{font-size:.8rem;padding:.1rem .55rem;border-radius:1rem;margin-left:.4rem;white-space:nowrap}
+.v-holds{background:#d7f5dd;color:#0a5c1f}.v-partly{background:#fff1c2;color:#5c4300}
+.v-no{background:#ffd9de;color:#8a0015}
+.highlight,.note{color:#1d1d1f}
 @media (max-width:700px){body{padding:.5rem .75rem}.diff{grid-template-columns:1fr!important}}
 @media print{body{max-width:none;padding:0;color:#000;background:#fff}
 .scroll{overflow:visible}details::details-content{content-visibility:visible;display:contents}
@@ -425,12 +443,19 @@ summary{list-style:none}h2{break-after:avoid}tr,figure,svg{break-inside:avoid}}
 COLORS = {"django": "#0c4b33", "flask-sql": "#3b7dd8", "flask-mongo": "#4faa41"}
 
 
+class RawHtml(str):
+    """A table cell that is already HTML (a link): `html_table` keeps it as it is."""
+
+
 def html_table(header: list[str], rows: list[list[Any]], label: str = "") -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = []
     for row in rows:
         cells = []
         for cell in row:
+            if isinstance(cell, RawHtml):
+                cells.append(f"<td>{cell}</td>")
+                continue
             text = html.escape(fmt(cell)).replace("**", "")
             numeric = isinstance(cell, int | float) and not isinstance(cell, bool)
             klass = ' class="num"' if numeric else (' class="fail"' if "FAILED" in text else "")
@@ -472,6 +497,69 @@ def bar_chart(title: str, bars: list[tuple[str, float | None]], unit: str) -> st
     return "".join(parts)
 
 
+NAV = (
+    "<nav aria-label='Sections'><p>"
+    + " · ".join(
+        f"<a href='#{anchor}'>{label}</a>"
+        for anchor, label in (
+            ("verdicts", "verdicts"), ("machine", "machine load"), ("contract", "contract"),
+            ("loc", "lines of code"), ("code", "code side by side"), ("startup", "startup"),
+            ("bench", "throughput"), ("pages", "pages"), ("defaults", "fresh projects"),
+            ("seed-notes", "seed notes"), ("differential", "differential"),
+            ("reliability", "reliability"),
+        )
+    )
+    + "</p></nav>"
+)  # fmt: skip
+
+
+def code_link(concern: str) -> RawHtml:
+    return RawHtml(f"<a href='#code-{html.escape(concern)}'>{html.escape(concern)}</a>")
+
+
+def code_sections(loc: dict[str, Any]) -> list[str]:
+    """`#code`: each concern's files side by side, its three-way line split on top."""
+    parts = ["<h2 id='code'>Every concern, side by side</h2>"]
+    for concern in loc["concerns"]:
+        name = html.escape(concern["name"])
+        split = concern.get("provenance", {})
+        counts = " ".join(
+            f"<span><strong>{app}</strong>: {html.escape(split_text(split[app]))}.</span>"
+            for app in ("django", "flask")
+            if app in split
+        )
+        parts.append(
+            f"<section id='code-{name}' data-concern='{name}'>"
+            f"<h3>{name}: {html.escape(concern['title'])}</h3><p class='meta'>{counts}</p>"
+            f"<details><summary>the code</summary>{render_html(REPO, concern['name'])}</details>"
+            "</section>"
+        )
+    return parts
+
+
+def seed_topic_links(results: dict[str, Any]) -> list[list[Any]]:
+    """The seed-notes topics, each file linked to its concern's code in `#code`."""
+    concern_of = {
+        path: name
+        for name, concern in load_concerns(REPO).items()
+        for app in ("django", "flask")
+        for path in concern.get(app, [])
+    }
+
+    def cell(path: str) -> Any:
+        if path in concern_of:
+            return RawHtml(
+                f"<a href='#code-{html.escape(concern_of[path])}'><code>{html.escape(path)}"
+                "</code></a>"
+            )
+        return path or "—"
+
+    return [
+        [t["topic"], cell(t["django"]), cell(t["flask"]), t.get("note", "")]
+        for t in results["seed_topics"]
+    ]
+
+
 def render_html_report(results: dict[str, Any]) -> str:
     meta = results["meta"]
     loc = results["loc"]
@@ -481,6 +569,10 @@ def render_html_report(results: dict[str, Any]) -> str:
         f"{meta['database']}, {meta['products']} products{' (quick run)' if meta['quick'] else ''}."
         " Every figure comes from this one interleaved run and is also given as a ratio to a bare"
         " WSGI floor and to the framework's own minimal app.</p>",
+        "<h2>What this run found</h2>",
+        story.summary_html(results),
+        NAV,
+        story.verdicts_html(results),
         "<h2 id='machine'>Machine load</h2>",
         f"<p>{inline_code(html.escape(noise_line(results)))}</p>",
         html_table(NOISE_HEADER, noise_rows(results)),
@@ -506,7 +598,7 @@ def render_html_report(results: dict[str, Any]) -> str:
             ],
             [
                 [
-                    c["name"],
+                    code_link(c["name"]),
                     c["title"],
                     c["apps"]["django"]["code"],
                     c["apps"]["flask"]["code"],
@@ -531,13 +623,8 @@ def render_html_report(results: dict[str, Any]) -> str:
                 for c in loc["concerns"]
             ],
         ),
-        "<h3>Each concern, side by side</h3>",
     ]
-    for concern in loc["concerns"]:
-        sections.append(
-            f"<details><summary>{html.escape(concern['name'])}: {html.escape(concern['title'])}"
-            f"</summary>{render_html(REPO, concern['name'])}</details>"
-        )
+    sections += code_sections(loc)
     startup_bars = [
         (name, figures["median_ms"])
         for group in ("targets", "baselines")
@@ -590,12 +677,20 @@ def render_html_report(results: dict[str, Any]) -> str:
         screenshots_html(),
         "<h2 id='batteries'>What Django gives you / what Flask needs</h2>",
         html_table(results["batteries"][0], results["batteries"][1:]),
+        "<h2 id='defaults'>What a fresh project gives, before any code</h2>",
+        html_table(story.DEFAULTS_HEADER, story.defaults_rows(results)),
         "<h2 id='seed-notes'>The seed notes, topic by topic</h2>",
-        html_table(*seed_topic_rows(results)),
+        html_table(["topic", "django", "flask", "note"], seed_topic_links(results)),
     ]
     line, rows = differential_lines(results)
     sections += ["<h2 id='differential'>Differential runner</h2>", f"<p>{html.escape(line)}</p>"]
     sections += [html_table(["cases", "difference class"], rows)] if rows else []
+    reliability = results.get("reliability")
+    sections += [
+        "<h2 id='reliability'>Reliability</h2>",
+        f"<p>{inline_code(html.escape(story.reliability_intro(reliability)))}</p>",
+        html_table(story.RELIABILITY_HEADER, story.reliability_rows(reliability)),
+    ]
     body = "\n".join(sections)
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -136,8 +137,19 @@ def test_results_json_has_every_section_for_every_target(quick_report: Path) -> 
 
 def test_the_html_is_self_contained_with_every_section(quick_report: Path) -> None:
     page = (quick_report / "index.html").read_text()
-    for anchor in ("machine", "contract", "loc", "startup", "bench", "batteries", "seed-notes"):
+    anchors = ("summary", "verdicts", "machine", "contract", "loc", "code", "startup", "bench")
+    anchors += ("batteries", "defaults", "seed-notes", "differential", "reliability")
+    for anchor in anchors:
         assert f"id='{anchor}'" in page
+    # The summary comes first, and every claim in it links to a section of the page.
+    assert page.index("id='summary'") < page.index("id='verdicts'") < page.index("id='machine'")
+    summary = page.split("id='summary'", 1)[1].split("</section>", 1)[0]
+    for link in re.findall(r"href='#([\w-]+)'", summary):
+        assert f"id='{link}'" in page, link
+    concerns = re.findall(r"data-concern='([\w-]+)'", page)
+    assert len(concerns) >= 20 and len(concerns) == len(set(concerns))
+    for concern in concerns:
+        assert f"href='#code-{concern}'" in page  # linked from the lines-of-code table
     assert "<svg" in page
     assert "<script" not in page and "<link" not in page
     assert 'src="http' not in page and 'href="http' not in page
@@ -145,10 +157,31 @@ def test_the_html_is_self_contained_with_every_section(quick_report: Path) -> No
         assert target in page
 
 
+def test_the_report_reads_well_in_a_browser(quick_report: Path) -> None:
+    """No horizontal overflow at a desktop and a phone width; axe-core finds nothing serious."""
+    layout = json.loads((quick_report / "layout.json").read_text())
+    assert {width: f["overflow_px"] for width, f in layout["widths"].items()} == {
+        "1280": 0,
+        "390": 0,
+    }
+    assert layout["serious"] == []
+    for figures in layout["widths"].values():
+        assert (quick_report / figures["screenshot"]).stat().st_size > 10_000
+
+
+def test_every_verdict_is_judged_from_the_run(quick_report: Path) -> None:
+    results = json.loads((quick_report / "results.json").read_text())
+    verdicts = {v["id"]: v["verdict"] for v in results["verdicts"]}
+    assert {"ten-lines", "quick-development", "production-ready", "nosql"} <= set(verdicts)
+    assert verdicts["nosql"] == "holds"  # flask-mongo passes the whole contract
+    assert results["defaults"]["flask"]["security_headers"] == []
+
+
 def test_the_markdown_has_every_section(quick_report: Path) -> None:
     text = (quick_report / "report.md").read_text()
     headings = ["## Machine load", "## Contract", "## Lines of code", "## Startup"]
     headings += ["## Throughput"]
     headings += ["## Worker memory", "## What Django gives you", "## The seed notes"]
+    headings += ["## What this run found", "## The seed notes' claims, judged", "## Reliability"]
     for heading in headings:
         assert heading in text

@@ -1,0 +1,130 @@
+"""The report's reading parts: first-screen summary, verdicts, fresh-project defaults, reliability.
+
+Each part is built from `results.json` alone, as HTML for index.html and as Markdown
+for report.md, so both files say the same thing.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+
+from sidebyside.servers import REPO
+from sidebyside.summary import summary
+
+RELIABILITY_DIR = REPO / "var" / "reliability"
+VERDICT_CLASS = {"holds": "v-holds", "partly": "v-partly", "does not hold": "v-no"}
+
+
+def load_reliability(directory: Path = RELIABILITY_DIR) -> dict[str, Any] | None:
+    """The figures the last `make test-reliability` kept (var/reliability/*.json)."""
+    if not directory.is_dir():
+        return None
+    files = {
+        path.stem: json.loads(path.read_text(encoding="utf-8")) for path in directory.glob("*.json")
+    }
+    return files or None
+
+
+def link_list(links: list[str]) -> str:
+    return " ".join(f"<a href='{html.escape(link)}'>{html.escape(link[1:])}</a>" for link in links)
+
+
+def summary_html(results: dict[str, Any]) -> str:
+    items = "".join(
+        f"<li>{html.escape(text)} <a href='{anchor}'>evidence</a></li>"
+        for text, anchor in summary(results)
+    )
+    return f"<section id='summary' aria-label='What this run found'><ul>{items}</ul></section>"
+
+
+def summary_markdown(results: dict[str, Any]) -> str:
+    return "\n".join(f"- {text} ([evidence]({anchor}))" for text, anchor in summary(results)) + "\n"
+
+
+def verdicts_html(results: dict[str, Any]) -> str:
+    cards = []
+    for verdict in results.get("verdicts", []):
+        evidence = "".join(f"<li>{html.escape(line)}</li>" for line in verdict["evidence"])
+        cards.append(
+            f"<article class='verdict' id='verdict-{html.escape(verdict['id'])}'>"
+            f"<h3>{html.escape(verdict['claim'])} "
+            f"<span class='badge {VERDICT_CLASS.get(verdict['verdict'], '')}'>"
+            f"{html.escape(verdict['verdict'])}</span></h3>"
+            f"<ul>{evidence}</ul><p class='meta'>Evidence: {link_list(verdict['links'])}</p>"
+            "</article>"
+        )
+    return "<h2 id='verdicts'>The seed notes' claims, judged</h2>" + "".join(cards)
+
+
+def verdicts_markdown(results: dict[str, Any]) -> str:
+    parts = ["## The seed notes' claims, judged\n"]
+    for verdict in results.get("verdicts", []):
+        parts.append(f"### {verdict['claim']}: **{verdict['verdict']}**\n")
+        parts += [f"- {line}" for line in verdict["evidence"]]
+        parts.append("")
+    return "\n".join(parts) + "\n"
+
+
+def defaults_rows(results: dict[str, Any]) -> list[list[str]]:
+    defaults = results.get("defaults")
+    if not defaults:
+        return []
+    rows = []
+    for app in ("django", "flask"):
+        fresh = defaults[app]
+        warnings = fresh["deploy_warnings"]
+        rows.append([
+            app,
+            fresh["how"],
+            ", ".join(fresh["security_headers"]) or "none",
+            "no such check" if warnings is None else (", ".join(warnings) or "clean"),
+        ])  # fmt: skip
+    return rows
+
+
+DEFAULTS_HEADER = ["framework", "fresh project", "security headers with no code", "deploy check"]
+
+
+def reliability_rows(figures: dict[str, Any] | None) -> list[list[Any]]:
+    """One row per target: concurrency outcomes and fuzzing counts of the last run."""
+    if not figures:
+        return []
+    rows = []
+    for name in sorted(k for k in figures if k.startswith("concurrency-")):
+        data = figures[name]
+        target = name.removeprefix("concurrency-")
+        fuzz = figures.get(f"fuzz-{target}", {})
+        reserve = data.get("reserve", {})
+        rows.append([
+            target,
+            data.get("database", ""),
+            ", ".join(f"{k}: {v}" for k, v in sorted(reserve.items())),
+            ", ".join(f"{k}: {v}" for k, v in sorted(data.get("create", {}).items())),
+            ", ".join(f"{k.removeprefix('fuzz_')}: {v}" for k, v in sorted(fuzz.items())) or "—",
+        ])  # fmt: skip
+    return rows
+
+
+RELIABILITY_HEADER = [
+    "target", "store", "concurrent reservations", "concurrent creates", "in-process fuzzing",
+]  # fmt: skip
+
+
+def reliability_intro(figures: dict[str, Any] | None) -> str:
+    if not figures:
+        return (
+            "No reliability run is on record here: `make test-reliability` (part of `make test`) "
+            "keeps its figures in var/reliability/, and the report shows the last run's."
+        )
+    run = figures.get("summary", {})
+    outcomes = run.get("outcomes", {})
+    passed = sum(c.get("passed", 0) for c in outcomes.values())
+    failed = sum(c.get("failed", 0) + c.get("error", 0) for c in outcomes.values())
+    when = run.get("generated_at", "an earlier run")
+    return (
+        f"From the last `make test-reliability` ({when}): {passed} checks passed, {failed} "
+        "failed: concurrency under gunicorn, fuzzing, the bad-input matrix and security."
+    )
