@@ -73,11 +73,18 @@ class ReviewForm(FlaskForm):
     rating = SelectField(
         "Rating", choices=RATING_CHOICES, validators=[InputRequired(), FollowsSchema(Rating)]
     )
+    # Optional, as in the API: a post without them means "" (WTForms' default is None).
     title = StringField(
-        "Title", filters=[strip], validators=[no_null_characters, FollowsSchema(ReviewTitle)]
+        "Title",
+        default="",
+        filters=[strip],
+        validators=[no_null_characters, FollowsSchema(ReviewTitle)],
     )
     body = TextAreaField(
-        "Body", filters=[strip], validators=[no_null_characters, FollowsSchema(ReviewBody)]
+        "Body",
+        default="",
+        filters=[strip],
+        validators=[no_null_characters, FollowsSchema(ReviewBody)],
     )
 
     def review(self) -> dict[str, Any]:
