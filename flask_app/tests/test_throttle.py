@@ -13,10 +13,10 @@ from contextlib import ExitStack
 
 import httpx
 import pytest
+from catalogue.repository.sql_limits import SqlEntryStorage
 from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
-from catalogue.repository.sql_limits import SqlEntryStorage
 from sidebyside.servers import TARGETS, mongo_emulator, serve
 from sidebyside.stores import DEFAULT_FIXTURE, seed
 
