@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 from wtforms import Field, Form, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from catalogue.repository import ProductFilters
 from catalogue.schemas import Rating, ReviewBody, ReviewTitle, strip
@@ -62,7 +62,7 @@ class LoginForm(FlaskForm):
     """Username (trimmed, case-sensitive) and password (never trimmed)."""
 
     username = StringField(
-        "Username", filters=[strip], validators=[InputRequired(), no_null_characters]
+        "Username", filters=[strip], validators=[DataRequired(), no_null_characters]
     )
     password = PasswordField("Password", validators=[InputRequired(), no_null_characters])
 
