@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -66,6 +67,18 @@ def check_origin() -> None:
         raise CSRFError("The Origin header does not match this site.")
 
 
+class PagesSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, saved for the pages' routes only. Nothing else uses
+    it, but Flask-Login's after-request hook looks into the session on every request, and
+    Flask answers any look with `Vary: Cookie`: not on the API's answers (or its 404s),
+    whose headers the contract fixes (Django's API never touches its session)."""
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if request.blueprint == "pages":
+            super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = PagesSessionInterface()
     csrf.init_app(app)
     login_manager.init_app(app)

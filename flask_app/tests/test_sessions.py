@@ -76,3 +76,13 @@ def test_the_api_is_exempt(client) -> None:
     body = {"username": "erin", "password": PASSWORD}
     response = client.post("/api/auth/token", json=body, headers={"Origin": "http://evil.example"})
     assert response.status_code == 200  # a token, not a cookie, authenticates the API
+
+
+@pytest.mark.parametrize("path", ["/api/health", "/api/products", "/api/nothing", "/nothing"])
+def test_only_the_pages_use_the_session(client, path: str) -> None:
+    """Flask-Login looks into the session after every request; only the pages keep it."""
+    assert sign_in(client).status_code == 302
+    response = client.get(path)
+    assert "Cookie" not in response.vary
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" in client.get("/catalogue").vary

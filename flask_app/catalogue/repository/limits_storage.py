@@ -28,8 +28,6 @@ class EntryStorage(Storage, MovingWindowSupport):
     entry past it: the limit then holds a little longer, it never opens early.
     """
 
-    STORAGE_SCHEME = None  # built by storage_for(), not from a URI
-
     @abstractmethod
     def live(self, key: str, now: float) -> tuple[int, float | None]:
         """How many entries of `key` expire after `now`, and the earliest expiry."""
