@@ -102,7 +102,8 @@ def site(request: pytest.FixtureRequest) -> Iterator[str]:
     target, redis = request.param
     with tempfile.TemporaryDirectory(prefix="flask-throttle-") as tmp, ExitStack() as stack:
         env = {
-            "DATABASE_URL": f"sqlite:///{tmp}/throttle.sqlite3",
+            # PostgreSQL when DATABASE_URL names it (CI's second run), else a scratch SQLite.
+            "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/throttle.sqlite3",
             "SECRET_KEY": "throttle-tests-only",
             "LOGIN_THROTTLE_RATE": "5/min",
         }
