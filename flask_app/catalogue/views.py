@@ -22,7 +22,7 @@ from catalogue.permissions import (
 )
 from catalogue.renderers import render_product_page
 from catalogue.repository import ProductFilters, get_repository
-from catalogue.serializers import (
+from catalogue.schemas import (
     CategoryCreateSchema,
     CategoryOut,
     CategoryUpdateSchema,
