@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
 from rest_framework import authentication, generics, status, throttling
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -22,12 +24,18 @@ if TYPE_CHECKING:
 
 
 class LoginFailureThrottle(throttling.SimpleRateThrottle):
-    """Throttle by username, counting failed logins only (DRF's throttles count every request)."""
+    """Throttle by username, counting failed logins only (DRF's throttles count every request).
+
+    The counters live in Django's cache (settings.CACHES: the database cache, or Redis),
+    so every worker and every instance sees the same ones. The API's token view and the
+    sign-in page both use it: `request` is a DRF Request or a plain HttpRequest.
+    """
 
     scope = "login"
 
-    def get_cache_key(self, request: Request, view: APIView) -> str | None:
-        username = request.data.get("username") if isinstance(request.data, dict) else None
+    def get_cache_key(self, request: Request | HttpRequest, view: Any) -> str | None:
+        data = request.data if isinstance(request, Request) else request.POST
+        username = data.get("username") if isinstance(data, Mapping) else None
         if not isinstance(username, str) or not username.strip():
             return None
         # Hashed: any text is a valid key for every cache backend (memcached refuses
@@ -36,7 +44,7 @@ class LoginFailureThrottle(throttling.SimpleRateThrottle):
         ident = hashlib.sha256(username.strip().encode()).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
-    def allow_request(self, request: Request, view: APIView) -> bool:
+    def allow_request(self, request: Request | HttpRequest, view: Any) -> bool:
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
@@ -48,7 +56,7 @@ class LoginFailureThrottle(throttling.SimpleRateThrottle):
         # Whole seconds, at least one: Retry-After: 0 would invite an instant retry.
         return max(1, math.ceil(super().wait() or 1))
 
-    def record_failure(self, request: Request, view: APIView) -> None:
+    def record_failure(self, request: Request | HttpRequest, view: Any) -> None:
         """Count one failed attempt against the username in the request."""
         if self.allow_request(request, view) and self.key is not None:
             self.history.insert(0, self.now)

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from catalogue import selectors, services
+from catalogue.auth import LoginFailureThrottle
 from catalogue.errors import Conflict
 from catalogue.forms import CatalogueFilterForm, LoginForm, ReviewForm
 from catalogue.models import Product
@@ -104,12 +106,29 @@ def next_url(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def login_page(request: HttpRequest) -> HttpResponse:
+    # The API's failed-login throttle, on the same counters: a username locked out on
+    # one sign-in is locked out on the other, on every worker and instance. Checked
+    # before the form is validated, so a throttled attempt never checks the password.
+    throttle = LoginFailureThrottle()
+    if request.method == "POST" and not throttle.allow_request(request, None):
+        retry_after = int(throttle.wait())
+        context = {
+            "form": LoginForm(request, initial={"username": request.POST.get("username", "")}),
+            "next": next_url(request),
+            "throttled": f"Too many failed sign-ins. Try again in {retry_after} seconds.",
+        }
+        response = render(request, "catalogue/login.html", context, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     form = LoginForm(request, data=request.POST if request.method == "POST" else None)
+    context = {"form": form, "next": next_url(request)}
     if form.is_valid():
         login(request, form.get_user())  # new session key, new CSRF token
         messages.success(request, f"Signed in as {form.get_user().username}.")
         return redirect(next_url(request))
-    return render(request, "catalogue/login.html", {"form": form, "next": next_url(request)})
+    if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+        throttle.record_failure(request, None)
+    return render(request, "catalogue/login.html", context)
 
 
 @require_POST

@@ -118,7 +118,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds security state every worker and instance must share (the login
+# throttle's counters), so never a per-process backend: the database cache on the
+# app's own database by default (its table is created wherever migrations run, see
+# apps.py), Redis when REDIS_URL is set. The database cache shares across workers and
+# instances on one PostgreSQL; on SQLite only across the workers of one host.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+
+# Readiness: while this file exists the instance is draining and GET /api/health
+# answers 503, so a load balancer stops sending it traffic before it stops. The shared
+# gunicorn config (deploy/gunicorn.conf.py) creates it on SIGTERM; a pre-stop hook may too.
+DRAIN_FILE = os.environ.get("DRAIN_FILE", "")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

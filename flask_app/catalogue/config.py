@@ -46,6 +46,9 @@ def settings_from_env() -> dict[str, Any]:
         "MONGO_URL": os.environ.get("MONGO_URL", "mongodb://127.0.0.1:27017/catalogue"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "LOGIN_THROTTLE_RATE": os.environ.get("LOGIN_THROTTLE_RATE", "5/min"),
+        # Readiness: GET /api/health answers 503 while this file exists (the instance
+        # is draining; deploy/gunicorn.conf.py creates it on SIGTERM).
+        "DRAIN_FILE": os.environ.get("DRAIN_FILE", ""),
         "OPENAPI_SPEC_PATH": os.environ.get(
             "OPENAPI_SPEC_PATH", str(REPO_DIR / "shared_spec" / "openapi.yaml")
         ),
