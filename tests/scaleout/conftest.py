@@ -20,8 +20,11 @@ def figures() -> Iterator[dict[str, dict[str, Any]]]:
     """What the runs measured, per target; written to var/scaleout.json at the end."""
     collected: dict[str, dict[str, Any]] = {}
     yield collected
+    # Merged per target: a run of one target keeps the others' last figures.
+    previous = json.loads(FIGURES_FILE.read_text()) if FIGURES_FILE.exists() else {}
     FIGURES_FILE.parent.mkdir(parents=True, exist_ok=True)
-    FIGURES_FILE.write_text(json.dumps(collected, indent=2, sort_keys=True) + "\n")
+    merged = previous | collected
+    FIGURES_FILE.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n")
 
 
 @pytest.fixture(scope="session", params=sorted(TARGETS))
