@@ -309,4 +309,3 @@ def test_health_is_503_while_draining_and_the_instance_still_serves(scaled: Clus
     assert seen == [503, 200, 200]
     assert draining.json()["error"]["code"] == "service_unavailable"
     assert scaled.health(a) == 200  # a restarted instance is ready again
-
