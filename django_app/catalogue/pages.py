@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.forms import UsernameField
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Page, Paginator
@@ -106,28 +107,28 @@ def next_url(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def login_page(request: HttpRequest) -> HttpResponse:
-    # The API's failed-login throttle, on the same counters: a username locked out on
-    # one sign-in is locked out on the other, on every worker and instance. Checked
-    # before the form is validated, so a throttled attempt never checks the password.
-    throttle = LoginFailureThrottle()
-    if request.method == "POST" and not throttle.allow_request(request, None):
-        retry_after = int(throttle.wait())
-        context = {
-            "form": LoginForm(request, initial={"username": request.POST.get("username", "")}),
-            "next": next_url(request),
-            "throttled": f"Too many failed sign-ins. Try again in {retry_after} seconds.",
-        }
-        response = render(request, "catalogue/login.html", context, status=429)
-        response["Retry-After"] = str(retry_after)
-        return response
     form = LoginForm(request, data=request.POST if request.method == "POST" else None)
-    context = {"form": form, "next": next_url(request)}
+    context: dict[str, Any] = {"form": form, "next": next_url(request)}
+    # The API's failed-login throttle, on the same slots: a username locked out on one
+    # sign-in is locked out on the other, on every worker and instance.
+    # Keyed as the form looks the user up: trimmed and NFKC-normalised (UsernameField).
+    username = UsernameField().to_python(request.POST.get("username", ""))
+    throttle = LoginFailureThrottle(username) if request.method == "POST" and username else None
+    wait = throttle.claim() if throttle else None
+    if wait is not None:
+        context["throttled"] = f"Too many failed sign-ins. Try again in {wait} seconds."
+        context["form"] = LoginForm(request, initial={"username": username})
+        response = render(request, "catalogue/login.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     if form.is_valid():
+        if throttle:
+            throttle.release()
         login(request, form.get_user())  # new session key, new CSRF token
         messages.success(request, f"Signed in as {form.get_user().username}.")
         return redirect(next_url(request))
-    if form.has_error(NON_FIELD_ERRORS, "invalid_login"):
-        throttle.record_failure(request, None)
+    if throttle and not form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+        throttle.release()  # no password was checked (a field is missing or too long)
     return render(request, "catalogue/login.html", context)
 
 

@@ -136,8 +136,15 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "django_cache",
+            # Past MAX_ENTRIES the table is culled, live throttle slots included: far
+            # more than the usernames a window of sign-ins can touch.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+
+# Failed sign-ins per username and window before 429 (catalogue.auth.LoginFailureThrottle),
+# on the API and the sign-in page alike: "5/min", "10/h", ...
+LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "5/min")
 
 # Readiness: while this file exists the instance is draining and GET /api/health
 # answers 503, so a load balancer stops sending it traffic before it stops. The shared
@@ -209,7 +216,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "catalogue.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "catalogue.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "5/min")},
     "NON_FIELD_ERRORS_KEY": "body",
     "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

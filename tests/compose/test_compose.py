@@ -308,7 +308,7 @@ def test_nginx_publishes_each_target_and_balances_its_replicas(
         "/etc/nginx/nginx.conf": "./deploy/nginx/nginx.conf",
         "/etc/nginx/proxy.conf": "./deploy/nginx/proxy.conf",
     }
-    assert NGINX_DIR == NGINX_CONF.parent
+    assert NGINX_CONF.parent == NGINX_DIR
     text = NGINX_CONF.read_text(encoding="utf-8")
     for name, port in SERVERS.items():
         upstream = re.search(rf"upstream {re.escape(name)} \{{([^}}]*)\}}", text)

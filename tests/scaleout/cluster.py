@@ -137,9 +137,19 @@ http {{
     def start_nginx(self) -> None:
         path = self.write_nginx_config()
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        error_log = str(self.directory / "nginx-error.log")
         self.nginx = subprocess.Popen(
-            [nginx, "-p", str(self.directory), "-c", str(path), "-g", "daemon off;"]
-            + ["-e", str(self.directory / "nginx-error.log")],
+            [
+                nginx,
+                "-p",
+                str(self.directory),
+                "-c",
+                str(path),
+                "-g",
+                "daemon off;",
+                "-e",
+                error_log,
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
@@ -169,14 +179,20 @@ http {{
         except urllib.error.URLError:
             return 0  # not listening
 
+    def sigterm(self, instance: Instance) -> None:
+        """SIGTERM to the gunicorn master only, as `docker stop` (through tini) and Kubernetes
+        send it; the master drains, then stops its workers. (systemd must be told so with
+        `KillMode=mixed`, as gunicorn's docs do: its default signals every process.)"""
+        assert instance.proc is not None
+        instance.proc.send_signal(signal.SIGTERM)
+
     def drain(self, instance: Instance) -> list[int]:
         """What a balancer with readiness checks does: SIGTERM the instance, see its health
         turn 503, take it out of rotation, let it finish. Returns the health statuses seen.
 
         nginx without Plus has passive checks only, so this method is its active check.
         """
-        assert instance.proc is not None
-        os.killpg(instance.proc.pid, signal.SIGTERM)
+        self.sigterm(instance)
         seen = [self.health(instance)]
         while seen[-1] == 200:
             seen.append(self.health(instance))

@@ -6,8 +6,6 @@ that the other one sees the same state. Every count is exact; nothing asserts a 
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 import uuid
 from collections import Counter
@@ -137,6 +135,26 @@ def test_the_api_login_throttle_holds_across_instances(scaled: Cluster) -> None:
     assert 1 <= int(sixth.headers["retry-after"]) <= 60
     assert right.status_code == 429
     assert right.json()["error"]["code"] == "throttled"
+
+
+def test_a_burst_of_concurrent_guesses_gets_exactly_five_answers(scaled: Cluster) -> None:
+    # 20 wrong passwords at once, over both instances and all four workers: a counter
+    # read before and written after the password check would let most of them through.
+    name = fresh_name()
+    register(scaled.url, name)
+    start = threading.Barrier(20)
+
+    def guess(n: int) -> int:
+        instance = scaled.instances[n % 2]
+        start.wait()
+        with one_shot() as http:
+            body = {"username": name, "password": f"guess-{n}"}
+            return http.post(f"{instance.url}/api/auth/token", json=body).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = Counter(pool.map(guess, range(20)))
+    scaled.figures["concurrent_guesses"] = {str(k): v for k, v in sorted(statuses.items())}
+    assert statuses == {401: 5, 429: 15}
 
 
 def test_the_page_login_throttle_holds_across_instances_and_with_the_api(
@@ -297,7 +315,7 @@ def test_health_is_503_while_draining_and_the_instance_still_serves(scaled: Clus
     assert a.proc is not None
     seen: list[Any] = []
     with one_shot() as http:
-        os.killpg(a.proc.pid, signal.SIGTERM)  # what a stop does
+        scaled.sigterm(a)  # what a stop does
         while scaled.health(a) == 200:
             pass
         draining = http.get(f"{a.url}/api/health")
