@@ -169,7 +169,8 @@ class LoginThrottleTests(TestCase):
 
     def token(self, password: str) -> int:
         body = {"username": "erin", "password": password}
-        return self.client.post("/api/auth/token", body, content_type="application/json").status_code
+        response = self.client.post("/api/auth/token", body, content_type="application/json")
+        return response.status_code
 
     def page(self, password: str) -> int:
         return self.client.post("/login", {"username": "erin", "password": password}).status_code
