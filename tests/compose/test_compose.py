@@ -500,6 +500,7 @@ def test_dockerignore_keeps_the_context_small_but_complete() -> None:
         assert excluded in patterns, f"{excluded} is sent to the build"
     needed = ["pyproject.toml", "uv.lock", "README.md", "django_app/manage.py", "flask_app/wsgi.py"]
     needed += ["shared_spec/openapi.yaml", "sidebyside/cli.py", "tests/contract/conftest.py"]
+    needed += ["deploy/gunicorn.conf.py"]  # every app service's --config
     for path in needed:
         assert (REPO / path).exists(), path
         for pattern in patterns:
