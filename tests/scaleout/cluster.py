@@ -194,7 +194,7 @@ http {{
         """
         self.sigterm(instance)
         seen = [self.health(instance)]
-        while seen[-1] == 200:
+        while seen[-1] == 200 and len(seen) < 10_000:  # the instance exits after its drain
             seen.append(self.health(instance))
         instance.down = True
         self.reload_nginx()
