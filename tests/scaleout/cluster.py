@@ -247,8 +247,12 @@ def postgres_url() -> str:
 
 
 @contextmanager
-def cluster(target: str) -> Iterator[Cluster]:
-    """Shared stores, migrated and seeded once; two instances; nginx in front."""
+def cluster(target: str, *, redis_cache: bool = True) -> Iterator[Cluster]:
+    """Shared stores, migrated and seeded once; two instances; nginx in front.
+
+    Without `redis_cache` the instances get no REDIS_URL: Django's embedded default,
+    the database cache on the shared PostgreSQL database.
+    """
     with (
         tempfile.TemporaryDirectory(prefix=f"sidebyside-scaleout-{target}-") as tmp,
         ExitStack() as stack,
@@ -256,16 +260,17 @@ def cluster(target: str) -> Iterator[Cluster]:
         extra = {
             "SECRET_KEY": SECRET_KEY,  # one key: sessions and CSRF tokens valid everywhere
             "DEBUG": "false",
-            "REDIS_URL": redis_url(),
             "DRAIN_SECONDS": str(DRAIN_SECONDS),
         }
+        if redis_cache:
+            extra["REDIS_URL"] = redis_url()
         if target == "flask-mongo":
             given = os.environ.get("MONGO_URL")
             extra["MONGO_URL"] = stack.enter_context(
                 scratch_mongo(given) if given else mongo_emulator(tmp)
             )
         else:
-            label = f"scaleout_{target}"
+            label = f"scaleout_{target}" + ("" if redis_cache else "_dbcache")
             extra["DATABASE_URL"] = stack.enter_context(scratch_postgres(postgres_url(), label))
         env = prepare(target, extra)
         seed(target, env, DEFAULT_FIXTURE)

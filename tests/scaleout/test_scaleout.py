@@ -9,15 +9,17 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 from bs4 import BeautifulSoup
 
 from tests.livesite import PASSWORDS
-from tests.scaleout.cluster import Cluster, Instance
+from tests.scaleout.cluster import Cluster, Instance, cluster
 
 RESERVED_SKU = "AUD-0006"  # test (a): 200 reservations against a stock of 50
 ROLLING_SKU = "AUD-0007"  # the rolling restart's writes
@@ -116,6 +118,10 @@ def test_200_concurrent_reservations_against_50_in_stock_sell_exactly_50(
 
 
 def test_the_api_login_throttle_holds_across_instances(scaled: Cluster) -> None:
+    api_throttle_holds_across_instances(scaled)
+
+
+def api_throttle_holds_across_instances(scaled: Cluster) -> None:
     a, b = scaled.instances
     name = fresh_name()
     register(scaled.url, name)
@@ -138,6 +144,10 @@ def test_the_api_login_throttle_holds_across_instances(scaled: Cluster) -> None:
 
 
 def test_a_burst_of_concurrent_guesses_gets_exactly_five_answers(scaled: Cluster) -> None:
+    burst_gets_exactly_five_answers(scaled)
+
+
+def burst_gets_exactly_five_answers(scaled: Cluster) -> None:
     # 20 wrong passwords at once, over both instances and all four workers: a counter
     # read before and written after the password check would let most of them through.
     name = fresh_name()
@@ -155,6 +165,21 @@ def test_a_burst_of_concurrent_guesses_gets_exactly_five_answers(scaled: Cluster
         statuses = Counter(pool.map(guess, range(20)))
     scaled.figures["concurrent_guesses"] = {str(k): v for k, v in sorted(statuses.items())}
     assert statuses == {401: 5, 429: 15}
+
+
+@pytest.fixture(scope="module")
+def django_on_the_database_cache(figures: dict[str, dict[str, Any]]) -> Iterator[Cluster]:
+    """Django's embedded default: no REDIS_URL, the database cache on the shared database."""
+    with cluster("django", redis_cache=False) as served:
+        figures["django (database cache)"] = served.figures
+        yield served
+
+
+def test_the_database_cache_alone_holds_the_throttle_across_instances(
+    django_on_the_database_cache: Cluster,
+) -> None:
+    api_throttle_holds_across_instances(django_on_the_database_cache)
+    burst_gets_exactly_five_answers(django_on_the_database_cache)
 
 
 def test_the_page_login_throttle_holds_across_instances_and_with_the_api(
