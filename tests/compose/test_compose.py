@@ -32,6 +32,7 @@ import psycopg
 import pytest
 import yaml
 
+from sidebyside.differential import scratch_postgres
 from sidebyside.servers import free_port, mongo_emulator, stop, wait_healthy
 from tests.targets import TARGETS as CONTRACT_TARGETS
 
@@ -50,7 +51,8 @@ NGINX_CONF = REPO / "deploy" / "nginx" / "nginx.conf"
 REPLICAS = 2
 # Where the image keeps the code (Dockerfile: WORKDIR /app, COPY . .).
 IMAGE_ROOT = "/app"
-# PostgreSQL here: trust auth, user postgres, database `test` (what CI provides).
+# PostgreSQL here: trust auth, user postgres, database `test` (what CI provides); the
+# tests run on a scratch database created beside it.
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 ALLOWED_CONDITIONS = {"service_healthy", "service_completed_successfully"}
 # Django management commands that Django itself provides (the rest live in the app).
@@ -552,18 +554,18 @@ def test_docs_commands_match_compose_yaml(services: dict[str, dict[str, Any]]) -
 
 
 @pytest.fixture(scope="session")
-def local_postgres() -> str:
-    """The `test` database of the local PostgreSQL (CI has it); a clear failure if not."""
+def local_postgres() -> Iterator[str]:
+    """A scratch database beside the local PostgreSQL's `test` (CI has it); a clear failure
+    if not. Never `test` itself: other runs on this server migrate it to their revisions."""
     try:
         psycopg.connect(LOCAL_POSTGRES, connect_timeout=3).close()
     except psycopg.OperationalError as exc:
-        problem = str(exc)
-    else:
-        return LOCAL_POSTGRES
-    pytest.fail(
-        f"the compose tests need PostgreSQL at {LOCAL_POSTGRES} (trust auth, database "
-        f"`test`) to stand in for the `postgres` service; it is not reachable: {problem}"
-    )
+        pytest.fail(
+            f"the compose tests need PostgreSQL at {LOCAL_POSTGRES} (trust auth, database "
+            f"`test`) to stand in for the `postgres` service; it is not reachable: {exc}"
+        )
+    with scratch_postgres(LOCAL_POSTGRES, "compose") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
