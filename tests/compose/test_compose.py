@@ -4,8 +4,8 @@ No Docker engine exists on the machines this project is built on, so the stack i
 validated in three ways: statically against the compose specification; against the
 code (every command, module path and environment variable of an app service must exist
 there); and by running each app service's command natively, with the hostnames
-`postgres` and `mongo` mapped to loopback (the local PostgreSQL's `test` database, and
-nx-27017 on a free port), until its healthcheck passes.
+`postgres`, `mongo` and `redis` mapped to loopback (a scratch database on the local
+PostgreSQL, nx-27017 on a free port, the local Redis), until its healthcheck passes.
 """
 
 from __future__ import annotations
