@@ -53,6 +53,9 @@ def settings_from_env() -> dict[str, Any]:
         # Behind a TLS proxy: request.scheme from X-Forwarded-Proto, so the CSRF Origin and
         # Referer checks know the page came over HTTPS (Django: SECURE_PROXY_SSL_HEADER).
         "TRUST_X_FORWARDED_PROTO": env_bool("TRUST_X_FORWARDED_PROTO"),
+        # Readiness: GET /api/health answers 503 while this file exists (the instance
+        # is draining; deploy/gunicorn.conf.py creates it on SIGTERM).
+        "DRAIN_FILE": os.environ.get("DRAIN_FILE", ""),
         "OPENAPI_SPEC_PATH": os.environ.get(
             "OPENAPI_SPEC_PATH", str(REPO_DIR / "shared_spec" / "openapi.yaml")
         ),
