@@ -70,11 +70,8 @@ class RegisterView(generics.CreateAPIView):
     serializer_class = RegisterSerializer
     authentication_classes: list[type[authentication.BaseAuthentication]] = []
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = services.user_register(**serializer.validated_data)
-        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+    def perform_create(self, serializer: RegisterSerializer) -> None:
+        serializer.instance = services.user_register(**serializer.validated_data)
 
 
 class TokenView(APIView):
