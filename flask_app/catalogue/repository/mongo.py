@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from bson import ObjectId
+from bson import ObjectId, json_util
 from bson.errors import InvalidId
 from flask import Flask, current_app
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
@@ -25,6 +26,7 @@ from catalogue.repository import (
     PageRequest,
     ProductFilters,
     UserRecord,
+    Version,
     mongo_seed,
     mongo_stats,
     search_key,
@@ -85,6 +87,16 @@ def review_out(doc: dict[str, Any]) -> ReviewOut:
         body=doc["body"],
         created_at=doc["created_at"],
     )
+
+
+def stamp(value: datetime | str | None) -> datetime | None:
+    """A `$max` of dates, aware. nx-27017 (the test emulator) answers some as Extended JSON
+    text (`{"$date": "..."}`, naive UTC); MongoDB, as a datetime. See README."""
+    if isinstance(value, str):
+        value = json_util.loads(value)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 def object_id(value: str) -> ObjectId | None:
@@ -267,6 +279,47 @@ class MongoRepository:
         doc = self.db.products.find_one(query)
         return self._outs([doc])[0] if doc else None
 
+    def _version(self, query: dict[str, Any], other: str, other_query: dict[str, Any]) -> Version:
+        """One pipeline: the matching products' count and newest stamp, and another
+        collection's (`$unionWith`); each figure has its own name, since either side may
+        match nothing. Products embed their category slugs, which never change."""
+        pipeline = [
+            {"$match": query},
+            {"$group": {"_id": None, "rows": {"$sum": 1}, "changed": {"$max": "$updated_at"}}},
+            {
+                "$unionWith": {
+                    "coll": other,
+                    "pipeline": [
+                        {"$match": other_query},
+                        {
+                            "$group": {
+                                "_id": None,
+                                "others": {"$sum": 1},
+                                "others_changed": {"$max": "$updated_at"},
+                            }
+                        },
+                    ],
+                }
+            },
+        ]
+        figures: dict[str, Any] = {}
+        for row in self.db.products.aggregate(pipeline):
+            figures.update(row)
+        return Version(
+            counts=(figures.get("rows", 0), figures.get("others", 0)),
+            changed=(stamp(figures.get("changed")), stamp(figures.get("others_changed"))),
+        )
+
+    def product_list_version(self, filters: ProductFilters, include_inactive: bool) -> Version:
+        # Every review, not only the matching products': joining them in would cost a
+        # `$lookup` per product; a review elsewhere only costs a needless 200.
+        return self._version(self._filter(filters, include_inactive), "reviews", {})
+
+    def product_version(self, sku: str, include_inactive: bool) -> Version | None:
+        query = self._filter(ProductFilters(), include_inactive) | {"sku": sku}
+        version = self._version(query, "reviews", {"product_sku": sku})
+        return version if version.counts[0] else None
+
     def product_create(self, fields: dict[str, Any]) -> ProductOut:
         now = now_ms()
         doc = {
@@ -381,6 +434,11 @@ class MongoRepository:
         ]
 
     # whole-catalogue operations
+
+    def stats_version(self) -> Version:
+        """Stats read active products and every category: any change to either (inactive
+        products too: cheap to over-invalidate, wrong to under-) changes this."""
+        return self._version({}, "categories", {})
 
     def stats(self) -> dict[str, Any]:
         return mongo_stats.catalogue_stats(self.db)
