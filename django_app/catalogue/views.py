@@ -24,7 +24,7 @@ from catalogue import selectors, services
 from catalogue.conditional import Validators, conditional
 from catalogue.errors import ServiceUnavailable
 from catalogue.models import Category, PriceChange, Product, Review
-from catalogue.pagination import query_param
+from catalogue.pagination import PageNumberPagination, positive_int, query_param
 from catalogue.permissions import IsReviewAuthorOrStaffDelete, IsStaffOrReadOnly
 from catalogue.renderers import ProductCSVRenderer, ProductTextRenderer
 from catalogue.serializers import (
@@ -117,12 +117,13 @@ def product_list_validators(request: Request) -> Validators:
     """The page's ETag: the matching products' version, plus everything else the answer
     depends on (filters, page, caller's visibility, negotiated format)."""
     filters = product_query(request)
+    page = positive_int(request, "page", 1)  # a malformed one is 400, not a 304
     return Validators(
         selectors.product_list_version(user=request.user, filters=filters),
         "products",
         filters,
-        query_param(request, "page"),
-        query_param(request, "page_size"),
+        page,
+        PageNumberPagination().get_page_size(request),
         request.user.is_staff,
         request.accepted_media_type,
     )

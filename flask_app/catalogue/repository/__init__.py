@@ -60,6 +60,7 @@ class Version:
 
     counts: tuple[int, ...]
     changed: tuple[datetime | None, ...]
+    marks: tuple[str, ...] = ()  # what else moves with every write, where a store needs it
 
     @property
     def last_modified(self) -> datetime | None:

@@ -35,6 +35,11 @@ from catalogue.serializers import CategoryOut, PriceChangeOut, ProductOut, Ratin
 from catalogue.timestamps import now_ms
 
 CENT = Decimal("0.01")
+# Every update counts itself in `revision` (absent until the first: 0), so a version can
+# be summed: nx-27017 stores a `$set` date as a string, and `$max` then ranks every
+# inserted date above every updated one (README, "MongoDB in tests").
+REVISED = {"$inc": {"revision": 1}}
+TEXT = {"$eq": [{"$type": "$updated_at"}, "string"]}
 ORDERING = {
     "sku": [("sku", ASCENDING)],
     "name": [("name", ASCENDING), ("sku", ASCENDING)],
@@ -91,9 +96,10 @@ def review_out(doc: dict[str, Any]) -> ReviewOut:
 
 def stamp(value: datetime | str | None) -> datetime | None:
     """A `$max` of dates, aware. nx-27017 (the test emulator) answers some as Extended JSON
-    text (`{"$date": "..."}`, naive UTC); MongoDB, as a datetime. See README."""
+    text (`{"$date": "..."}`) or, for dates written by `$set`, plain text (naive UTC);
+    MongoDB, as a datetime. See README, "MongoDB in tests"."""
     if isinstance(value, str):
-        value = json_util.loads(value)
+        value = json_util.loads(value) if value.startswith("{") else datetime.fromisoformat(value)
     if isinstance(value, datetime) and value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value
@@ -216,7 +222,9 @@ class MongoRepository:
         return CategoryOut(**doc, product_count=0)
 
     def category_update(self, slug: str, fields: dict[str, Any]) -> CategoryOut:
-        self.db.categories.update_one({"slug": slug}, {"$set": {**fields, "updated_at": now_ms()}})
+        self.db.categories.update_one(
+            {"slug": slug}, {"$set": {**fields, "updated_at": now_ms()}, **REVISED}
+        )
         return self.category_get(slug)
 
     def category_in_use(self, slug: str) -> bool:
@@ -280,34 +288,48 @@ class MongoRepository:
         return self._outs([doc])[0] if doc else None
 
     def _version(self, query: dict[str, Any], other: str, other_query: dict[str, Any]) -> Version:
-        """One pipeline: the matching products' count and newest stamp, and another
-        collection's (`$unionWith`); each figure has its own name, since either side may
-        match nothing. Products embed their category slugs, which never change."""
+        """One pipeline: the matching products' figures and another collection's
+        (`$unionWith`), each under its own names, since either side may match nothing.
+
+        Count, revision sum and newest `_id` move with every insert, update and delete;
+        products embed their category slugs, which never change.
+        """
+
+        def figures(prefix: str) -> dict[str, Any]:
+            return {
+                "_id": None,
+                f"{prefix}rows": {"$sum": 1},
+                f"{prefix}revisions": {"$sum": "$revision"},
+                f"{prefix}newest": {"$max": "$_id"},
+                # Dates, and (nx-27017 only) dates a `$set` stored as text: the emulator
+                # cannot compare the two kinds, so each has its own `$max`.
+                f"{prefix}changed": {"$max": {"$cond": [TEXT, None, "$updated_at"]}},
+                f"{prefix}changed_text": {"$max": {"$cond": [TEXT, "$updated_at", None]}},
+            }
+
         pipeline = [
             {"$match": query},
-            {"$group": {"_id": None, "rows": {"$sum": 1}, "changed": {"$max": "$updated_at"}}},
+            {"$group": figures("")},
             {
                 "$unionWith": {
                     "coll": other,
-                    "pipeline": [
-                        {"$match": other_query},
-                        {
-                            "$group": {
-                                "_id": None,
-                                "others": {"$sum": 1},
-                                "others_changed": {"$max": "$updated_at"},
-                            }
-                        },
-                    ],
+                    "pipeline": [{"$match": other_query}, {"$group": figures("other_")}],
                 }
             },
         ]
-        figures: dict[str, Any] = {}
-        for row in self.db.products.aggregate(pipeline):
-            figures.update(row)
+        row: dict[str, Any] = {}
+        for part in self.db.products.aggregate(pipeline):
+            row.update(part)
         return Version(
-            counts=(figures.get("rows", 0), figures.get("others", 0)),
-            changed=(stamp(figures.get("changed")), stamp(figures.get("others_changed"))),
+            counts=(row.get("rows", 0), row.get("other_rows", 0)),
+            changed=tuple(
+                stamp(row.get(name))
+                for name in ("changed", "changed_text", "other_changed", "other_changed_text")
+            ),
+            marks=tuple(
+                str(row.get(name))
+                for name in ("revisions", "newest", "other_revisions", "other_newest")
+            ),
         )
 
     def product_list_version(self, filters: ProductFilters, include_inactive: bool) -> Version:
@@ -341,7 +363,7 @@ class MongoRepository:
             changes["price_cents"] = cents(changes.pop("price"))
         doc = self.db.products.find_one_and_update(
             {"sku": sku},
-            {"$set": {**changes, "updated_at": now_ms()}},
+            {"$set": {**changes, "updated_at": now_ms()}, **REVISED},
             return_document=ReturnDocument.AFTER,
         )
         return self._outs([doc])[0]
@@ -356,7 +378,7 @@ class MongoRepository:
         """One conditional update: the server re-checks the stock, so no oversell."""
         doc = self.db.products.find_one_and_update(
             {"sku": sku, "stock": {"$gte": quantity}},
-            {"$inc": {"stock": -quantity}, "$set": {"updated_at": now_ms()}},
+            {"$inc": {"stock": -quantity, "revision": 1}, "$set": {"updated_at": now_ms()}},
             projection={"stock": True},
             return_document=ReturnDocument.AFTER,
         )
@@ -401,7 +423,7 @@ class MongoRepository:
     def review_update(self, sku: str, review_id: str, fields: dict[str, Any]) -> ReviewOut:
         doc = self.db.reviews.find_one_and_update(
             {"_id": ObjectId(review_id), "product_sku": sku},
-            {"$set": {**fields, "updated_at": now_ms()}},
+            {"$set": {**fields, "updated_at": now_ms()}, **REVISED},
             return_document=ReturnDocument.AFTER,
         )
         return review_out(doc)
