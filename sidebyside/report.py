@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sidebyside import bench, machine, startup
+from sidebyside import bench, machine, profile, startup
 from sidebyside.diff import render_html
 from sidebyside.differential import summary_for_report
 from sidebyside.loc import count_loc, render_loc_markdown
@@ -26,8 +26,8 @@ from sidebyside.servers import REPO, TARGETS
 from sidebyside.stores import seeded_stores
 
 Progress = Callable[[str], None]
-QUICK = {"startup_rounds": 3, "bench_rounds": 3, "bench_seconds": 1}
-FULL = {"startup_rounds": 10, "bench_rounds": 3, "bench_seconds": 4}
+QUICK = {"startup_rounds": 3, "bench_rounds": 3, "bench_seconds": 1, "profile_requests": 30}
+FULL = {"startup_rounds": 10, "bench_rounds": 3, "bench_seconds": 4, "profile_requests": 200}
 
 
 # -- contract -------------------------------------------------------------------------------
@@ -135,6 +135,8 @@ def build_results(
                 seconds=plan["bench_seconds"],
                 progress=progress,
             )
+    # In-process, on the contract adapters' own stores (the fixture, SQLite and nx-27017).
+    results["layers"] = profile.measure_layers(targets, plan["profile_requests"], progress)
     results["machine"] = machine.summary(
         {section: results[section]["machine"] for section in ("startup", "bench")}
     )
@@ -378,6 +380,9 @@ def render_markdown(results: dict[str, Any]) -> str:
     parts += [
         f"\n## Throughput and latency ({results['bench']['config']['gunicorn']})\n",
         md_table(BENCH_HEADER, bench_rows(results)),
+        "\n## Where the time goes (in-process, per layer)\n",
+        layers_note(results) + "\n",
+        md_table(LAYERS_HEADER, layers_rows(results)),
         "\n## Worker memory (RSS after the run)\n",
         md_table(["server", "RSS MiB", "x minimal"], memory_rows(results)),
         "\n## What Django gives you / what Flask needs\n",
@@ -387,6 +392,141 @@ def render_markdown(results: dict[str, Any]) -> str:
     ]
     parts.append(differential_markdown(results))
     return "\n".join(parts)
+
+
+LAYERS_HEADER = [
+    "target",
+    "endpoint",
+    "status",
+    "ms",
+    "x minimal",
+    "layers sum ms",
+    "top layers",
+]
+# Colour families of the stacked bars; every layer keeps its own name in the tables.
+LAYER_GROUPS = [
+    ("database execution", "#8c2d04"),
+    ("query building", "#d94801"),
+    ("materialisation", "#fd8d3c"),
+    ("serialization", "#6a51a3"),
+    ("template rendering", "#9e9ac8"),
+    ("negotiation and rendering", "#2171b5"),
+    ("gzip", "#6baed6"),
+    ("middleware", "#238b45"),
+    ("hook", "#74c476"),
+    ("sessions", "#a1d99b"),
+    ("authentication", "#e7298a"),
+    ("permissions", "#f768a1"),
+    ("routing", "#fec44f"),
+    ("WSGI", "#969696"),
+    ("", "#cccccc"),  # DRF dispatch / view code and other
+]
+
+
+def layer_colour(layer: str) -> str:
+    return next(colour for prefix, colour in LAYER_GROUPS if layer.startswith(prefix))
+
+
+def layers_note(results: dict[str, Any]) -> str:
+    section = results.get("layers")
+    if not section:
+        return "Not measured in this run."
+    checked = [
+        e["within_tolerance"]
+        for t in section["targets"].values()
+        for e in t.get("endpoints", {}).values()
+    ]
+    baselines = ", ".join(
+        f"{name} {figures.get('median_ms', '?')} ms"
+        for name, figures in section["baselines"].items()
+    )
+    return (
+        f"{section['requests']} requests per endpoint through each app's WSGI callable, "
+        "in-process (the contract adapters' fixture stores: SQLite, nx-27017), timed plain "
+        "(ms: mean of the fastest 80%), then again with timers at each framework's "
+        "boundaries (exclusive time per layer, the timers' own cost taken out, same 80%). "
+        f"x minimal = the framework's minimal app on /api/health ({baselines}) / the "
+        f"target's time. Layers sum to the plain time within {section['tolerance']:.0%} "
+        f"on {sum(checked)} of {len(checked)} "
+        "endpoints (the others are flagged; on a loaded machine run it again)."
+    )
+
+
+def layers_rows(results: dict[str, Any]) -> list[list[Any]]:
+    section = results.get("layers") or {"targets": {}, "baselines": {}}
+    rows = []
+    for target, figures in section["targets"].items():
+        if "error" in figures:
+            rows.append([target, "-", "-", None, None, None, f"FAILED: {figures['error']}"])
+            continue
+        framework = "minimal-django" if target == "django" else "minimal-flask"
+        floor = section["baselines"].get(framework, {}).get("ms")
+        for endpoint, e in figures["endpoints"].items():
+            top = ", ".join(f"{k} {v:.2f}" for k, v in list(e["layers_ms"].items())[:3])
+            ratio = round(floor / e["ms"], 2) if floor and e["ms"] else None
+            check = "" if e["within_tolerance"] else " (over 10%)"
+            rows.append(
+                [target, endpoint, e["status"], e["ms"], ratio,
+                 f"{e['layers_sum_ms']:.3f}{check}", top]
+            )  # fmt: skip
+    return rows
+
+
+def layers_chart(results: dict[str, Any]) -> str:
+    """One stacked bar per target and endpoint, each layer a segment (title = its name)."""
+    section = results.get("layers") or {"targets": {}}
+    bars = [
+        (f"{target} {endpoint}", e["layers_ms"])
+        for target, figures in section["targets"].items()
+        for endpoint, e in figures.get("endpoints", {}).items()
+    ]
+    if not bars:
+        return ""
+    top = max(sum(layers.values()) for _, layers in bars) or 1
+    row, label_w, bar_w = 20, 260, 640
+    legend_y = 24 + row * len(bars) + 10
+    height = legend_y + 20 * ((len(LAYER_GROUPS) + 3) // 4) + 10
+    parts = [
+        f'<svg role="img" aria-label="Time per layer, per target and endpoint (ms); the table '
+        f'below has the figures" width="{label_w + bar_w + 90}" height="{height}" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        '<text x="0" y="14" font-weight="bold">Time per layer (ms, in-process)</text>',
+    ]
+    for index, (label, layers) in enumerate(bars):
+        y, x = 24 + index * row, float(label_w)
+        parts.append(f'<text x="0" y="{y + 12}">{html.escape(label)}</text>')
+        for layer, ms in layers.items():
+            width = ms / top * bar_w
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{width:.2f}" height="{row - 5}" '
+                f'fill="{layer_colour(layer)}"><title>{html.escape(layer)}: {ms:.3f} ms</title>'
+                "</rect>"
+            )
+            x += width
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + 12}">{sum(layers.values()):.2f}</text>')
+    for index, (prefix, colour) in enumerate(LAYER_GROUPS):
+        x, y = (index % 4) * 230, legend_y + (index // 4) * 20
+        name = prefix or "view code, DRF dispatch, other"
+        parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16}" y="{y + 11}">{html.escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def layers_details(results: dict[str, Any]) -> str:
+    """The text alternative of the chart: every layer of every bar, in ms."""
+    section = results.get("layers") or {"targets": {}}
+    parts = []
+    for target, figures in section["targets"].items():
+        for endpoint, e in figures.get("endpoints", {}).items():
+            rows = [[layer, ms] for layer, ms in e["layers_ms"].items()]
+            parts.append(
+                f"<details><summary>{html.escape(target)} {html.escape(endpoint)}: "
+                f"{e['layers_sum_ms']:.3f} ms in layers, {e['ms']:.3f} ms plain</summary>"
+                + html_table(["layer", "ms"], rows)
+                + "</details>"
+            )
+    return "".join(parts)
 
 
 # -- HTML -----------------------------------------------------------------------------------
@@ -551,6 +691,11 @@ def render_html_report(results: dict[str, Any]) -> str:
         html_table(BENCH_HEADER, bench_rows(results)),
         bar_chart("Worker RSS (MiB)", [(r[0], r[1]) for r in memory_rows(results)], "MiB"),
         html_table(["server", "RSS MiB", "x minimal"], memory_rows(results)),
+        "<h2 id='layers'>Where the time goes</h2>",
+        f"<p class='meta'>{html.escape(layers_note(results))}</p>",
+        layers_chart(results),
+        html_table(LAYERS_HEADER, layers_rows(results)),
+        layers_details(results),
         "<h2 id='pages'>Pages</h2>",
         screenshots_html(),
         "<h2 id='batteries'>What Django gives you / what Flask needs</h2>",
