@@ -62,6 +62,10 @@ def category_get(*, slug: str) -> Category:
     return get_object_or_404(category_list(), slug=slug)
 
 
+# A product's categories as the API shows them: slugs, in one query per page.
+CATEGORY_SLUGS = Prefetch("categories", queryset=Category.objects.only("slug"))
+
+
 def products_filtered(*, user: AnyUser, filters: ProductFilters) -> QuerySet[Product]:
     """The visible products that match the filters, unordered and unannotated."""
     products = Product.objects.visible_to(user)
@@ -83,14 +87,16 @@ def product_list(*, user: AnyUser, filters: ProductFilters) -> QuerySet[Product]
     return (
         products_filtered(user=user, filters=filters)
         .with_rating()
-        .prefetch_related(Prefetch("categories", queryset=Category.objects.only("slug")))
+        .prefetch_related(CATEGORY_SLUGS)
         .order_by(filters.ordering, "sku")
     )
 
 
 def product_get(*, user: AnyUser, sku: str) -> Product:
-    """One visible product, with its rating and categories (404 otherwise)."""
-    return get_object_or_404(product_list(user=user, filters=ProductFilters()), sku=sku)
+    """One visible product, with its rating and categories (404 otherwise): no filters or
+    ordering to build for one row."""
+    product = Product.objects.visible_to(user).filter(sku=sku).with_rating()
+    return get_object_or_404(product.prefetch_related(CATEGORY_SLUGS))
 
 
 def product_version(products: QuerySet[Product]) -> Version:
