@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 import os
 import platform
 import re
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sidebyside import bench, machine, profile, startup
+from sidebyside import bench, machine, profile, scaling, startup
 from sidebyside.diff import render_html
 from sidebyside.differential import summary_for_report
 from sidebyside.loc import count_loc, render_loc_markdown
@@ -26,8 +27,20 @@ from sidebyside.servers import REPO, TARGETS
 from sidebyside.stores import seeded_stores
 
 Progress = Callable[[str], None]
-QUICK = {"startup_rounds": 3, "bench_rounds": 3, "bench_seconds": 1, "profile_requests": 30}
-FULL = {"startup_rounds": 10, "bench_rounds": 3, "bench_seconds": 4, "profile_requests": 200}
+QUICK = {
+    "startup_rounds": 3,
+    "bench_rounds": 3,
+    "bench_seconds": 1,
+    "profile_requests": 30,
+    "scaling_sizes": [],  # seeding 10k products twice alone would take most of 3 minutes
+}
+FULL = {
+    "startup_rounds": 10,
+    "bench_rounds": 3,
+    "bench_seconds": 4,
+    "profile_requests": 200,
+    "scaling_sizes": [1000, 10000, 100000],
+}
 
 
 # -- contract -------------------------------------------------------------------------------
@@ -137,6 +150,10 @@ def build_results(
             )
     # In-process, on the contract adapters' own stores (the fixture, SQLite and nx-27017).
     results["layers"] = profile.measure_layers(targets, plan["profile_requests"], progress)
+    if plan["scaling_sizes"]:
+        results["scaling"] = scaling.measure_scaling(plan["scaling_sizes"], 30, progress)
+    else:
+        results["scaling"] = {"skipped": "not in a quick run (`sidebyside report` measures it)"}
     results["machine"] = machine.summary(
         {section: results[section]["machine"] for section in ("startup", "bench")}
     )
@@ -383,6 +400,9 @@ def render_markdown(results: dict[str, Any]) -> str:
         "\n## Where the time goes (in-process, per layer)\n",
         layers_note(results) + "\n",
         md_table(LAYERS_HEADER, layers_rows(results)),
+        "\n## Scaling (PostgreSQL, in-process)\n",
+        scaling_note(results) + "\n",
+        md_table(SCALING_HEADER, scaling_rows(results)),
         "\n## Worker memory (RSS after the run)\n",
         md_table(["server", "RSS MiB", "x minimal"], memory_rows(results)),
         "\n## What Django gives you / what Flask needs\n",
@@ -526,6 +546,89 @@ def layers_details(results: dict[str, Any]) -> str:
                 + html_table(["layer", "ms"], rows)
                 + "</details>"
             )
+    return "".join(parts)
+
+
+SCALING_HEADER = ["target", "products", "endpoint", "ms", "queries", "search uses an index"]
+
+
+def scaling_note(results: dict[str, Any]) -> str:
+    section = results.get("scaling") or {}
+    if "skipped" in section:
+        return f"Not measured: {section['skipped']}."
+    return (
+        f"Catalogues of {', '.join(str(size) for size in section['sizes'])} products "
+        "(shared_spec/fixtures/generate.py), each loaded by the target's own seed command "
+        "into a scratch PostgreSQL database; ms = mean of the fastest 80% of "
+        f"{section['requests']} in-process requests. Queries per request must not grow "
+        f"with the catalogue. {section.get('note', '')}"
+    )
+
+
+def scaling_rows(results: dict[str, Any]) -> list[list[Any]]:
+    section = results.get("scaling") or {}
+    rows = []
+    for target, sizes in section.get("targets", {}).items():
+        for size, figures in sizes.items():
+            if "error" in figures:
+                rows.append([target, int(size), "-", None, None, f"FAILED: {figures['error']}"])
+                continue
+            for endpoint, e in figures["endpoints"].items():
+                uses = figures["search_uses_index"] if endpoint == "search" else ""
+                rows.append([target, int(size), endpoint, e["ms"], e["queries"], uses])
+    return rows
+
+
+def scaling_chart(results: dict[str, Any]) -> str:
+    """ms against catalogue size (log scale), one line per target and endpoint."""
+    section = results.get("scaling") or {}
+    lines: dict[str, list[tuple[int, float]]] = {}
+    for target, sizes in section.get("targets", {}).items():
+        for size, figures in sizes.items():
+            for endpoint, e in figures.get("endpoints", {}).items():
+                lines.setdefault(f"{target} {endpoint}", []).append((int(size), e["ms"]))
+    if not lines:
+        return ""
+    all_sizes = sorted({size for points in lines.values() for size, _ in points})
+    top = max(ms for points in lines.values() for _, ms in points) or 1
+    left, width, height = 50, 520, 260
+    low, high = math.log10(all_sizes[0]), math.log10(all_sizes[-1]) or 1
+
+    def x(size: int) -> float:
+        return left + (0 if high == low else (math.log10(size) - low) / (high - low) * width)
+
+    def y(ms: float) -> float:
+        return 20 + height - ms / top * height
+
+    dashes = {"list": "", "search": "6 3", "detail": "2 3", "stats": "10 3 2 3"}
+    parts = [
+        f'<svg role="img" aria-label="Latency (ms) against catalogue size; the table below has '
+        f'the figures" width="{left + width + 230}" height="{height + 60}" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<line x1="{left}" y1="{20 + height}" x2="{left + width}" y2="{20 + height}" '
+        'stroke="#333"/>',
+        f'<line x1="{left}" y1="20" x2="{left}" y2="{20 + height}" stroke="#333"/>',
+        f'<text x="0" y="14">{top:.0f} ms</text>',
+    ]
+    for size in all_sizes:
+        parts.append(f'<text x="{x(size) - 15:.0f}" y="{height + 38}">{size}</text>')
+    for index, (label, points) in enumerate(sorted(lines.items())):
+        target, endpoint = label.split(" ", 1)
+        colour = COLORS.get(target, "#999")
+        path = " ".join(f"{x(size):.1f},{y(ms):.1f}" for size, ms in sorted(points))
+        parts.append(
+            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2" '
+            f'stroke-dasharray="{dashes.get(endpoint, "")}"><title>{html.escape(label)}</title>'
+            "</polyline>"
+        )
+        legend_y = 30 + index * 16
+        parts.append(
+            f'<line x1="{left + width + 20}" y1="{legend_y - 4}" x2="{left + width + 50}" '
+            f'y2="{legend_y - 4}" stroke="{colour}" stroke-width="2" '
+            f'stroke-dasharray="{dashes.get(endpoint, "")}"/>'
+        )
+        parts.append(f'<text x="{left + width + 56}" y="{legend_y}">{html.escape(label)}</text>')
+    parts.append("</svg>")
     return "".join(parts)
 
 
@@ -696,6 +799,10 @@ def render_html_report(results: dict[str, Any]) -> str:
         layers_chart(results),
         html_table(LAYERS_HEADER, layers_rows(results)),
         layers_details(results),
+        "<h2 id='scaling'>Scaling</h2>",
+        f"<p class='meta'>{html.escape(scaling_note(results))}</p>",
+        scaling_chart(results),
+        html_table(SCALING_HEADER, scaling_rows(results)),
         "<h2 id='pages'>Pages</h2>",
         screenshots_html(),
         "<h2 id='batteries'>What Django gives you / what Flask needs</h2>",
