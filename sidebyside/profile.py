@@ -268,7 +268,12 @@ def caller(app: Any) -> Callable[..., Answer]:
     """One request through the WSGI callable; the environ is built before the clock starts."""
     from werkzeug.test import EnvironBuilder
 
-    def call(path: str, headers: dict[str, str], timed: list[float] | None = None) -> Answer:
+    def call(
+        path: str,
+        headers: dict[str, str],
+        timed: list[float] | None = None,
+        cpu: list[float] | None = None,
+    ) -> Answer:
         environ = EnvironBuilder(path=path, headers=headers).get_environ()
         answer: dict[str, Any] = {}
 
@@ -276,7 +281,7 @@ def caller(app: Any) -> Callable[..., Answer]:
             answer["status"] = int(status.split()[0])
             answer["headers"] = dict(response_headers)
 
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         body = app(environ, start_response)
         try:
             for _chunk in body:
@@ -286,6 +291,8 @@ def caller(app: Any) -> Callable[..., Answer]:
                 body.close()
         if timed is not None:
             timed.append(time.perf_counter() - started)
+        if cpu is not None:  # this thread's CPU time: what other jobs on the machine don't add
+            cpu.append(time.thread_time() - cpu_started)
         return answer["status"], answer["headers"]
 
     return call
@@ -306,13 +313,14 @@ def measure(app: Any, requests: int, instrument: Callable[[Any], None]) -> dict[
     }
     warm = max(5, requests // 10)
     plain: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     statuses: dict[str, int] = {}
     for name, (path, extra) in plans.items():
         for _ in range(warm):
             statuses[name] = call(path, extra)[0]
-        plain[name] = []
+        plain[name], cpu[name] = [], []
         for _ in range(requests):
-            call(path, extra, plain[name])
+            call(path, extra, plain[name], cpu[name])
     instrument(app)
     CLOCK.calibrate()
     layered: dict[str, dict[str, float]] = {}
@@ -339,6 +347,7 @@ def measure(app: Any, requests: int, instrument: Callable[[Any], None]) -> dict[
             "status": statuses[name],
             "ms": round(total * 1000, 4),
             "median_ms": round(statistics.median(plain[name]) * 1000, 4),
+            "cpu_ms": round(statistics.fmean(fastest(cpu[name], key=float)) * 1000, 4),
             "layers_ms": {layer: round(seconds * 1000, 4) for layer, seconds in ranked},
             "layers_sum_ms": round(summed[name] * 1000, 4),
             "within_tolerance": abs(summed[name] - total) <= TOLERANCE * total,
@@ -391,10 +400,12 @@ def profile_baseline(framework: str, requests: int) -> dict[str, Any]:
     for _ in range(max(5, requests // 10)):
         call("/api/health", {})
     timed: list[float] = []
+    cpu: list[float] = []
     for _ in range(requests):
-        call("/api/health", {}, timed)
+        call("/api/health", {}, timed, cpu)
     return {
         "ms": round(statistics.fmean(fastest(timed, key=float)) * 1000, 4),
+        "cpu_ms": round(statistics.fmean(fastest(cpu, key=float)) * 1000, 4),
         "median_ms": round(statistics.median(timed) * 1000, 4),
     }
 

@@ -102,6 +102,13 @@ class CategoryDetailView(generics.RetrieveUpdateDestroyAPIView):
 
 
 def product_query(request: Request) -> selectors.ProductFilters:
+    """The list's filters, parsed once per request (its ETag and its queryset both need them)."""
+    if not hasattr(request, "product_filters"):
+        request.product_filters = parse_product_query(request)
+    return request.product_filters
+
+
+def parse_product_query(request: Request) -> selectors.ProductFilters:
     given = {name: query_param(request, name) for name in ProductQuerySerializer().fields}
     query = ProductQuerySerializer(data={k: v for k, v in given.items() if v is not None})
     if not query.is_valid():

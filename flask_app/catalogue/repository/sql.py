@@ -53,6 +53,18 @@ RATING_SUM = (
     select(func.sum(Review.rating)).where(Review.product_id == Product.id).scalar_subquery()
 )
 ACTIVE_PRODUCT_COUNT = func.count(Product.id).filter(Product.is_active.is_(True))
+# What the stats depend on, in one statement: built once, compiled once (cached).
+STATS_VERSION = select(
+    *(
+        select(aggregate).scalar_subquery()
+        for aggregate in (
+            func.count(Product.id),
+            func.max(Product.updated_at),
+            func.count(Category.id),
+            func.max(Category.updated_at),
+        )
+    )
+)
 
 
 def like_escaped(term: str) -> str:
@@ -394,17 +406,8 @@ class SqlRepository:
     def stats_version(self) -> Version:
         """Stats read active products and every category: any change to either (inactive
         products too: cheap to over-invalidate, wrong to under-) changes this."""
-        figures = [
-            select(aggregate).scalar_subquery()
-            for aggregate in (
-                func.count(Product.id),
-                func.max(Product.updated_at),
-                func.count(Category.id),
-                func.max(Category.updated_at),
-            )
-        ]
         products, products_changed, categories, categories_changed = self.session.execute(
-            select(*figures)
+            STATS_VERSION
         ).one()
         return Version(
             counts=(products, categories), changed=(products_changed, categories_changed)
