@@ -39,7 +39,8 @@ def conditional(
         response = current_app.response_class(status=304)
     else:
         response = make_response(render())
-        response.last_modified = validators.last_modified
+        if validators.last_modified is not None:  # None would set it to now
+            response.last_modified = validators.last_modified
     response.set_etag(validators.tag, weak=True)
     response.cache_control.no_cache = True
     return response

@@ -102,6 +102,19 @@ def test_a_stale_or_foreign_etag_is_a_200_with_the_body(api: Api) -> None:
     assert revalidate(api, path, other).status_code == 200
 
 
+def test_an_empty_list_has_an_etag_and_no_last_modified(api: Api) -> None:
+    response = api.get("/api/products?search=no-such-thing-anywhere")
+    assert response.json()["count"] == 0
+    assert WEAK_ETAG.match(response.headers["etag"])
+    assert "last-modified" not in response.headers
+    assert (
+        revalidate(
+            api, "/api/products?search=no-such-thing-anywhere", response.headers["etag"]
+        ).status_code
+        == 304
+    )
+
+
 def test_gzip_or_not_is_the_same_etag(api: Api) -> None:
     path = "/api/products?page_size=50"
     gzipped = api.get(path, headers={"Accept-Encoding": "gzip"})

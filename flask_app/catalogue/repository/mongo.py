@@ -335,7 +335,10 @@ class MongoRepository:
     def product_list_version(self, filters: ProductFilters, include_inactive: bool) -> Version:
         # Every review, not only the matching products': joining them in would cost a
         # `$lookup` per product; a review elsewhere only costs a needless 200.
-        return self._version(self._filter(filters, include_inactive), "reviews", {})
+        version = self._version(self._filter(filters, include_inactive), "reviews", {})
+        if not version.counts[0]:  # an empty page: no review dates its Last-Modified
+            return Version(counts=version.counts, changed=(), marks=version.marks)
+        return version
 
     def product_version(self, sku: str, include_inactive: bool) -> Version | None:
         query = self._filter(ProductFilters(), include_inactive) | {"sku": sku}
