@@ -33,6 +33,7 @@ ENDPOINTS = {
 }
 SQL_TARGETS = ("django", "flask-sql")
 SEARCH_SQL = "EXPLAIN SELECT COUNT(*) FROM {table} WHERE search_key LIKE '%lamp%'"
+INDEXES_SQL = "SELECT indexname FROM pg_indexes WHERE tablename = '{table}' AND indexdef LIKE '%gin_trgm_ops%'"  # noqa: E501
 
 
 @contextmanager
@@ -100,8 +101,10 @@ def probe(target: str, sku: str, requests: int) -> dict[str, Any]:
                 "queries": counted,
             }
         plan = explain(SEARCH_SQL)
+        indexes = explain(INDEXES_SQL)
     return {
         "endpoints": figures,
+        "search_index": indexes,
         "search_plan": plan,
         "search_uses_index": "Index Scan" in plan and "Seq Scan" not in plan,
     }
