@@ -221,6 +221,19 @@ def bench_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def profile_command(args: argparse.Namespace) -> int:
+    from sidebyside.profile import measure_layers
+    from sidebyside.report import LAYERS_HEADER, layers_note, layers_rows, md_table
+
+    with progress_display() as progress:
+        results = {"layers": measure_layers(args.target or list(TARGETS), args.requests, progress)}
+    print(layers_note(results))
+    print(md_table(LAYERS_HEADER, layers_rows(results)))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
 def report(args: argparse.Namespace) -> int:
     from sidebyside import screens
     from sidebyside.report import build_results, write_report
@@ -317,6 +330,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="TARGET=URL",
         help="measure a server running elsewhere (e.g. compose) instead of starting it",
     )
+
+    run = command("profile", profile_command, "in-process time per layer, target and endpoint")
+    with_targets(run)
+    run.add_argument("--requests", type=int, default=200, help="per endpoint and pass")
+    run.add_argument("--json", help="also write the results to this file")
 
     run = command("report", report, "run everything and write report/")
     with_targets(run)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 import os
 import platform
 import re
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sidebyside import bench, machine, startup, story
+from sidebyside import bench, machine, profile, scaling, startup, story
 from sidebyside.defaults import measure_defaults
 from sidebyside.diff import render_html
 from sidebyside.differential import summary_for_report
@@ -29,8 +30,20 @@ from sidebyside.stores import seeded_stores
 from sidebyside.verdicts import judge
 
 Progress = Callable[[str], None]
-QUICK = {"startup_rounds": 3, "bench_rounds": 3, "bench_seconds": 1}
-FULL = {"startup_rounds": 10, "bench_rounds": 3, "bench_seconds": 4}
+QUICK = {
+    "startup_rounds": 3,
+    "bench_rounds": 3,
+    "bench_seconds": 1,
+    "profile_requests": 30,
+    "scaling_sizes": [],  # seeding 10k products twice alone would take most of 3 minutes
+}
+FULL = {
+    "startup_rounds": 10,
+    "bench_rounds": 3,
+    "bench_seconds": 4,
+    "profile_requests": 200,
+    "scaling_sizes": [1000, 10000, 100000],
+}
 # Library line counts by module and version: packages change only with the lock.
 PROVENANCE_CACHE = REPO / "var" / "provenance-cache.json"
 
@@ -141,6 +154,12 @@ def build_results(
                 seconds=plan["bench_seconds"],
                 progress=progress,
             )
+    # In-process, on the contract adapters' own stores (the fixture, SQLite and nx-27017).
+    results["layers"] = profile.measure_layers(targets, plan["profile_requests"], progress)
+    if plan["scaling_sizes"]:
+        results["scaling"] = scaling.measure_scaling(plan["scaling_sizes"], 30, progress)
+    else:
+        results["scaling"] = {"skipped": "not in a quick run (`sidebyside report` measures it)"}
     results["machine"] = machine.summary(
         {section: results[section]["machine"] for section in ("startup", "bench")}
     )
@@ -393,6 +412,12 @@ def render_markdown(results: dict[str, Any]) -> str:
     parts += [
         f"\n## Throughput and latency ({results['bench']['config']['gunicorn']})\n",
         md_table(BENCH_HEADER, bench_rows(results)),
+        "\n## Where the time goes (in-process, per layer)\n",
+        layers_note(results) + "\n",
+        md_table(LAYERS_HEADER, layers_rows(results)),
+        "\n## Scaling (PostgreSQL, in-process)\n",
+        scaling_note(results) + "\n",
+        md_table(SCALING_HEADER, scaling_rows(results)),
         "\n## Worker memory (RSS after the run)\n",
         md_table(["server", "RSS MiB", "x minimal"], memory_rows(results)),
         "\n## What Django gives you / what Flask needs\n",
@@ -407,6 +432,224 @@ def render_markdown(results: dict[str, Any]) -> str:
     ]
     parts.append(differential_markdown(results))
     return "\n".join(parts)
+
+
+LAYERS_HEADER = [
+    "target",
+    "endpoint",
+    "status",
+    "ms",
+    "x minimal",
+    "layers sum ms",
+    "top layers",
+]
+# Colour families of the stacked bars; every layer keeps its own name in the tables.
+LAYER_GROUPS = [
+    ("database execution", "#8c2d04"),
+    ("query building", "#d94801"),
+    ("materialisation", "#fd8d3c"),
+    ("serialization", "#6a51a3"),
+    ("template rendering", "#9e9ac8"),
+    ("negotiation and rendering", "#2171b5"),
+    ("gzip", "#6baed6"),
+    ("middleware", "#238b45"),
+    ("hook", "#74c476"),
+    ("sessions", "#a1d99b"),
+    ("authentication", "#e7298a"),
+    ("permissions", "#f768a1"),
+    ("routing", "#fec44f"),
+    ("WSGI", "#969696"),
+    ("", "#cccccc"),  # DRF dispatch / view code and other
+]
+
+
+def layer_colour(layer: str) -> str:
+    return next(colour for prefix, colour in LAYER_GROUPS if layer.startswith(prefix))
+
+
+def layers_note(results: dict[str, Any]) -> str:
+    section = results.get("layers")
+    if not section:
+        return "Not measured in this run."
+    checked = [
+        e["within_tolerance"]
+        for t in section["targets"].values()
+        for e in t.get("endpoints", {}).values()
+    ]
+    baselines = ", ".join(
+        f"{name} {figures.get('median_ms', '?')} ms"
+        for name, figures in section["baselines"].items()
+    )
+    return (
+        f"{section['requests']} requests per endpoint through each app's WSGI callable, "
+        "in-process (the contract adapters' fixture stores: SQLite, nx-27017), timed plain "
+        "(ms: mean of the fastest 80%), then again with timers at each framework's "
+        "boundaries (exclusive time per layer, the timers' own cost taken out, same 80%). "
+        f"x minimal = the framework's minimal app on /api/health ({baselines}) / the "
+        f"target's time. Layers sum to the plain time within {section['tolerance']:.0%} "
+        f"on {sum(checked)} of {len(checked)} "
+        "endpoints (the others are flagged; on a loaded machine run it again)."
+    )
+
+
+def layers_rows(results: dict[str, Any]) -> list[list[Any]]:
+    section = results.get("layers") or {"targets": {}, "baselines": {}}
+    rows = []
+    for target, figures in section["targets"].items():
+        if "error" in figures:
+            rows.append([target, "-", "-", None, None, None, f"FAILED: {figures['error']}"])
+            continue
+        framework = "minimal-django" if target == "django" else "minimal-flask"
+        floor = section["baselines"].get(framework, {}).get("ms")
+        for endpoint, e in figures["endpoints"].items():
+            top = ", ".join(f"{k} {v:.2f}" for k, v in list(e["layers_ms"].items())[:3])
+            ratio = round(floor / e["ms"], 2) if floor and e["ms"] else None
+            check = "" if e["within_tolerance"] else " (over 10%)"
+            rows.append(
+                [target, endpoint, e["status"], e["ms"], ratio,
+                 f"{e['layers_sum_ms']:.3f}{check}", top]
+            )  # fmt: skip
+    return rows
+
+
+def layers_chart(results: dict[str, Any]) -> str:
+    """One stacked bar per target and endpoint, each layer a segment (title = its name)."""
+    section = results.get("layers") or {"targets": {}}
+    bars = [
+        (f"{target} {endpoint}", e["layers_ms"])
+        for target, figures in section["targets"].items()
+        for endpoint, e in figures.get("endpoints", {}).items()
+    ]
+    if not bars:
+        return ""
+    top = max(sum(layers.values()) for _, layers in bars) or 1
+    row, label_w, bar_w = 20, 260, 640
+    legend_y = 24 + row * len(bars) + 10
+    height = legend_y + 20 * ((len(LAYER_GROUPS) + 3) // 4) + 10
+    parts = [
+        f'<svg role="img" aria-label="Time per layer, per target and endpoint (ms); the table '
+        f'below has the figures" width="{label_w + bar_w + 90}" height="{height}" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        '<text x="0" y="14" font-weight="bold">Time per layer (ms, in-process)</text>',
+    ]
+    for index, (label, layers) in enumerate(bars):
+        y, x = 24 + index * row, float(label_w)
+        parts.append(f'<text x="0" y="{y + 12}">{html.escape(label)}</text>')
+        for layer, ms in layers.items():
+            width = ms / top * bar_w
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{width:.2f}" height="{row - 5}" '
+                f'fill="{layer_colour(layer)}"><title>{html.escape(layer)}: {ms:.3f} ms</title>'
+                "</rect>"
+            )
+            x += width
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + 12}">{sum(layers.values()):.2f}</text>')
+    for index, (prefix, colour) in enumerate(LAYER_GROUPS):
+        x, y = (index % 4) * 230, legend_y + (index // 4) * 20
+        name = prefix or "view code, DRF dispatch, other"
+        parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 16}" y="{y + 11}">{html.escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def layers_details(results: dict[str, Any]) -> str:
+    """The text alternative of the chart: every layer of every bar, in ms."""
+    section = results.get("layers") or {"targets": {}}
+    parts = []
+    for target, figures in section["targets"].items():
+        for endpoint, e in figures.get("endpoints", {}).items():
+            rows = [[layer, ms] for layer, ms in e["layers_ms"].items()]
+            parts.append(
+                f"<details><summary>{html.escape(target)} {html.escape(endpoint)}: "
+                f"{e['layers_sum_ms']:.3f} ms in layers, {e['ms']:.3f} ms plain</summary>"
+                + html_table(["layer", "ms"], rows)
+                + "</details>"
+            )
+    return "".join(parts)
+
+
+SCALING_HEADER = ["target", "products", "endpoint", "ms", "queries", "search uses an index"]
+
+
+def scaling_note(results: dict[str, Any]) -> str:
+    section = results.get("scaling") or {}
+    if "skipped" in section:
+        return f"Not measured: {section['skipped']}."
+    return (
+        f"Catalogues of {', '.join(str(size) for size in section['sizes'])} products "
+        "(shared_spec/fixtures/generate.py), each loaded by the target's own seed command "
+        "into a scratch PostgreSQL database; ms = mean of the fastest 80% of "
+        f"{section['requests']} in-process requests. Queries per request must not grow "
+        f"with the catalogue. {section.get('note', '')}"
+    )
+
+
+def scaling_rows(results: dict[str, Any]) -> list[list[Any]]:
+    section = results.get("scaling") or {}
+    rows = []
+    for target, sizes in section.get("targets", {}).items():
+        for size, figures in sizes.items():
+            if "error" in figures:
+                rows.append([target, int(size), "-", None, None, f"FAILED: {figures['error']}"])
+                continue
+            for endpoint, e in figures["endpoints"].items():
+                uses = figures["search_uses_index"] if endpoint == "search" else ""
+                rows.append([target, int(size), endpoint, e["ms"], e["queries"], uses])
+    return rows
+
+
+def scaling_chart(results: dict[str, Any]) -> str:
+    """ms against catalogue size (log scale), one line per target and endpoint."""
+    section = results.get("scaling") or {}
+    lines: dict[str, list[tuple[int, float]]] = {}
+    for target, sizes in section.get("targets", {}).items():
+        for size, figures in sizes.items():
+            for endpoint, e in figures.get("endpoints", {}).items():
+                lines.setdefault(f"{target} {endpoint}", []).append((int(size), e["ms"]))
+    if not lines:
+        return ""
+    all_sizes = sorted({size for points in lines.values() for size, _ in points})
+    top = max(ms for points in lines.values() for _, ms in points) or 1
+    left, width, height = 50, 520, 260
+    low, high = math.log10(all_sizes[0]), math.log10(all_sizes[-1]) or 1
+
+    def x(size: int) -> float:
+        return left + (0 if high == low else (math.log10(size) - low) / (high - low) * width)
+
+    def y(ms: float) -> float:
+        return 20 + height - ms / top * height
+
+    dashes = {"list": "", "search": "6 3", "detail": "2 3", "stats": "10 3 2 3"}
+    parts = [
+        f'<svg role="img" aria-label="Latency (ms) against catalogue size; the table below has '
+        f'the figures" width="{left + width + 230}" height="{height + 60}" '
+        'xmlns="http://www.w3.org/2000/svg">',
+        f'<line x1="{left}" y1="{20 + height}" x2="{left + width}" y2="{20 + height}" '
+        'stroke="#333"/>',
+        f'<line x1="{left}" y1="20" x2="{left}" y2="{20 + height}" stroke="#333"/>',
+        f'<text x="0" y="14">{top:.0f} ms</text>',
+    ]
+    for size in all_sizes:
+        parts.append(f'<text x="{x(size) - 15:.0f}" y="{height + 38}">{size}</text>')
+    for index, (label, points) in enumerate(sorted(lines.items())):
+        target, endpoint = label.split(" ", 1)
+        colour = COLORS.get(target, "#999")
+        path = " ".join(f"{x(size):.1f},{y(ms):.1f}" for size, ms in sorted(points))
+        parts.append(
+            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2" '
+            f'stroke-dasharray="{dashes.get(endpoint, "")}"><title>{html.escape(label)}</title>'
+            "</polyline>"
+        )
+        legend_y = 30 + index * 16
+        parts.append(
+            f'<line x1="{left + width + 20}" y1="{legend_y - 4}" x2="{left + width + 50}" '
+            f'y2="{legend_y - 4}" stroke="{colour}" stroke-width="2" '
+            f'stroke-dasharray="{dashes.get(endpoint, "")}"/>'
+        )
+        parts.append(f'<text x="{left + width + 56}" y="{legend_y}">{html.escape(label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 # -- HTML -----------------------------------------------------------------------------------
@@ -673,6 +916,15 @@ def render_html_report(results: dict[str, Any]) -> str:
         html_table(BENCH_HEADER, bench_rows(results)),
         bar_chart("Worker RSS (MiB)", [(r[0], r[1]) for r in memory_rows(results)], "MiB"),
         html_table(["server", "RSS MiB", "x minimal"], memory_rows(results)),
+        "<h2 id='layers'>Where the time goes</h2>",
+        f"<p class='meta'>{html.escape(layers_note(results))}</p>",
+        layers_chart(results),
+        html_table(LAYERS_HEADER, layers_rows(results)),
+        layers_details(results),
+        "<h2 id='scaling'>Scaling</h2>",
+        f"<p class='meta'>{html.escape(scaling_note(results))}</p>",
+        scaling_chart(results),
+        html_table(SCALING_HEADER, scaling_rows(results)),
         "<h2 id='pages'>Pages</h2>",
         screenshots_html(),
         "<h2 id='batteries'>What Django gives you / what Flask needs</h2>",

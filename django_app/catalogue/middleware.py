@@ -54,7 +54,9 @@ class ServerTimingMiddleware:
 
 
 class HeadMiddleware:
-    """HEAD gets GET's status and headers (Content-Length included) and no body.
+    """HEAD gets GET's status and headers (Content-Length included) and no body; a 304
+    gets no Content-Length (RFC 9110 8.6: it could only be the 200's length, and
+    CommonMiddleware writes the empty body's 0).
 
     Django's development server strips HEAD bodies; gunicorn sends what the app gives.
     """
@@ -64,7 +66,9 @@ class HeadMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.method == "HEAD" and not response.streaming:
+        if response.status_code == 304:
+            del response["Content-Length"]
+        elif request.method == "HEAD" and not response.streaming:
             length = response.get("Content-Length", str(len(response.content)))
             response.content = b""
             response["Content-Length"] = length

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
 
 from catalogue.models import Category, PriceChange, Product, Review, search_key
 
@@ -30,6 +32,22 @@ class ProductFilters:
     ordering: str = "sku"
 
 
+@dataclass(frozen=True)
+class Version:
+    """What an answer depends on, without reading it: row counts and newest `updated_at`s.
+
+    Every write bumps the `updated_at` of the row it changes (a new row is newer than every
+    old one) and every delete lowers a count, so any write changes the version.
+    """
+
+    counts: tuple[int, ...]
+    changed: tuple[datetime | None, ...]
+
+    @property
+    def last_modified(self) -> datetime | None:
+        return max((stamp for stamp in self.changed if stamp is not None), default=None)
+
+
 def category_list() -> QuerySet[Category]:
     return Category.objects.annotate(
         product_count=Count("products", filter=Q(products__is_active=True))
@@ -44,8 +62,12 @@ def category_get(*, slug: str) -> Category:
     return get_object_or_404(category_list(), slug=slug)
 
 
-def product_list(*, user: AnyUser, filters: ProductFilters) -> QuerySet[Product]:
-    """Filtered, ordered products with ratings; categories come in one prefetch query."""
+# A product's categories as the API shows them: slugs, in one query per page.
+CATEGORY_SLUGS = Prefetch("categories", queryset=Category.objects.only("slug"))
+
+
+def products_filtered(*, user: AnyUser, filters: ProductFilters) -> QuerySet[Product]:
+    """The visible products that match the filters, unordered and unannotated."""
     products = Product.objects.visible_to(user)
     if filters.search:
         products = products.filter(search_key__contains=search_key(filters.search))
@@ -57,16 +79,54 @@ def product_list(*, user: AnyUser, filters: ProductFilters) -> QuerySet[Product]
         products = products.filter(price__lte=filters.max_price)
     if filters.in_stock is not None:
         products = products.filter(stock__gt=0) if filters.in_stock else products.filter(stock=0)
+    return products
+
+
+def product_list(*, user: AnyUser, filters: ProductFilters) -> QuerySet[Product]:
+    """Filtered, ordered products with ratings; categories come in one prefetch query."""
     return (
-        products.with_rating()
-        .prefetch_related(Prefetch("categories", queryset=Category.objects.only("slug")))
+        products_filtered(user=user, filters=filters)
+        .with_rating()
+        .prefetch_related(CATEGORY_SLUGS)
         .order_by(filters.ordering, "sku")
     )
 
 
 def product_get(*, user: AnyUser, sku: str) -> Product:
-    """One visible product, with its rating and categories (404 otherwise)."""
-    return get_object_or_404(product_list(user=user, filters=ProductFilters()), sku=sku)
+    """One visible product, with its rating and categories (404 otherwise): no filters or
+    ordering to build for one row."""
+    product = Product.objects.visible_to(user).filter(sku=sku).with_rating()
+    return get_object_or_404(product.prefetch_related(CATEGORY_SLUGS))
+
+
+def product_version(products: QuerySet[Product]) -> Version:
+    """One aggregate query over the products joined to their reviews: rows, reviews, and
+    the newest stamp of each (no DISTINCT needed: any insert or delete moves a count).
+
+    Category slugs never change and a category in use cannot be deleted, so a product's
+    categories change only through the product itself (which bumps its `updated_at`).
+    """
+    figures = products.order_by().aggregate(
+        rows=Count("pk"),
+        rows_changed=Max("updated_at"),
+        review_count=Count("reviews"),
+        review_changed=Max("reviews__updated_at"),
+    )
+    return Version(
+        counts=(figures["rows"], figures["review_count"]),
+        changed=(figures["rows_changed"], figures["review_changed"]),
+    )
+
+
+def product_list_version(*, user: AnyUser, filters: ProductFilters) -> Version:
+    """What a page of `product_list` depends on: the matching products and their reviews."""
+    return product_version(products_filtered(user=user, filters=filters))
+
+
+def product_detail_version(*, user: AnyUser, sku: str) -> Version | None:
+    """What `product_get` depends on (None: nothing visible, the view answers 404)."""
+    version = product_version(Product.objects.visible_to(user).filter(sku=sku))
+    return version if version.counts[0] else None
 
 
 def product_row_get(*, user: AnyUser, sku: str) -> Product:
@@ -116,6 +176,34 @@ STATS_TOTALS_SQL = f"""
     FROM catalogue_product p
     WHERE p.is_active = %s
 """
+
+
+# Stats read active products and every category; a change to any product or category
+# (inactive ones too: cheap to over-invalidate, wrong to under-) changes this.
+STATS_VERSION_SQL = """
+    SELECT COUNT(*), MAX(updated_at) FROM catalogue_product
+    UNION ALL
+    SELECT COUNT(*), MAX(updated_at) FROM catalogue_category
+"""
+
+
+def as_datetime(value: datetime | str | None) -> datetime | None:
+    """A raw cursor's timestamp: a datetime on PostgreSQL, text on SQLite (stored as UTC)."""
+    if isinstance(value, str):
+        parsed = parse_datetime(value)
+        return parsed.replace(tzinfo=UTC) if parsed and parsed.tzinfo is None else parsed
+    return value
+
+
+def stats_version() -> Version:
+    """What `catalogue_stats` depends on, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(STATS_VERSION_SQL)
+        (products, products_changed), (categories, categories_changed) = cursor.fetchall()
+    return Version(
+        counts=(products, categories),
+        changed=(as_datetime(products_changed), as_datetime(categories_changed)),
+    )
 
 
 def money(cents: Any) -> str | None:

@@ -12,6 +12,7 @@ from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from rest_framework import generics
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import ParseError
@@ -21,9 +22,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalogue import selectors, services
+from catalogue.conditional import Validators, conditional
 from catalogue.errors import ServiceUnavailable
 from catalogue.models import Category, PriceChange, Product, Review
-from catalogue.pagination import query_param
+from catalogue.pagination import PageNumberPagination, positive_int, query_param
 from catalogue.permissions import IsReviewAuthorOrStaffDelete, IsStaffOrReadOnly
 from catalogue.renderers import ProductCSVRenderer, ProductTextRenderer
 from catalogue.serializers import (
@@ -62,7 +64,12 @@ def openapi(request: Request) -> Response:
     return Response(openapi_document())
 
 
+def stats_validators(request: Request) -> Validators:
+    return Validators(selectors.stats_version(), "stats")
+
+
 @api_view(["GET", "HEAD"])
+@conditional(stats_validators)
 def stats(request: Request) -> Response:
     return Response(selectors.catalogue_stats())
 
@@ -99,6 +106,13 @@ class CategoryDetailView(generics.RetrieveUpdateDestroyAPIView):
 
 
 def product_query(request: Request) -> selectors.ProductFilters:
+    """The list's filters, parsed once per request (its ETag and its queryset both need them)."""
+    if not hasattr(request, "product_filters"):
+        request.product_filters = parse_product_query(request)
+    return request.product_filters
+
+
+def parse_product_query(request: Request) -> selectors.ProductFilters:
     given = {name: query_param(request, name) for name in ProductQuerySerializer().fields}
     query = ProductQuerySerializer(data={k: v for k, v in given.items() if v is not None})
     if not query.is_valid():
@@ -110,6 +124,28 @@ def product_query(request: Request) -> selectors.ProductFilters:
     return selectors.ProductFilters(**params)
 
 
+def product_list_validators(request: Request) -> Validators:
+    """The page's ETag: the matching products' version, plus everything else the answer
+    depends on (filters, page, caller's visibility, negotiated format)."""
+    filters = product_query(request)
+    page = positive_int(request, "page", 1)  # a malformed one is 400, not a 304
+    return Validators(
+        selectors.product_list_version(user=request.user, filters=filters),
+        "products",
+        filters,
+        page,
+        PageNumberPagination().get_page_size(request),
+        request.user.is_staff,
+        request.accepted_media_type,
+    )
+
+
+def product_detail_validators(request: Request, sku: str) -> Validators | None:
+    version = selectors.product_detail_version(user=request.user, sku=sku)
+    return version and Validators(version, "product", sku, request.user.is_staff)
+
+
+@method_decorator(conditional(product_list_validators), name="get")
 class ProductListView(generics.ListCreateAPIView):
     serializer_class = ProductSerializer
     permission_classes = [IsStaffOrReadOnly]
@@ -133,6 +169,7 @@ class ProductListView(generics.ListCreateAPIView):
         return {"Location": reverse("product-detail", kwargs={"sku": data["sku"]})}
 
 
+@method_decorator(conditional(product_detail_validators), name="get")
 class ProductDetailView(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = ProductSerializer
     permission_classes = [IsStaffOrReadOnly]

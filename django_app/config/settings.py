@@ -94,8 +94,10 @@ DATABASES = {
         # are per thread, gunicorn opens them after the fork (no --preload), autocommit
         # holds no snapshot between requests, and writers still queue on BEGIN IMMEDIATE
         # under WAL, so concurrent requests lock as they did with one connection each.
+        # No health checks: on PostgreSQL each is a round trip at the start of every
+        # request; a dropped connection fails its one request, and Django closes a
+        # connection that raised at the request's end (and every one after 60 s anyway).
         conn_max_age=60,
-        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

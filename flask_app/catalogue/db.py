@@ -21,7 +21,10 @@ def sqlalchemy_url(url: str) -> str:
 def make_engine(url: str) -> Engine:
     url = sqlalchemy_url(url)
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        # No pre-ping: it is a round trip on every checkout, i.e. every request. A dropped
+        # connection fails its one request and SQLAlchemy then invalidates the pool;
+        # recycling at 30 min retires connections before a server or proxy idle timeout.
+        return create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=10)
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)

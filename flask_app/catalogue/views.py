@@ -7,11 +7,12 @@ import os
 from typing import Any
 
 import yaml
-from flask import current_app
+from flask import current_app, g
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 
 from catalogue import services
+from catalogue.conditional import Validators, conditional
 from catalogue.errors import NotFound, ServiceUnavailable
 from catalogue.pagination import page_request, paginated
 from catalogue.parsers import parse, parse_query
@@ -69,7 +70,8 @@ def openapi() -> ResponseReturnValue:
 
 
 def stats() -> ResponseReturnValue:
-    return get_repository().stats()
+    repository = get_repository()
+    return conditional(Validators(repository.stats_version(), "stats"), repository.stats)
 
 
 def category_get(slug: str) -> CategoryOut:
@@ -121,9 +123,16 @@ def product_get(sku: str) -> ProductOut:
 
 class ProductListView(MethodView):
     def get(self) -> ResponseReturnValue:
-        filters, page = product_query(), page_request()
-        total, products = get_repository().product_list(filters, can_see_inactive(), page)
-        return render_product_page(paginated(total, products, page))
+        filters, page, staff = product_query(), page_request(), can_see_inactive()
+        repository = get_repository()
+        version = repository.product_list_version(filters, staff)
+        validators = Validators(version, "products", filters, page, staff, g.media_type)
+
+        def render() -> ResponseReturnValue:
+            total, products = repository.product_list(filters, staff, page)
+            return render_product_page(paginated(total, products, page))
+
+        return conditional(validators, render)
 
     def post(self) -> ResponseReturnValue:
         is_staff_or_read_only()
@@ -135,7 +144,10 @@ class ProductListView(MethodView):
 
 class ProductDetailView(MethodView):
     def get(self, sku: str) -> ResponseReturnValue:
-        return product_get(sku).model_dump(mode="json")
+        staff = can_see_inactive()
+        version = get_repository().product_version(sku, staff)
+        validators = version and Validators(version, "product", sku, staff)
+        return conditional(validators, lambda: product_get(sku).model_dump(mode="json"))
 
     def put(self, sku: str) -> ResponseReturnValue:
         is_staff_or_read_only()

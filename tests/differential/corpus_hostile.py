@@ -742,6 +742,56 @@ PASSWORDS = [
 ]  # fmt: skip
 
 
+def conditional_cases() -> list[Request]:
+    """CONTRACT.md, "Conditional reads": each target revalidates with its own ETag (the
+    values differ; the 304s, their headers and what a write does to them must not)."""
+
+    def read(target: str, name: str, label: str, *, auth: str | None = None,
+             headers: tuple[tuple[str, str], ...] = ()) -> Request:  # fmt: skip
+        return Request("GET", target, (*IDENTITY, *headers), auth=auth, capture=name,
+                       capture_header="ETag", label=label)  # fmt: skip
+
+    def again(target: str, name: str, label: str, *, method: str = "GET", auth: str | None = None,
+              headers: tuple[tuple[str, str], ...] = ()) -> Request:  # fmt: skip
+        condition = ("If-None-Match", "{{ref:" + name + "}}")
+        return Request(method, target, (*IDENTITY, condition, *headers), auth=auth, label=label)
+
+    page = "/api/products?page_size=5&ordering=-price"
+    detail = "/api/products/KIT-0002"
+    csv = ("Accept", "text/csv")
+    return [
+        read(page, "etag-page", "etag on the list"),
+        again(page, "etag-page", "304 on the list"),
+        again(page, "etag-page", "304 on HEAD", method="HEAD"),
+        again(page, "etag-page", "staff's list is another answer", auth="staff"),
+        again(page, "etag-page", "CSV is another answer", headers=(csv,)),
+        read(page, "etag-csv", "etag on the CSV list", headers=(csv,)),
+        again(page, "etag-csv", "304 on the CSV list", headers=(csv,)),
+        again(page + "&page=2", "etag-page", "page 2 is another answer"),
+        again(page + "&page=x", "etag-page", "400 before the condition"),
+        again(page, "etag-page", "406 before the condition", headers=(("Accept", "image/png"),)),
+        again(
+            page,
+            "etag-page",
+            "If-Modified-Since is not honoured",
+            headers=(("If-Modified-Since", "Fri, 01 Jan 2100 00:00:00 GMT"),),
+        ),
+        read(detail, "etag-detail", "etag on a product"),
+        again(detail, "etag-detail", "304 on a product"),
+        Request("GET", detail, (*IDENTITY, ("If-None-Match", 'W/"nope"')), label="no match"),
+        read("/api/stats", "etag-stats", "etag on stats"),
+        again("/api/stats", "etag-stats", "304 on stats"),
+        write("PATCH", detail, js({"price": "7.77"}), "a write"),
+        again(detail, "etag-detail", "a write changes the product's etag"),
+        again(page, "etag-page", "a write changes the list's etag"),
+        again("/api/stats", "etag-stats", "a write changes the stats' etag"),
+        write("POST", f"{detail}/reviews", js({"rating": 2}), "a review", auth="user"),
+        read(detail, "etag-reviewed", "etag after a review"),
+        again(detail, "etag-reviewed", "304 after a review"),
+        again(f"/api/products/{INACTIVE}", "etag-detail", "404 before the condition"),
+    ]
+
+
 def user_cases() -> list[Request]:
     cases: list[Request] = []
     for i, username in enumerate(USERNAMES):
@@ -795,4 +845,5 @@ def hostile_groups(writes: bool) -> list[Group]:
         Group("hostile-encodings", encoding_cases()),
         Group("hostile-side-effects", side_effect_cases()),
         Group("hostile-users", user_cases()),
+        Group("hostile-conditional", conditional_cases()),
     ]

@@ -3,7 +3,8 @@
 What legitimately differs between targets for the same request is a short list:
 generated tokens, timestamps written at request time, review ids (integers on
 SQL, ObjectIds on Mongo), the request id each server invents, Server-Timing
-durations, the origin (each target listens on its own port), and the three
+durations, the origin (each target listens on its own port), ETag and Last-Modified
+values (each target's own version of the same data; their format is compared), and the three
 fields of GET /api/health that name the target (framework, backend, database), and the
 words of error messages (each framework speaks its own: DRF's "A valid integer is
 required." is pydantic's "Input should be a valid integer"; the contract fixes the code and
@@ -33,6 +34,11 @@ UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-
 SERVER_TIMING = re.compile(r"^app;dur=\d+(\.\d+)?$")
 RETRY_AFTER = re.compile(r"^[1-9]\d*$")
 REVIEW_PATH = re.compile(r"(/reviews/)([^/?#\s]+)")
+WEAK_ETAG = re.compile(r'^W/"[!#-~]{1,64}"$')
+HTTP_DATE = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} "
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$"
+)
 
 TIMESTAMP_KEYS = frozenset({"created_at", "updated_at", "changed_at"})
 # Compared exactly (after the per-header normalisation below; Allow only on 405 and
@@ -51,6 +57,9 @@ RELEVANT_HEADERS = (
     "referrer-policy",
     "server-timing",
     "x-request-id",
+    "etag",
+    "last-modified",
+    "cache-control",
 )
 
 
@@ -276,6 +285,16 @@ def header_value(name: str, value: str, ctx: Context) -> str:
         return value
     if name == "content-encoding":
         return value.strip().lower()
+    if name == "etag":  # CONTRACT.md: a weak validator, its value each target's own
+        if not WEAK_ETAG.match(value):
+            ctx.problem("ETag", f'{value!r} is not a weak validator W/"..."')
+            return value
+        return "<etag>"
+    if name == "last-modified":
+        if not HTTP_DATE.match(value):
+            ctx.problem("Last-Modified", f"{value!r} is not an IMF-fixdate")
+            return value
+        return "<http-date>"
     return value
 
 

@@ -59,6 +59,7 @@ class Request:
     # each item as name-1, name-2, ...); later templates say {{ref:name}}.
     capture: str | None = None
     capture_key: str = "id"
+    capture_header: str | None = None  # remember this answer header instead (an ETag)
     label: str = ""  # what the case probes; the class of its differences
 
     def describe(self, width: int = 220) -> str:
@@ -257,7 +258,11 @@ class Runner:
             self_description=self_description(state.served.name, state.served.database),
         )
         result = normalise(raw, ctx)
-        if request.capture and raw.status < 300:
+        if request.capture and request.capture_header and raw.status < 300:
+            value = raw.header(request.capture_header.lower())
+            if value is not None:
+                state.captures[request.capture] = value
+        elif request.capture and raw.status < 300:
             try:
                 value = json.loads(decode_body(raw, ctx))[request.capture_key]
                 if isinstance(value, list):  # a page: name-1, name-2, ... for its items' ids

@@ -125,10 +125,18 @@ def test_results_json_has_every_section_for_every_target(quick_report: Path) -> 
         endpoints = results["bench"]["targets"][target]["endpoints"]
         assert {"health", "product_list", "search", "product_detail", "stats"} <= set(endpoints)
         assert all(figures["rps"] > 0 for figures in endpoints.values())
-        assert endpoints["product_list"]["queries"] <= 3
+        assert endpoints["product_list"]["queries"] == 4  # the ETag's version, then the page
+        layers = results["layers"]["targets"][target]["endpoints"]
+        assert set(layers) == {
+            "health", "product list", "product detail", "product detail 304", "stats",
+            "/catalogue page",
+        }  # fmt: skip
+        assert layers["product detail 304"]["status"] == 304
+        assert all(e["ms"] > 0 and e["layers_ms"] for e in layers.values())
         assert results["startup"]["targets"][target]["median_ms"] > 0
     assert set(BASELINES) <= set(results["bench"]["baselines"])
     assert set(BASELINES) <= set(results["startup"]["baselines"])
+    assert set(results["layers"]["baselines"]) == {"minimal-django", "minimal-flask"}
     # `make setup` byte-compiles .venv-serve, and startup compiles the apps' sources.
     assert results["startup"]["serve_venv"]["bytecode_compiled"] is True
     assert set(results["machine"]["load"]) == {"startup", "bench"}
@@ -138,7 +146,8 @@ def test_results_json_has_every_section_for_every_target(quick_report: Path) -> 
 def test_the_html_is_self_contained_with_every_section(quick_report: Path) -> None:
     page = (quick_report / "index.html").read_text()
     anchors = ("summary", "verdicts", "machine", "contract", "loc", "code", "startup", "bench")
-    anchors += ("batteries", "defaults", "seed-notes", "differential", "reliability")
+    anchors += ("layers", "scaling", "batteries", "defaults", "seed-notes", "differential")
+    anchors += ("reliability",)
     for anchor in anchors:
         assert f"id='{anchor}'" in page
     # The summary comes first, and every claim in it links to a section of the page.
@@ -180,7 +189,7 @@ def test_every_verdict_is_judged_from_the_run(quick_report: Path) -> None:
 def test_the_markdown_has_every_section(quick_report: Path) -> None:
     text = (quick_report / "report.md").read_text()
     headings = ["## Machine load", "## Contract", "## Lines of code", "## Startup"]
-    headings += ["## Throughput"]
+    headings += ["## Throughput", "## Where the time goes"]
     headings += ["## Worker memory", "## What Django gives you", "## The seed notes"]
     headings += ["## What this run found", "## The seed notes' claims, judged", "## Reliability"]
     for heading in headings:

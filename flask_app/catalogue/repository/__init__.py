@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -50,6 +51,23 @@ class ProductFilters:
 
 
 @dataclass(frozen=True)
+class Version:
+    """What an answer depends on, without reading it: row counts and newest `updated_at`s.
+
+    Every write bumps the `updated_at` of the row it changes (a new row is newer than every
+    old one) and every delete lowers a count, so any write changes the version.
+    """
+
+    counts: tuple[int, ...]
+    changed: tuple[datetime | None, ...]
+    marks: tuple[str, ...] = ()  # what else moves with every write, where a store needs it
+
+    @property
+    def last_modified(self) -> datetime | None:
+        return max((stamp for stamp in self.changed if stamp is not None), default=None)
+
+
+@dataclass(frozen=True)
 class PageRequest:
     page: int
     size: int
@@ -87,6 +105,8 @@ class CatalogueRepository(Protocol):
         self, filters: ProductFilters, include_inactive: bool, page: PageRequest
     ) -> tuple[int, list[ProductOut]]: ...
     def product_get(self, sku: str, include_inactive: bool) -> ProductOut | None: ...
+    def product_list_version(self, filters: ProductFilters, include_inactive: bool) -> Version: ...
+    def product_version(self, sku: str, include_inactive: bool) -> Version | None: ...
     def product_create(self, fields: dict[str, Any]) -> ProductOut: ...
     def product_update(self, sku: str, fields: dict[str, Any]) -> ProductOut: ...
     def product_delete(self, sku: str) -> None: ...
@@ -103,6 +123,7 @@ class CatalogueRepository(Protocol):
     def price_history(self, sku: str, page: PageRequest) -> tuple[int, list[PriceChangeOut]]: ...
 
     def stats(self) -> dict[str, Any]: ...
+    def stats_version(self) -> Version: ...
     def seed(self, data: dict[str, Any], flush: bool, hasher: Any) -> str: ...
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from bson import ObjectId
+from bson import ObjectId, json_util
 from bson.errors import InvalidId
 from flask import Flask, current_app
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
@@ -25,6 +26,7 @@ from catalogue.repository import (
     PageRequest,
     ProductFilters,
     UserRecord,
+    Version,
     mongo_seed,
     mongo_stats,
     search_key,
@@ -33,6 +35,11 @@ from catalogue.schemas import CategoryOut, PriceChangeOut, ProductOut, RatingOut
 from catalogue.timestamps import now_ms
 
 CENT = Decimal("0.01")
+# Every update counts itself in `revision` (absent until the first: 0), so a version can
+# be summed: nx-27017 stores a `$set` date as a string, and `$max` then ranks every
+# inserted date above every updated one (README, "MongoDB in tests").
+REVISED = {"$inc": {"revision": 1}}
+TEXT = {"$eq": [{"$type": "$updated_at"}, "string"]}
 ORDERING = {
     "sku": [("sku", ASCENDING)],
     "name": [("name", ASCENDING), ("sku", ASCENDING)],
@@ -85,6 +92,17 @@ def review_out(doc: dict[str, Any]) -> ReviewOut:
         body=doc["body"],
         created_at=doc["created_at"],
     )
+
+
+def stamp(value: datetime | str | None) -> datetime | None:
+    """A `$max` of dates, aware. nx-27017 (the test emulator) answers some as Extended JSON
+    text (`{"$date": "..."}`) or, for dates written by `$set`, plain text (naive UTC);
+    MongoDB, as a datetime. See README, "MongoDB in tests"."""
+    if isinstance(value, str):
+        value = json_util.loads(value) if value.startswith("{") else datetime.fromisoformat(value)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 def object_id(value: str) -> ObjectId | None:
@@ -204,7 +222,9 @@ class MongoRepository:
         return CategoryOut(**doc, product_count=0)
 
     def category_update(self, slug: str, fields: dict[str, Any]) -> CategoryOut:
-        self.db.categories.update_one({"slug": slug}, {"$set": {**fields, "updated_at": now_ms()}})
+        self.db.categories.update_one(
+            {"slug": slug}, {"$set": {**fields, "updated_at": now_ms()}, **REVISED}
+        )
         return self.category_get(slug)
 
     def category_in_use(self, slug: str) -> bool:
@@ -267,6 +287,64 @@ class MongoRepository:
         doc = self.db.products.find_one(query)
         return self._outs([doc])[0] if doc else None
 
+    def _version(self, query: dict[str, Any], other: str, other_query: dict[str, Any]) -> Version:
+        """One pipeline: the matching products' figures and another collection's
+        (`$unionWith`), each under its own names, since either side may match nothing.
+
+        Count, revision sum and newest `_id` move with every insert, update and delete;
+        products embed their category slugs, which never change.
+        """
+
+        def figures(prefix: str) -> dict[str, Any]:
+            return {
+                "_id": None,
+                f"{prefix}rows": {"$sum": 1},
+                f"{prefix}revisions": {"$sum": "$revision"},
+                f"{prefix}newest": {"$max": "$_id"},
+                # Dates, and (nx-27017 only) dates a `$set` stored as text: the emulator
+                # cannot compare the two kinds, so each has its own `$max`.
+                f"{prefix}changed": {"$max": {"$cond": [TEXT, None, "$updated_at"]}},
+                f"{prefix}changed_text": {"$max": {"$cond": [TEXT, "$updated_at", None]}},
+            }
+
+        pipeline = [
+            {"$match": query},
+            {"$group": figures("")},
+            {
+                "$unionWith": {
+                    "coll": other,
+                    "pipeline": [{"$match": other_query}, {"$group": figures("other_")}],
+                }
+            },
+        ]
+        row: dict[str, Any] = {}
+        for part in self.db.products.aggregate(pipeline):
+            row.update(part)
+        return Version(
+            counts=(row.get("rows", 0), row.get("other_rows", 0)),
+            changed=tuple(
+                stamp(row.get(name))
+                for name in ("changed", "changed_text", "other_changed", "other_changed_text")
+            ),
+            marks=tuple(
+                str(row.get(name))
+                for name in ("revisions", "newest", "other_revisions", "other_newest")
+            ),
+        )
+
+    def product_list_version(self, filters: ProductFilters, include_inactive: bool) -> Version:
+        # Every review, not only the matching products': joining them in would cost a
+        # `$lookup` per product; a review elsewhere only costs a needless 200.
+        version = self._version(self._filter(filters, include_inactive), "reviews", {})
+        if not version.counts[0]:  # an empty page: no review dates its Last-Modified
+            return Version(counts=version.counts, changed=(), marks=version.marks)
+        return version
+
+    def product_version(self, sku: str, include_inactive: bool) -> Version | None:
+        query = self._filter(ProductFilters(), include_inactive) | {"sku": sku}
+        version = self._version(query, "reviews", {"product_sku": sku})
+        return version if version.counts[0] else None
+
     def product_create(self, fields: dict[str, Any]) -> ProductOut:
         now = now_ms()
         doc = {
@@ -288,7 +366,7 @@ class MongoRepository:
             changes["price_cents"] = cents(changes.pop("price"))
         doc = self.db.products.find_one_and_update(
             {"sku": sku},
-            {"$set": {**changes, "updated_at": now_ms()}},
+            {"$set": {**changes, "updated_at": now_ms()}, **REVISED},
             return_document=ReturnDocument.AFTER,
         )
         return self._outs([doc])[0]
@@ -303,7 +381,7 @@ class MongoRepository:
         """One conditional update: the server re-checks the stock, so no oversell."""
         doc = self.db.products.find_one_and_update(
             {"sku": sku, "stock": {"$gte": quantity}},
-            {"$inc": {"stock": -quantity}, "$set": {"updated_at": now_ms()}},
+            {"$inc": {"stock": -quantity, "revision": 1}, "$set": {"updated_at": now_ms()}},
             projection={"stock": True},
             return_document=ReturnDocument.AFTER,
         )
@@ -348,7 +426,7 @@ class MongoRepository:
     def review_update(self, sku: str, review_id: str, fields: dict[str, Any]) -> ReviewOut:
         doc = self.db.reviews.find_one_and_update(
             {"_id": ObjectId(review_id), "product_sku": sku},
-            {"$set": {**fields, "updated_at": now_ms()}},
+            {"$set": {**fields, "updated_at": now_ms()}, **REVISED},
             return_document=ReturnDocument.AFTER,
         )
         return review_out(doc)
@@ -381,6 +459,11 @@ class MongoRepository:
         ]
 
     # whole-catalogue operations
+
+    def stats_version(self) -> Version:
+        """Stats read active products and every category: any change to either (inactive
+        products too: cheap to over-invalidate, wrong to under-) changes this."""
+        return self._version({}, "categories", {})
 
     def stats(self) -> dict[str, Any]:
         return mongo_stats.catalogue_stats(self.db)

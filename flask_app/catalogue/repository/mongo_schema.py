@@ -41,6 +41,7 @@ VALIDATORS = {
             "categories": {"bsonType": "array", "items": STRING},
             "created_at": DATE,
             "updated_at": DATE,
+            "revision": INT,
         },
     ),
     "reviews": schema(

@@ -26,6 +26,7 @@ from catalogue.repository import (
     PageRequest,
     ProductFilters,
     UserRecord,
+    Version,
     search_key,
     sql_seed,
     sql_stats,
@@ -52,6 +53,18 @@ RATING_SUM = (
     select(func.sum(Review.rating)).where(Review.product_id == Product.id).scalar_subquery()
 )
 ACTIVE_PRODUCT_COUNT = func.count(Product.id).filter(Product.is_active.is_(True))
+# What the stats depend on, in one statement: built once, compiled once (cached).
+STATS_VERSION = select(
+    *(
+        select(aggregate).scalar_subquery()
+        for aggregate in (
+            func.count(Product.id),
+            func.max(Product.updated_at),
+            func.count(Category.id),
+            func.max(Category.updated_at),
+        )
+    )
+)
 
 
 def like_escaped(term: str) -> str:
@@ -243,6 +256,33 @@ class SqlRepository:
         row = self.session.execute(query).first()
         return product_out(*row) if row else None
 
+    def _version(self, products: Select[Any]) -> Version:
+        """One aggregate query over the products joined to their reviews: rows, reviews, and
+        the newest stamp of each (no DISTINCT needed: any insert or delete moves a count).
+
+        Category slugs never change and a category in use cannot be deleted, so a product's
+        categories change only through the product itself (which bumps its `updated_at`).
+        """
+        matching = products.subquery()
+        rows, changed, reviews, reviews_changed = self.session.execute(
+            select(
+                func.count(),
+                func.max(matching.c.updated_at),
+                func.count(Review.id),
+                func.max(Review.updated_at),
+            )
+            .select_from(matching)
+            .outerjoin(Review, Review.product_id == matching.c.id)
+        ).one()
+        return Version(counts=(rows, reviews), changed=(changed, reviews_changed))
+
+    def product_list_version(self, filters: ProductFilters, include_inactive: bool) -> Version:
+        return self._version(self._filtered(filters, include_inactive))
+
+    def product_version(self, sku: str, include_inactive: bool) -> Version | None:
+        version = self._version(self._products(include_inactive).where(Product.sku == sku))
+        return version if version.counts[0] else None
+
     def _product(self, sku: str) -> Product:
         return self.session.scalars(select(Product).where(Product.sku == sku)).one()
 
@@ -362,6 +402,16 @@ class SqlRepository:
 
     def stats(self) -> dict[str, Any]:
         return sql_stats.catalogue_stats(self.session)
+
+    def stats_version(self) -> Version:
+        """Stats read active products and every category: any change to either (inactive
+        products too: cheap to over-invalidate, wrong to under-) changes this."""
+        products, products_changed, categories, categories_changed = self.session.execute(
+            STATS_VERSION
+        ).one()
+        return Version(
+            counts=(products, categories), changed=(products_changed, categories_changed)
+        )
 
     def seed(self, data: dict[str, Any], flush: bool, hasher: Callable[[str], str]) -> str:
         return sql_seed.load(self.session, data, flush=flush, hasher=hasher)
