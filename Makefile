@@ -6,9 +6,9 @@ RUN := $(UV) run --frozen
 TARGETS := django flask-sql flask-mongo
 PORT ?= 8001
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_TOOLS := wrk hyperfine chromium
+APT_TOOLS := wrk hyperfine chromium nginx
 
-.PHONY: setup system-tools report report-quick up serve test lint lint-spec test-spec test-contract test-live test-pages test-reliability test-differential fuzz soak fixtures clean
+.PHONY: setup system-tools report report-quick up serve test lint lint-spec test-spec test-contract test-live test-pages test-reliability test-differential test-scaleout fuzz soak fixtures clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -20,7 +20,7 @@ setup: $(UV)  ## .venv (everything) and .venv-serve (what the servers run on), b
 	$(UV) sync --frozen
 	UV_PROJECT_ENVIRONMENT=.venv-serve $(UV) sync --frozen --no-default-groups --compile-bytecode
 
-system-tools:  ## Debian packages the measurements need (wrk for load, taskset is in util-linux)
+system-tools:  ## Debian packages the tests and measurements need (wrk for load, nginx for tests/scaleout; taskset is in util-linux)
 	@missing=""; for tool in $(APT_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
 		$(SUDO) apt-get install -y -q $$missing || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; }; \
@@ -41,7 +41,7 @@ serve: setup  ## migrate, seed and serve the Django app on SQLite at http://127.
 	cd django_app && ../$(RUN) python manage.py seed_catalogue
 	cd django_app && ../$(RUN) gunicorn --bind 127.0.0.1:$(PORT) --workers 2 config.wsgi:application
 
-test: setup lint test-spec test-contract test-live test-pages test-reliability test-differential  ## everything CI runs
+test: setup lint test-spec test-contract test-live test-pages test-reliability test-differential test-scaleout  ## everything CI runs
 
 lint: setup lint-spec
 	$(RUN) ruff check .
@@ -57,7 +57,7 @@ lint-spec: node_modules/.package-lock.json  ## shared_spec/openapi.yaml against 
 	node_modules/.bin/spectral lint --fail-severity=error shared_spec/openapi.yaml
 
 test-spec: setup system-tools  ## the spec, concerns, compose, toolkit, and each app's own unit tests
-	$(RUN) pytest tests --ignore=tests/contract --ignore=tests/pages --ignore=tests/browser --ignore=tests/reliability -q
+	$(RUN) pytest tests --ignore=tests/contract --ignore=tests/pages --ignore=tests/browser --ignore=tests/reliability --ignore=tests/scaleout -q
 	cd django_app && ../$(RUN) python manage.py test catalogue -v 1
 	$(RUN) pytest flask_app/tests -q
 
@@ -75,6 +75,10 @@ test-reliability: setup  ## concurrency under gunicorn, fuzzing, bad input, secu
 
 test-differential: setup  ## the same requests to every target under gunicorn; any difference fails (var/differential.json)
 	$(RUN) pytest tests/differential -q
+
+# Always on a scratch PostgreSQL database of its own and Redis (127.0.0.1), whatever DATABASE_URL says.
+test-scaleout: setup system-tools  ## nginx + two gunicorn instances per target on shared PostgreSQL/Mongo and Redis (var/scaleout.json)
+	$(RUN) pytest tests/scaleout -q
 
 fuzz: setup  ## deeper schemathesis fuzzing of every target (FUZZ_MAX_EXAMPLES per operation and mode)
 	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-100} $(RUN) pytest tests/reliability/test_inprocess.py -q

@@ -134,12 +134,17 @@ def contract(args: argparse.Namespace) -> int:
 
 
 def loc(args: argparse.Namespace) -> int:
-    from sidebyside.loc import count_loc, loc_table
+    from sidebyside.loc import count_loc, load_concerns, loc_table
+    from sidebyside.provenance import add_provenance, render_provenance_markdown
+    from sidebyside.report import PROVENANCE_CACHE
 
+    counts = count_loc(REPO)
+    add_provenance(counts, load_concerns(REPO), PROVENANCE_CACHE)
     if args.json:
-        print(json.dumps(count_loc(REPO), indent=2))
+        print(json.dumps(counts, indent=2))
     else:
-        Console().print(loc_table(count_loc(REPO)))
+        Console().print(loc_table(counts))
+        print(render_provenance_markdown(counts))
     return 0
 
 

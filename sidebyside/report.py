@@ -22,7 +22,8 @@ from typing import Any
 from sidebyside import bench, machine, profile, scaling, startup
 from sidebyside.diff import render_html
 from sidebyside.differential import summary_for_report
-from sidebyside.loc import count_loc, render_loc_markdown
+from sidebyside.loc import count_loc, load_concerns, render_loc_markdown
+from sidebyside.provenance import add_provenance, render_provenance_markdown, split_text
 from sidebyside.servers import REPO, TARGETS
 from sidebyside.stores import seeded_stores
 
@@ -41,6 +42,8 @@ FULL = {
     "profile_requests": 200,
     "scaling_sizes": [1000, 10000, 100000],
 }
+# Library line counts by module and version: packages change only with the lock.
+PROVENANCE_CACHE = REPO / "var" / "provenance-cache.json"
 
 
 # -- contract -------------------------------------------------------------------------------
@@ -136,6 +139,7 @@ def build_results(
     results["contract"] = run_contract(targets, progress)
     progress("loc")
     results["loc"] = count_loc(REPO)
+    add_provenance(results["loc"], load_concerns(REPO), PROVENANCE_CACHE)
     with tempfile.TemporaryDirectory(prefix="sidebyside-report-") as tmp:
         progress("seeding the stores")
         with seeded_stores(targets, Path(tmp), database=database, scale=scale) as envs:
@@ -383,6 +387,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         md_table(*contract_rows(results)),
         "## Lines of code per concern\n",
         render_loc_markdown(results["loc"]),
+        "### Who writes it: the framework, an added extension, or us\n",
+        render_provenance_markdown(results["loc"]),
         "## Startup (launch to first 200 on /api/health, gunicorn, 1 worker)\n",
         bytecode_line(results) + "\n",
         md_table(["server", "median ms", "min ms", "max ms"], startup_rows(results)),
@@ -736,6 +742,18 @@ def render_html_report(results: dict[str, Any]) -> str:
                     c["apps"]["flask"]["template_code"],
                     c["apps"]["django"]["generated_code"],
                     c["apps"]["flask"]["generated_code"],
+                ]
+                for c in loc["concerns"]
+            ],
+        ),
+        "<h3 id='provenance'>Who writes it: the framework, an added extension, or us</h3>",
+        html_table(
+            ["concern", "django", "flask"],
+            [
+                [
+                    c["name"],
+                    split_text(c["provenance"]["django"]),
+                    split_text(c["provenance"]["flask"]),
                 ]
                 for c in loc["concerns"]
             ],

@@ -26,6 +26,10 @@ SERVER_PYTHON = str(
 )
 
 
+# Shared by every target: SIGTERM drains (health 503) for DRAIN_SECONDS, then stops.
+GUNICORN_CONFIG = REPO / "deploy" / "gunicorn.conf.py"
+
+
 @dataclass(frozen=True)
 class TargetSpec:
     """How one target is prepared (migrations) and served (a gunicorn app)."""
@@ -110,6 +114,7 @@ def start_gunicorn(
     spec = spec_for(name)
     command = [
         SERVER_PYTHON, "-m", "gunicorn",
+        "--config", str(GUNICORN_CONFIG),
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
         "--graceful-timeout", "10",

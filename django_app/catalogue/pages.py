@@ -12,7 +12,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.forms import UsernameField
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from catalogue import selectors, services
+from catalogue.auth import LoginFailureThrottle
 from catalogue.errors import Conflict
 from catalogue.forms import CatalogueFilterForm, LoginForm, ReviewForm
 from catalogue.models import Product
@@ -106,11 +109,28 @@ def next_url(request: HttpRequest) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def login_page(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=request.POST if request.method == "POST" else None)
+    context: dict[str, Any] = {"form": form, "next": next_url(request)}
+    # The API's failed-login throttle, on the same slots: a username locked out on one
+    # sign-in is locked out on the other, on every worker and instance.
+    # Keyed as the form looks the user up: trimmed and NFKC-normalised (UsernameField).
+    username = UsernameField().to_python(request.POST.get("username", ""))
+    throttle = LoginFailureThrottle(username) if request.method == "POST" and username else None
+    wait = throttle.claim() if throttle else None
+    if wait is not None:
+        context["throttled"] = f"Too many failed sign-ins. Try again in {wait} seconds."
+        context["form"] = LoginForm(request, initial={"username": username})
+        response = render(request, "catalogue/login.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     if form.is_valid():
+        if throttle:
+            throttle.release()
         login(request, form.get_user())  # new session key, new CSRF token
         messages.success(request, f"Signed in as {form.get_user().username}.")
         return redirect(next_url(request))
-    return render(request, "catalogue/login.html", {"form": form, "next": next_url(request)})
+    if throttle and not form.has_error(NON_FIELD_ERRORS, "invalid_login"):
+        throttle.release()  # no password was checked (a field is missing or too long)
+    return render(request, "catalogue/login.html", context)
 
 
 @require_POST

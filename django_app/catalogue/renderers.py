@@ -55,9 +55,9 @@ def text_line(cells: list[str], widths: list[int]) -> str:
     return "  ".join(padded).rstrip() + "\n"
 
 
-class ProductCSVRenderer(renderers.BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
+class ProductPageRenderer(renderers.BaseRenderer):
+    """A page of products (the paginated `results`) as text; subclasses pick the format."""
+
     charset = "utf-8"
 
     def render(
@@ -66,28 +66,33 @@ class ProductCSVRenderer(renderers.BaseRenderer):
         accepted_media_type: str | None = None,
         renderer_context: Mapping[str, Any] | None = None,
     ) -> bytes:
+        return self.render_products(data["results"]).encode(self.charset)
+
+    def render_products(self, products: list[Mapping[str, Any]]) -> str:
+        raise NotImplementedError
+
+
+class ProductCSVRenderer(ProductPageRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+    def render_products(self, products: list[Mapping[str, Any]]) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
-        writer.writerows(product_csv_row(product) for product in data["results"])
-        return buffer.getvalue().encode(self.charset)
+        writer.writerows(product_csv_row(product) for product in products)
+        return buffer.getvalue()
 
 
-class ProductTextRenderer(renderers.BaseRenderer):
+class ProductTextRenderer(ProductPageRenderer):
     """A fixed-width table for terminals: `curl -H 'Accept: text/plain' .../api/products`."""
 
     media_type = "text/plain"
     format = "txt"
-    charset = "utf-8"
 
-    def render(
-        self,
-        data: Mapping[str, Any],
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
-        rows = [product_text_row(product) for product in data["results"]]
+    def render_products(self, products: list[Mapping[str, Any]]) -> str:
+        rows = [product_text_row(product) for product in products]
         columns = zip(TEXT_COLUMNS, *rows, strict=True)
         widths = [max(len(cell) for cell in column) for column in columns]
         lines = [TEXT_COLUMNS, ["-" * width for width in widths], *rows]
-        return "".join(text_line(line, widths) for line in lines).encode(self.charset)
+        return "".join(text_line(line, widths) for line in lines)

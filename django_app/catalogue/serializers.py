@@ -63,6 +63,10 @@ class RegisterSerializer(serializers.Serializer):
         password_validation.validate_password(value)
         return value
 
+    def to_representation(self, instance: User) -> dict[str, Any]:
+        # The new account is answered as every user is: username, email, is_staff.
+        return UserSerializer(instance).data
+
 
 class LoginSerializer(serializers.Serializer):
     username = StrictCharField(max_length=150)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Model, QuerySet
 
 from catalogue.errors import Conflict
 from catalogue.models import AuthToken, Category, Product, Review, now_ms
@@ -14,13 +16,22 @@ from catalogue.models import AuthToken, Category, Product, Review, now_ms
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
 
+M = TypeVar("M", bound=Model)
 
-def user_register(*, username: str, email: str, password: str) -> User:
+
+@contextmanager
+def unique_or_conflict(code: str, message: str) -> Iterator[None]:
+    """One transaction; a unique constraint it breaks is the client's 409, not a 500."""
     try:
         with transaction.atomic():
-            return User.objects.create_user(username=username, email=email, password=password)
+            yield
     except IntegrityError as exc:
-        raise Conflict("username_taken", "That username is already taken.") from exc
+        raise Conflict(code, message) from exc
+
+
+def user_register(*, username: str, email: str, password: str) -> User:
+    with unique_or_conflict("username_taken", "That username is already taken."):
+        return User.objects.create_user(username=username, email=email, password=password)
 
 
 def token_issue(*, user: AbstractUser) -> str:
@@ -32,18 +43,20 @@ def token_revoke(*, token: AuthToken) -> None:
 
 
 def category_create(*, slug: str, name: str, description: str = "") -> Category:
-    try:
-        with transaction.atomic():
-            return Category.objects.create(slug=slug, name=name, description=description)
-    except IntegrityError as exc:
-        raise Conflict("slug_taken", f"A category with slug {slug!r} already exists.") from exc
+    with unique_or_conflict("slug_taken", f"A category with slug {slug!r} already exists."):
+        return Category.objects.create(slug=slug, name=name, description=description)
+
+
+def model_update(*, instance: M, data: dict[str, Any]) -> M:
+    """Set the validated fields and save: the save signals and `updated_at` still run."""
+    for field, value in data.items():
+        setattr(instance, field, value)
+    instance.save()
+    return instance
 
 
 def category_update(*, category: Category, data: dict[str, Any]) -> Category:
-    for field, value in data.items():
-        setattr(category, field, value)
-    category.save()
-    return category
+    return model_update(instance=category, data=data)
 
 
 def category_delete(*, category: Category) -> None:
@@ -65,12 +78,9 @@ PRODUCT_DEFAULTS: dict[str, Any] = {
 def product_create(*, data: dict[str, Any]) -> Product:
     fields = {**PRODUCT_DEFAULTS, **data}
     categories = fields.pop("categories")
-    try:
-        with transaction.atomic():
-            product = Product.objects.create(**fields)
-            product.categories.set(categories)
-    except IntegrityError as exc:
-        raise Conflict("sku_taken", f"A product with sku {data['sku']!r} exists.") from exc
+    with unique_or_conflict("sku_taken", f"A product with sku {data['sku']!r} exists."):
+        product = Product.objects.create(**fields)
+        product.categories.set(categories)
     return product
 
 
@@ -79,9 +89,7 @@ def product_update(*, product: Product, data: dict[str, Any], partial: bool) -> 
     fields = dict(data) if partial else {**PRODUCT_DEFAULTS, **data}
     categories = fields.pop("categories", None)
     with transaction.atomic():
-        for field, value in fields.items():
-            setattr(product, field, value)
-        product.save()  # the pre/post_save receivers write the price history
+        model_update(instance=product, data=fields)  # pre/post_save write the price history
         if categories is not None:
             product.categories.set(categories)
     return product
@@ -114,18 +122,12 @@ def product_reserve(*, product: Product, quantity: int) -> int:
 
 
 def review_create(*, product: Product, author: AbstractUser, data: dict[str, Any]) -> Review:
-    try:
-        with transaction.atomic():
-            return Review.objects.create(product=product, author=author, **data)
-    except IntegrityError as exc:
-        raise Conflict("already_reviewed", "You have already reviewed this product.") from exc
+    with unique_or_conflict("already_reviewed", "You have already reviewed this product."):
+        return Review.objects.create(product=product, author=author, **data)
 
 
 def review_update(*, review: Review, data: dict[str, Any]) -> Review:
-    for field, value in data.items():
-        setattr(review, field, value)
-    review.save()
-    return review
+    return model_update(instance=review, data=data)
 
 
 def review_delete(*, review: Review) -> None:

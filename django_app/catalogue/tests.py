@@ -154,3 +154,59 @@ class ConnectionReuseTests(SimpleTestCase):
         self.assertTrue(probe["reused"])
         # No health check per request: on PostgreSQL each was one more round trip.
         self.assertFalse(probe["health_checks"])
+
+
+class LoginThrottleTests(TestCase):
+    """The failed-login throttle on the database cache (the embedded default's CACHES)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        User.objects.create_user("erin", password="right-pass-1")
+
+    def setUp(self) -> None:
+        from django.core.cache import cache
+
+        cache.clear()
+
+    def token(self, password: str) -> int:
+        body = {"username": "erin", "password": password}
+        response = self.client.post("/api/auth/token", body, content_type="application/json")
+        return response.status_code
+
+    def page(self, password: str) -> int:
+        return self.client.post("/login", {"username": "erin", "password": password}).status_code
+
+    def test_the_cache_is_shared_by_default_and_its_table_exists(self) -> None:
+        from django.conf import settings
+        from django.core.cache import caches
+        from django.core.cache.backends.db import DatabaseCache
+        from django.core.cache.backends.redis import RedisCache
+
+        cache = caches["default"]
+        self.assertIsInstance(cache, RedisCache if settings.REDIS_URL else DatabaseCache)
+        cache.set("probe", 1)  # the table exists: createcachetable ran with migrate
+        self.assertEqual(cache.get("probe"), 1)
+
+    def test_a_right_password_gives_back_its_slot_but_not_the_failures(self) -> None:
+        statuses = [self.token("wrong") for _ in range(4)] + [self.token("right-pass-1")]
+        self.assertEqual(statuses, [401, 401, 401, 401, 200])
+        self.assertEqual(self.token("wrong"), 401)  # the fifth failure
+        self.assertEqual(self.token("right-pass-1"), 429)
+
+    def test_a_body_without_a_password_is_not_a_failure(self) -> None:
+        for _ in range(6):
+            response = self.client.post(
+                "/api/auth/token", {"username": "erin"}, content_type="application/json"
+            )
+            self.assertEqual(response.status_code, 422)
+        self.assertEqual(self.token("right-pass-1"), 200)
+
+    def test_the_page_and_the_api_share_one_counter(self) -> None:
+        statuses = [self.page("wrong") for _ in range(3)] + [self.token("wrong") for _ in range(2)]
+        self.assertEqual(statuses, [200, 200, 200, 401, 401])
+        response = self.client.post("/login", {"username": "erin", "password": "right-pass-1"})
+        self.assertEqual(response.status_code, 429)
+        self.assertGreaterEqual(int(response["Retry-After"]), 1)
+        self.assertContains(response, "Too many failed sign-ins", status_code=429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+        self.assertEqual(self.token("right-pass-1"), 429)

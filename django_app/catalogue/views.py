@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any
 
 import yaml
@@ -40,6 +41,9 @@ from catalogue.serializers import (
 @api_view(["GET", "HEAD"])
 @authentication_classes([])
 def health(request: Request) -> Response:
+    # Readiness: a draining instance still serves, but asks to be taken out of rotation.
+    if settings.DRAIN_FILE and os.path.exists(settings.DRAIN_FILE):
+        raise ServiceUnavailable("This instance is shutting down.")
     try:
         vendor = selectors.database_ping()
     except DatabaseError as exc:

@@ -120,7 +120,38 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds security state every worker and instance must share (the login
+# throttle's counters), so never a per-process backend: the database cache on the
+# app's own database by default (its table is created wherever migrations run, see
+# apps.py), Redis when REDIS_URL is set. The database cache shares across workers and
+# instances on one PostgreSQL; on SQLite only across the workers of one host.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+            # Past MAX_ENTRIES the table is culled, live throttle slots included: far
+            # more than the usernames a window of sign-ins can touch.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
+# Failed sign-ins per username and window before 429 (catalogue.auth.LoginFailureThrottle),
+# on the API and the sign-in page alike: "5/min", "10/h", ...
+LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "5/min")
+
+# Readiness: while this file exists the instance is draining and GET /api/health
+# answers 503, so a load balancer stops sending it traffic before it stops. The shared
+# gunicorn config (deploy/gunicorn.conf.py) creates it on SIGTERM; a pre-stop hook may too.
+DRAIN_FILE = os.environ.get("DRAIN_FILE", "")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -187,7 +218,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "catalogue.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "catalogue.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "5/min")},
     "NON_FIELD_ERRORS_KEY": "body",
     "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

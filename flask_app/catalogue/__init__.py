@@ -10,7 +10,7 @@ from flask import Flask
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: configuration first, then every concern's `init_app`."""
-    from catalogue import cli, errors, middleware, repository, signals, urls
+    from catalogue import auth, cli, errors, middleware, repository, sessions, signals, urls
     from catalogue.config import settings_from_env
 
     app = Flask(__name__)
@@ -22,7 +22,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     repository.init_app(app)
     signals.init_app(app)
-    middleware.init_app(app)
+    middleware.init_app(app)  # its hooks first: request id and clock, canonical paths
+    sessions.init_app(app)
+    auth.login_throttle.init_app(app)
     errors.init_app(app)
     urls.init_app(app)
     cli.init_app(app)

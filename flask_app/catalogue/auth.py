@@ -2,62 +2,76 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
-import threading
 import time
 
-from flask import current_app, g
+from flask import Flask, current_app, g
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
+from limits import (
+    RateLimitItem,
+    RateLimitItemPerDay,
+    RateLimitItemPerHour,
+    RateLimitItemPerMinute,
+    RateLimitItemPerSecond,
+)
+from limits.strategies import MovingWindowRateLimiter
 
 from catalogue import services
 from catalogue.errors import InvalidCredentials, Throttled
 from catalogue.parsers import parse
 from catalogue.permissions import is_authenticated
-from catalogue.serializers import LoginSchema, RegisterSchema, UserOut
+from catalogue.repository.limits_storage import storage_for
+from catalogue.schemas import LoginSchema, RegisterSchema, UserOut
+
+# DRF's rate grammar ("5/min": a count, then a period named by its first letter).
+PERIODS: dict[str, type[RateLimitItem]] = {
+    "s": RateLimitItemPerSecond,
+    "m": RateLimitItemPerMinute,
+    "h": RateLimitItemPerHour,
+    "d": RateLimitItemPerDay,
+}
 
 
 class LoginFailureThrottle:
-    """Failed logins per username in a sliding window, in this process's memory.
+    """Failed sign-ins per username in a moving window, on a store every worker shares.
 
-    Django gets this from DRF throttling over its cache framework; Flask has
-    neither, so it is these lines (or Flask-Limiter with a Redis backend).
+    Django gets this from DRF throttling over its cache framework; here it is `limits`
+    (the library under Flask-Limiter): a MovingWindowRateLimiter on Redis or on the
+    app's own store (repository/limits_storage.py). Flask-Limiter itself counts every
+    request to a route; this counts failures only, and checks before each attempt.
     """
 
-    def __init__(self) -> None:
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
+    def init_app(self, app: Flask) -> None:
+        count, _, period = app.config["LOGIN_THROTTLE_RATE"].partition("/")
+        app.extensions["login_throttle"] = (
+            MovingWindowRateLimiter(storage_for(app)),
+            PERIODS[period[0]](int(count), namespace="login-failures"),
+        )
 
     @staticmethod
-    def rate() -> tuple[int, int]:
-        count, _, period = current_app.config["LOGIN_THROTTLE_RATE"].partition("/")
-        seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
-        return int(count), seconds
-
-    def _recent(self, username: str, now: float, window: int) -> list[float]:
-        # Exactly the identity `user_authenticate()` looks up: usernames are case-sensitive.
-        key = username.strip()
-        recent = [t for t in self._failures.get(key, []) if t > now - window]
-        self._failures[key] = recent
-        return recent
+    def key(username: str) -> str:
+        # Exactly the identity `user_authenticate()` looks up: trimmed, case-sensitive.
+        # Hashed, as in the Django app: any text becomes a short, safe key.
+        return hashlib.sha256(username.strip().encode()).hexdigest()
 
     def check(self, username: str) -> None:
-        """429 with Retry-After once the username has used up its failures."""
-        limit, window = self.rate()
-        now = time.monotonic()
-        with self._lock:
-            recent = self._recent(username, now, window)
-        if len(recent) >= limit:
-            raise Throttled(max(1, math.ceil(window - (now - recent[0]))))
+        """429 with Retry-After while the username has used up its failures."""
+        limiter, rate = current_app.extensions["login_throttle"]
+        if limiter.test(rate, self.key(username)):
+            return
+        reset_at = limiter.get_window_stats(rate, self.key(username)).reset_time
+        raise Throttled(max(1, math.ceil(reset_at - time.time())))
 
     def record_failure(self, username: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._recent(username, now, self.rate()[1]).append(now)
+        limiter, rate = current_app.extensions["login_throttle"]
+        limiter.hit(rate, self.key(username))
 
     def clear(self) -> None:
-        with self._lock:
-            self._failures.clear()
+        """Forget every failure (the test suites reset the store between tests)."""
+        limiter, _ = current_app.extensions["login_throttle"]
+        limiter.storage.reset()
 
 
 login_throttle = LoginFailureThrottle()

@@ -21,7 +21,7 @@ def authenticate() -> None:
     """Before each API request: set g.user (None when anonymous), or answer 401."""
     g.user = None
     g.token_digest = None
-    if request.endpoint in UNAUTHENTICATED_ENDPOINTS or request.url_rule is None:
+    if request.endpoint in UNAUTHENTICATED_ENDPOINTS:
         return
     # `Token` in any case, then the key, separated by a run of ASCII whitespace (bytes.split);
     # another scheme is not ours and leaves the caller anonymous.

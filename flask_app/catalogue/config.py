@@ -46,10 +46,23 @@ def settings_from_env() -> dict[str, Any]:
         "MONGO_URL": os.environ.get("MONGO_URL", "mongodb://127.0.0.1:27017/catalogue"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "LOGIN_THROTTLE_RATE": os.environ.get("LOGIN_THROTTLE_RATE", "5/min"),
+        # The throttle's store: Redis when set, else the app's own database (limits_storage.py).
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        # One Redis may serve several apps: flask-sql and flask-mongo keep apart.
+        "REDIS_KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", f"catalogue-flask-{backend}"),
+        # Behind a TLS proxy: request.scheme from X-Forwarded-Proto, so the CSRF Origin and
+        # Referer checks know the page came over HTTPS (Django: SECURE_PROXY_SSL_HEADER).
+        "TRUST_X_FORWARDED_PROTO": env_bool("TRUST_X_FORWARDED_PROTO"),
+        # Readiness: GET /api/health answers 503 while this file exists (the instance
+        # is draining; deploy/gunicorn.conf.py creates it on SIGTERM).
+        "DRAIN_FILE": os.environ.get("DRAIN_FILE", ""),
         "OPENAPI_SPEC_PATH": os.environ.get(
             "OPENAPI_SPEC_PATH", str(REPO_DIR / "shared_spec" / "openapi.yaml")
         ),
         # The pages' session is this signed cookie (see sessions.py); Django's is a table row.
+        # A form's CSRF token lives as long as the session, as Django's CSRF cookie outlives
+        # an open form (Flask-WTF's default is one hour).
+        "WTF_CSRF_TIME_LIMIT": None,
         "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,120 +1,92 @@
-"""Forms: the catalogue filter, sign-in and review forms of the pages (hand-written).
+"""Forms: the catalogue filter, sign-in and review forms of the pages (Flask-WTF).
 
-Django has `django.forms` (fields, widgets, `is_valid()`, `errors`, ModelForm);
-Flask has nothing, and WTForms would be the usual add-on. These few classes give
-the pages the same shape -- `is_valid()`, `cleaned_data`, per-field `errors` and
-form-wide errors under `"__all__"` -- and reuse the API's pydantic schemas.
+FlaskForm reads `request.form` itself and carries the CSRF token; the review
+form's rules are the API's own pydantic field types (schemas.py), applied by one
+WTForms validator, so the page and `POST /api/.../reviews` cannot drift apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from pydantic import ValidationError
+from flask_wtf import FlaskForm
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+from wtforms import Field, Form, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from catalogue import services
-from catalogue.repository import ProductFilters, UserRecord
-from catalogue.serializers import ReviewCreateSchema
+from catalogue.repository import ProductFilters
+from catalogue.schemas import Rating, ReviewBody, ReviewTitle, strip
 
-REQUIRED = "This field is required."
 RATING_CHOICES = [("", "Choose a rating")] + [(str(n), f"{n} / 5") for n in range(5, 0, -1)]
 
 
-class Form:
-    """What the templates need from a form: the submitted data and errors per field."""
-
-    fields: tuple[str, ...] = ()
-
-    def __init__(self, data: Mapping[str, str] | None = None) -> None:
-        self.is_bound = data is not None
-        self.data = {name: (data or {}).get(name, "") for name in self.fields}
-        self.errors: dict[str, list[str]] = {}
-        self.cleaned_data: dict[str, Any] = {}
-
-    def add_error(self, field: str | None, message: str) -> None:
-        self.errors.setdefault(field or "__all__", []).append(message)
-
-    def non_field_errors(self) -> list[str]:
-        return self.errors.get("__all__", [])
-
-    def clean(self) -> None:
-        """Fill `cleaned_data` or call `add_error`; subclasses override."""
-
-    def is_valid(self) -> bool:
-        if not self.is_bound:
-            return False
-        self.errors = {}
-        self.clean()
-        return not self.errors
+def no_null_characters(form: Form, field: Field) -> None:
+    """Django's CharField refuses NUL (ProhibitNullCharactersValidator); PostgreSQL cannot
+    store it, nor compare it in a query."""
+    if "\x00" in (field.data or ""):
+        raise ValidationError("Null characters are not allowed.")
 
 
-class CatalogueFilterForm(Form):
-    """The query string of /catalogue: free-text search and one category."""
+class FollowsSchema:
+    """A WTForms validator: the field's text must pass one of the API's pydantic field
+    types, taken leniently (form fields are text: `"4"` is a rating here)."""
 
-    fields = ("search", "category")
-    max_lengths = {"search": 200, "category": 50}
+    def __init__(self, field_type: Any) -> None:
+        self.adapter = TypeAdapter(field_type)
 
-    def clean(self) -> None:
-        for name, limit in self.max_lengths.items():
-            value = self.data[name].strip()
-            if len(value) > limit:
-                self.add_error(name, f"Ensure this value has at most {limit} characters.")
-            self.cleaned_data[name] = value
+    def __call__(self, form: Form, field: Field) -> None:
+        try:
+            self.adapter.validate_python(field.data, strict=False)
+        except PydanticValidationError as exc:
+            raise ValidationError(exc.errors()[0]["msg"]) from exc
+
+
+class CatalogueFilterForm(FlaskForm):
+    """The query string of /catalogue: free-text search and one category (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    search = StringField(filters=[strip], validators=[Length(max=200), no_null_characters])
+    category = StringField(filters=[strip], validators=[Length(max=50), no_null_characters])
 
     def filters(self) -> ProductFilters:
         """The repository's filters; an invalid form filters nothing (its errors are shown)."""
-        if not self.is_valid():
+        if not self.validate():
             return ProductFilters()
-        return ProductFilters(
-            search=self.cleaned_data["search"], category=self.cleaned_data["category"]
-        )
+        return ProductFilters(search=self.search.data or "", category=self.category.data or "")
 
 
-class LoginForm(Form):
-    """Username and password, checked against the stored hash."""
+class LoginForm(FlaskForm):
+    """Username (trimmed, case-sensitive) and password (never trimmed)."""
 
-    fields = ("username", "password")
-
-    def __init__(self, data: Mapping[str, str] | None = None) -> None:
-        super().__init__(data)
-        self.user: UserRecord | None = None
-
-    def clean(self) -> None:
-        for name in self.fields:
-            if not self.data[name].strip():
-                self.add_error(name, REQUIRED)
-        if self.errors:
-            return
-        username = self.data["username"].strip()
-        self.user = services.user_authenticate(username=username, password=self.data["password"])
-        if self.user is None:
-            self.add_error(
-                None,
-                "Please enter a correct username and password. "
-                "Note that both fields may be case-sensitive.",
-            )
-
-    def get_user(self) -> UserRecord:
-        assert self.user is not None, "call is_valid() first"
-        return self.user
+    username = StringField(
+        "Username", filters=[strip], validators=[DataRequired(), no_null_characters]
+    )
+    password = PasswordField("Password", validators=[InputRequired(), no_null_characters])
 
 
-class ReviewForm(Form):
-    """A review's rating, title and body, validated by the API's ReviewCreateSchema."""
+class ReviewForm(FlaskForm):
+    """A review's rating, title and body, by the rules of the API's ReviewCreateSchema."""
 
-    fields = ("rating", "title", "body")
+    rating = SelectField(
+        "Rating", choices=RATING_CHOICES, validators=[InputRequired(), FollowsSchema(Rating)]
+    )
+    # Optional, as in the API: a post without them means "" (WTForms' default is None).
+    title = StringField(
+        "Title",
+        default="",
+        filters=[strip],
+        validators=[no_null_characters, FollowsSchema(ReviewTitle)],
+    )
+    body = TextAreaField(
+        "Body",
+        default="",
+        filters=[strip],
+        validators=[no_null_characters, FollowsSchema(ReviewBody)],
+    )
 
-    def clean(self) -> None:
-        try:
-            # Form fields are text ("4"): the API's strict JSON types do not apply to them.
-            review = ReviewCreateSchema.model_validate(self.data, strict=False)
-        except ValidationError as exc:
-            for error in exc.errors():
-                field = str(error["loc"][0]) if error["loc"] else None
-                message = error["msg"].removeprefix("Value error, ")
-                if field == "rating" and not self.data["rating"].strip():
-                    message = REQUIRED
-                self.add_error(field, message)
-            return
-        self.cleaned_data = review.model_dump()
+    def review(self) -> dict[str, Any]:
+        """The validated review, as `services.review_create()` takes it."""
+        return {"rating": int(self.rating.data), "title": self.title.data, "body": self.body.data}

@@ -9,13 +9,14 @@ import time
 import uuid
 
 from flask import Flask, Response, current_app, g, redirect, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from catalogue.errors import allow_header
 from catalogue.renderers import weighted
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,128}\Z")
 GZIP_MIN_BYTES = 1024
-SLASH_EXEMPT_PREFIXES = ("/admin/", "/static/")
+SLASH_EXEMPT_PREFIXES = ("/static/",)
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -92,5 +93,7 @@ def finish_request(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    if app.config["TRUST_X_FORWARDED_PROTO"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1)
     app.before_request(start_request)
     app.after_request(finish_request)

@@ -9,7 +9,9 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    Float,
     ForeignKey,
+    Index,
     Numeric,
     String,
     Table,
@@ -156,3 +158,17 @@ class PriceChange(Base):
     old_price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     new_price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     changed_at: Mapped[datetime] = mapped_column(default=now_ms, index=True)
+
+
+class RateLimitEntry(Base):
+    """One hit counted by a `limits` rate limit (the login throttle's failed sign-ins),
+    read by repository/sql_limits.py; rows expire, and each write sweeps the expired."""
+
+    __tablename__ = "rate_limit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255))
+    # Seconds since the epoch, as `limits` counts time.
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+    __table_args__ = (Index("ix_rate_limit_entries_key_expires_at", "key", "expires_at"),)

@@ -1,9 +1,10 @@
 """Pages: the server-rendered catalogue, product page, sign-in and sign-out (Jinja2).
 
-Session authentication: `sessions.login_user()` puts the username in Flask's
-signed-cookie session; `sessions.csrf_protect` checks every form POST (both run
-as hooks of the `pages` blueprint in urls.py). Thin, like the API views: the
-repository reads, services write, forms validate.
+Session authentication: Flask-Login's `login_user()` puts the username in Flask's
+signed-cookie session, `current_user` reads it back; CSRFProtect checks every form
+POST (sessions.py). Thin, like the API views: the repository reads, services
+write, forms validate; sign-in goes through the same failed-login throttle as
+`POST /api/auth/token`.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError
 
 from catalogue import services
-from catalogue.errors import Conflict
-from catalogue.forms import RATING_CHOICES, CatalogueFilterForm, LoginForm, ReviewForm
-from catalogue.permissions import can_see_inactive
+from catalogue.auth import login_throttle
+from catalogue.errors import Conflict, Throttled
+from catalogue.forms import CatalogueFilterForm, LoginForm, ReviewForm
 from catalogue.repository import PageRequest, get_repository
-from catalogue.sessions import CsrfFailed, login_user, logout_user
+from catalogue.sessions import PageUser, login_manager
 
 PAGE_SIZE = 12
 REVIEWS_SHOWN = 100
@@ -69,9 +72,9 @@ def error_page(status: int, message: str) -> ResponseReturnValue:
     return render_template("catalogue/error.html", status=status, message=message), status
 
 
-def csrf_failure(exc: CsrfFailed) -> ResponseReturnValue:
-    """The pages blueprint's 403 handler: a form posted without a valid token."""
-    return error_page(403, exc.description)
+def csrf_failure(exc: CSRFError) -> ResponseReturnValue:
+    """The pages blueprint's CSRF handler: 403, as Django answers (Flask-WTF's is 400)."""
+    return error_page(403, "The form has expired or was not sent by this site.")
 
 
 def home_page() -> ResponseReturnValue:
@@ -82,7 +85,7 @@ def catalogue_page() -> ResponseReturnValue:
     form = CatalogueFilterForm(request.args)
     filters, repository = form.filters(), get_repository()
     number = page_number(request.args.get("page"))
-    inactive = can_see_inactive()
+    inactive = current_user.is_staff
     total, products = repository.product_list(
         filters, inactive, PageRequest(max(number, 1), PAGE_SIZE)
     )
@@ -103,17 +106,17 @@ def catalogue_page() -> ResponseReturnValue:
 
 def product_page(sku: str) -> ResponseReturnValue:
     repository = get_repository()
-    product = repository.product_get(sku, can_see_inactive())
+    product = repository.product_get(sku, current_user.is_staff)
     if product is None:
         return error_page(404, f"No product with SKU {sku}.")
     form = ReviewForm()
-    if request.method == "POST":
-        if g.user is None:
-            return redirect(url_for("pages.login", next=request.path))
-        form = ReviewForm(request.form)
-        if form.is_valid():
+    if form.is_submitted():
+        if not current_user.is_authenticated:
+            # What @login_required does, here after the 404 (the GET is anyone's).
+            return login_manager.unauthorized()
+        if form.validate():
             try:
-                services.review_create(product=product, author=g.user, data=form.cleaned_data)
+                services.review_create(product=product, author=current_user, data=form.review())
             except Conflict as exc:  # reviewed meanwhile, from another tab or the API
                 flash(exc.message, "error")
             else:
@@ -124,9 +127,9 @@ def product_page(sku: str) -> ResponseReturnValue:
         "catalogue/product.html",
         product=product.model_dump(mode="json"),
         reviews=[review.model_dump(mode="json") for review in reviews],
-        already_reviewed=g.user is not None and repository.review_exists(product.sku, g.user),
+        already_reviewed=current_user.is_authenticated
+        and repository.review_exists(product.sku, current_user),
         form=form,
-        rating_choices=RATING_CHOICES,
     )
 
 
@@ -139,15 +142,31 @@ def next_url() -> str:
 
 
 def login_page() -> ResponseReturnValue:
-    form = LoginForm(request.form if request.method == "POST" else None)
-    if form.is_valid():
-        login_user(form.get_user())  # a fresh session and CSRF token
-        flash(f"Signed in as {form.get_user().username}.", "success")
-        return redirect(next_url())
+    form = LoginForm()
+    if form.validate_on_submit():
+        username = form.username.data
+        try:
+            login_throttle.check(username)
+        except Throttled as exc:
+            form.form_errors.append(exc.message)
+            page = render_template("catalogue/login.html", form=form, next=next_url())
+            return page, 429, exc.headers
+        user = services.user_authenticate(username=username, password=form.password.data)
+        if user is not None:
+            session.clear()  # a fresh session and CSRF token (Django's login() cycles both)
+            login_user(PageUser(**vars(user)))
+            session.permanent = True  # PERMANENT_SESSION_LIFETIME, like SESSION_COOKIE_AGE
+            flash(f"Signed in as {user.username}.", "success")
+            return redirect(next_url())
+        login_throttle.record_failure(username)
+        form.form_errors.append(
+            "Please enter a correct username and password. "
+            "Note that both fields may be case-sensitive."
+        )
     return render_template("catalogue/login.html", form=form, next=next_url())
 
 
 def logout_page() -> ResponseReturnValue:
-    logout_user()  # clears the cookie; a copy of the old one would still verify
+    logout_user()  # forgets the user in the cookie; a copy of the old one would still verify
     flash("Signed out.", "success")
     return redirect(url_for("pages.catalogue-page"))

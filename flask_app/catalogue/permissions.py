@@ -6,7 +6,7 @@ from flask import g, request
 
 from catalogue.errors import NotAuthenticated, PermissionDenied
 from catalogue.repository import UserRecord
-from catalogue.serializers import ReviewOut
+from catalogue.schemas import ReviewOut
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 

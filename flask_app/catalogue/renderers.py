@@ -89,8 +89,6 @@ def negotiate(offered: Sequence[str]) -> str:
 def negotiate_request() -> None:
     """Before each API request, first of all: pick the representation or answer 406 --
     before authentication, query parsing and any write (a refused POST changes nothing)."""
-    if request.url_rule is None or not request.path.startswith("/api/"):
-        return
     g.varies_by_accept = request.endpoint in MULTI_FORMAT_ENDPOINTS
     pages = g.varies_by_accept and request.method in {"GET", "HEAD"}
     g.media_type = negotiate(list(RENDERERS) if pages else [JSON])

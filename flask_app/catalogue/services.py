@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from catalogue.authentication import token_digest
 from catalogue.errors import Conflict, NotFound, ValidationFailed
 from catalogue.repository import UserRecord, get_repository, search_key
-from catalogue.serializers import CategoryOut, ProductOut, ReviewOut
+from catalogue.schemas import CategoryOut, ProductOut, ReviewOut
 from catalogue.signals import price_changed
 
 

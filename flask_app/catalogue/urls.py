@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, g
+from flask import Blueprint, Flask
+from flask_wtf.csrf import CSRFError
 from werkzeug.routing import BaseConverter
 
 from catalogue import auth, authentication, pages, renderers, sessions, views
@@ -16,22 +17,27 @@ bp.add_url_rule("/api/auth/token", view_func=auth.TokenView.as_view("token"))
 bp.add_url_rule("/api/auth/me", view_func=auth.MeView.as_view("me"))
 bp.add_url_rule("/api/categories", view_func=views.CategoryListView.as_view("category-list"))
 bp.add_url_rule(
-    "/api/categories/<slug>", view_func=views.CategoryDetailView.as_view("category-detail")
+    "/api/categories/<segment:slug>", view_func=views.CategoryDetailView.as_view("category-detail")
 )
 bp.add_url_rule("/api/products", view_func=views.ProductListView.as_view("product-list"))
-bp.add_url_rule("/api/products/<sku>", view_func=views.ProductDetailView.as_view("product-detail"))
 bp.add_url_rule(
-    "/api/products/<sku>/price-history",
+    "/api/products/<segment:sku>", view_func=views.ProductDetailView.as_view("product-detail")
+)
+bp.add_url_rule(
+    "/api/products/<segment:sku>/price-history",
     view_func=views.PriceHistoryView.as_view("product-price-history"),
 )
 bp.add_url_rule(
-    "/api/products/<sku>/reserve", "product-reserve", views.product_reserve, methods=["POST"]
+    "/api/products/<segment:sku>/reserve",
+    "product-reserve",
+    views.product_reserve,
+    methods=["POST"],
 )
 bp.add_url_rule(
-    "/api/products/<sku>/reviews", view_func=views.ReviewListView.as_view("review-list")
+    "/api/products/<segment:sku>/reviews", view_func=views.ReviewListView.as_view("review-list")
 )
 bp.add_url_rule(
-    "/api/products/<sku>/reviews/<review_id>",
+    "/api/products/<segment:sku>/reviews/<segment:review_id>",
     view_func=views.ReviewDetailView.as_view("review-detail"),
 )
 bp.add_url_rule("/api/stats", "stats", views.stats)
@@ -42,38 +48,35 @@ bp.before_request(renderers.negotiate_request)
 bp.before_request(authentication.authenticate)
 bp.after_request(renderers.vary_on_accept)
 
+# The API authenticates tokens, not cookies: no CSRF check (Flask-WTF's blueprint exemption).
+sessions.csrf.exempt(bp)
+
 # The server-rendered pages: their own blueprint, so the API's token and JSON-only
-# hooks never run for them; the session user and the CSRF check run instead (Django:
-# AuthenticationMiddleware and CsrfViewMiddleware, for every view).
+# hooks never run for them; Flask-Login's session user and CSRFProtect serve them
+# instead (Django: AuthenticationMiddleware and CsrfViewMiddleware, for every view).
 pages_bp = Blueprint("pages", __name__)
 pages_bp.add_url_rule("/", "home", pages.home_page)
 pages_bp.add_url_rule("/catalogue", "catalogue-page", pages.catalogue_page)
 pages_bp.add_url_rule(
-    "/catalogue/<sku>", "product-page", pages.product_page, methods=["GET", "POST"]
+    "/catalogue/<segment:sku>", "product-page", pages.product_page, methods=["GET", "POST"]
 )
 pages_bp.add_url_rule("/login", "login", pages.login_page, methods=["GET", "POST"])
 pages_bp.add_url_rule("/logout", "logout", pages.logout_page, methods=["POST"])
-pages_bp.before_request(sessions.load_user)
-pages_bp.before_request(sessions.csrf_protect)
-pages_bp.register_error_handler(sessions.CsrfFailed, pages.csrf_failure)
-
-
-@pages_bp.context_processor
-def page_context() -> dict[str, object]:
-    """What every page template sees (Django: the auth and csrf context processors)."""
-    return {"user": g.get("user"), "csrf_token": sessions.csrf_token}
+# After CSRFProtect's token (and, over HTTPS, Referer) check: Django's Origin check.
+pages_bp.before_request(sessions.check_origin)
+pages_bp.register_error_handler(CSRFError, pages.csrf_failure)
 
 
 class SegmentConverter(BaseConverter):
     """Werkzeug's default `<name>` converter minus NUL: no sku, slug or id contains one,
-    and PostgreSQL refuses it in a query, so such a path matches no rule (404)."""
+    and PostgreSQL refuses it in a query, so such a path matches no rule (404, never 500)."""
 
     regex = "[^/\x00]+"
 
 
 def init_app(app: Flask) -> None:
     # Django: the `segment` converter in catalogue/urls.py, the same pattern.
-    app.url_map.converters["default"] = SegmentConverter
+    app.url_map.converters["segment"] = SegmentConverter
     app.register_blueprint(bp)
     app.register_blueprint(pages_bp)
     # Rules without a trailing slash must not match `/x/`: the middleware answers 308.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any
 
 import yaml
@@ -23,7 +24,7 @@ from catalogue.permissions import (
 )
 from catalogue.renderers import render_product_page
 from catalogue.repository import ProductFilters, get_repository
-from catalogue.serializers import (
+from catalogue.schemas import (
     CategoryCreateSchema,
     CategoryOut,
     CategoryUpdateSchema,
@@ -40,6 +41,10 @@ from catalogue.serializers import (
 
 
 def health() -> ResponseReturnValue:
+    # Readiness: a draining instance still serves, but asks to be taken out of rotation.
+    drain_file = current_app.config["DRAIN_FILE"]
+    if drain_file and os.path.exists(drain_file):
+        raise ServiceUnavailable("This instance is shutting down.")
     repository = get_repository()
     try:
         repository.ping()

@@ -4,8 +4,8 @@ No Docker engine exists on the machines this project is built on, so the stack i
 validated in three ways: statically against the compose specification; against the
 code (every command, module path and environment variable of an app service must exist
 there); and by running each app service's command natively, with the hostnames
-`postgres` and `mongo` mapped to loopback (the local PostgreSQL's `test` database, and
-nx-27017 on a free port), until its healthcheck passes.
+`postgres`, `mongo` and `redis` mapped to loopback (a scratch database on the local
+PostgreSQL, nx-27017 on a free port, the local Redis), until its healthcheck passes.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,7 @@ import psycopg
 import pytest
 import yaml
 
+from sidebyside.differential import scratch_postgres
 from sidebyside.servers import free_port, mongo_emulator, stop, wait_healthy
 from tests.targets import TARGETS as CONTRACT_TARGETS
 
@@ -42,11 +44,15 @@ ENV_EXAMPLE = REPO / ".env.example"
 DOCS = REPO / "docs" / "compose.md"
 BIN = Path(sys.executable).parent
 
-# The published port of each target (the README's and `sidebyside up`'s ports).
+# The published port of each target (the README's and `sidebyside up`'s ports): nginx
+# publishes it, and each target's replicas listen on it inside their containers.
 SERVERS = {"django": 8001, "flask-sql": 8002, "flask-mongo": 8003}
+NGINX_CONF = REPO / "deploy" / "nginx" / "nginx.conf"
+REPLICAS = 2
 # Where the image keeps the code (Dockerfile: WORKDIR /app, COPY . .).
 IMAGE_ROOT = "/app"
-# PostgreSQL here: trust auth, user postgres, database `test` (what CI provides).
+# PostgreSQL here: trust auth, user postgres, database `test` (what CI provides); the
+# tests run on a scratch database created beside it.
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 ALLOWED_CONDITIONS = {"service_healthy", "service_completed_successfully"}
 # Django management commands that Django itself provides (the rest live in the app).
@@ -254,7 +260,7 @@ def test_every_depends_on_waits_for_health_or_completion(
 # --- the app services against the code ------------------------------------------------
 
 
-def test_the_three_targets_publish_8001_to_8003_under_gunicorn(
+def test_the_three_targets_run_two_replicas_under_gunicorn_behind_nginx(
     services: dict[str, dict[str, Any]],
 ) -> None:
     raw = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))["services"]
@@ -262,9 +268,19 @@ def test_the_three_targets_publish_8001_to_8003_under_gunicorn(
         service = services[name]
         command = service["command"]
         assert command[0] == "gunicorn", command
-        assert service["ports"] == [f"{port}:{port}"], service["ports"]
+        # Replicas cannot share a host port: only nginx publishes.
+        assert "ports" not in service, f"{name} publishes {service['ports']}"
+        assert service["deploy"]["replicas"] == REPLICAS, service.get("deploy")
         assert option(command, "--bind") == f"0.0.0.0:{port}"
+        assert option(command, "--config") == f"{IMAGE_ROOT}/deploy/gunicorn.conf.py"
         assert option(raw[name]["command"], "--workers") == "${GUNICORN_WORKERS:-2}"
+        # Docker's SIGKILL must not come before the drain and the graceful timeout.
+        grace = int(service["stop_grace_period"].removesuffix("s"))
+        assert grace > int(environment(service)["DRAIN_SECONDS"]) + 30, grace
+        # The replicas share the state every one of them must see (the login throttle).
+        redis_url = urllib.parse.urlsplit(environment(service)["REDIS_URL"])
+        assert (redis_url.scheme, redis_url.hostname) == ("redis", "redis"), redis_url
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy"
         health = urllib.parse.urlsplit(healthcheck_url(service))
         assert (health.port, health.path) == (port, "/api/health"), health
         assert service["healthcheck"]["test"][:3] == ["CMD", "python", "-c"], "slim: no curl"
@@ -273,6 +289,52 @@ def test_the_three_targets_publish_8001_to_8003_under_gunicorn(
         for one_shot in migrations:
             assert services[one_shot]["working_dir"] == service["working_dir"]
             assert environment(services[one_shot]) == environment(service)
+    databases = {environment(services[name])["REDIS_URL"] for name in SERVERS}
+    assert len(databases) == len(SERVERS), "each target keeps its own counters"
+
+
+def test_nginx_publishes_each_target_and_balances_its_replicas(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    from tests.scaleout.cluster import NGINX_DIR
+
+    nginx = services["nginx"]
+    assert re.fullmatch(r"nginx:\d+(\.\d+)*", nginx["image"]), nginx["image"]
+    assert nginx["ports"] == [f"{port}:{port}" for port in SERVERS.values()]
+    assert {dep: how["condition"] for dep, how in nginx["depends_on"].items()} == {
+        name: "service_healthy" for name in SERVERS
+    }
+    mounted = {c["target"]: compose["configs"][c["source"]]["file"] for c in nginx["configs"]}
+    # The same files as tests/scaleout's nginx includes: one set of proxy rules.
+    assert mounted == {
+        "/etc/nginx/nginx.conf": "./deploy/nginx/nginx.conf",
+        "/etc/nginx/proxy.conf": "./deploy/nginx/proxy.conf",
+    }
+    assert NGINX_CONF.parent == NGINX_DIR
+    text = NGINX_CONF.read_text(encoding="utf-8")
+    for name, port in SERVERS.items():
+        upstream = re.search(rf"upstream {re.escape(name)} \{{([^}}]*)\}}", text)
+        assert upstream, f"no upstream {name}"
+        assert re.findall(r"server (\S+)", upstream[1]) == [f"{name}:{port}"], upstream[1]
+        server = re.search(rf"listen {port};\s*location / \{{([^}}]*)\}}", text)
+        assert server, f"nothing listens on {port}"
+        assert f"proxy_pass http://{name};" in server[1] and "include proxy.conf;" in server[1]
+    # nginx itself accepts the file (service names mapped to loopback, as compose resolves them).
+    with tempfile.TemporaryDirectory(prefix="sidebyside-nginx-") as tmp:
+        local = text
+        for name in SERVERS:
+            local = local.replace(f"server {name}:", "server 127.0.0.1:")
+        local = local.replace("pid /tmp/nginx.pid;", f"pid {tmp}/nginx.pid;")
+        Path(tmp, "nginx.conf").write_text(local, encoding="utf-8")
+        Path(tmp, "proxy.conf").write_text((NGINX_DIR / "proxy.conf").read_text())
+        nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
+        result = subprocess.run(
+            [nginx_bin, "-t", "-p", tmp, "-c", f"{tmp}/nginx.conf", "-e", f"{tmp}/error.log"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert result.returncode == 0, result.stderr
 
 
 def module_binds(path: Path, name: str) -> bool:
@@ -297,6 +359,8 @@ def check_command(service: dict[str, Any]) -> None:
     root = code_dir(service)
     program = command[0]
     if program == "gunicorn":
+        config = option(command, "--config")
+        assert (REPO / config.removeprefix(f"{IMAGE_ROOT}/")).is_file(), f"no {config}"
         module, _, attribute = command[-1].partition(":")
         base = root.joinpath(*module.split("."))
         path = base.with_suffix(".py") if base.with_suffix(".py").exists() else base / "__init__.py"
@@ -348,6 +412,8 @@ def test_every_environment_variable_is_read_by_the_app(
 ) -> None:
     for name, service in app_services(services).items():
         read = names_read_by(code_dir(service))
+        # The shared gunicorn config runs in every app container (DRAIN_SECONDS).
+        read |= names_read_by(REPO / "deploy")
         unread = set(environment(service)) - read
         assert not unread, f"{name} sets variables its code never reads: {sorted(unread)}"
 
@@ -436,6 +502,7 @@ def test_dockerignore_keeps_the_context_small_but_complete() -> None:
         assert excluded in patterns, f"{excluded} is sent to the build"
     needed = ["pyproject.toml", "uv.lock", "README.md", "django_app/manage.py", "flask_app/wsgi.py"]
     needed += ["shared_spec/openapi.yaml", "sidebyside/cli.py", "tests/contract/conftest.py"]
+    needed += ["deploy/gunicorn.conf.py"]  # every app service's --config
     for path in needed:
         assert (REPO / path).exists(), path
         for pattern in patterns:
@@ -487,18 +554,18 @@ def test_docs_commands_match_compose_yaml(services: dict[str, dict[str, Any]]) -
 
 
 @pytest.fixture(scope="session")
-def local_postgres() -> str:
-    """The `test` database of the local PostgreSQL (CI has it); a clear failure if not."""
+def local_postgres() -> Iterator[str]:
+    """A scratch database beside the local PostgreSQL's `test` (CI has it); a clear failure
+    if not. Never `test` itself: other runs on this server migrate it to their revisions."""
     try:
         psycopg.connect(LOCAL_POSTGRES, connect_timeout=3).close()
     except psycopg.OperationalError as exc:
-        problem = str(exc)
-    else:
-        return LOCAL_POSTGRES
-    pytest.fail(
-        f"the compose tests need PostgreSQL at {LOCAL_POSTGRES} (trust auth, database "
-        f"`test`) to stand in for the `postgres` service; it is not reachable: {problem}"
-    )
+        pytest.fail(
+            f"the compose tests need PostgreSQL at {LOCAL_POSTGRES} (trust auth, database "
+            f"`test`) to stand in for the `postgres` service; it is not reachable: {exc}"
+        )
+    with scratch_postgres(LOCAL_POSTGRES, "compose") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -516,6 +583,8 @@ def on_loopback(value: str, request: pytest.FixtureRequest) -> str:
     parts = urllib.parse.urlsplit(value)
     if parts.hostname == "postgres":
         return request.getfixturevalue("local_postgres")
+    if parts.hostname == "redis":
+        return urllib.parse.urlunsplit(parts._replace(netloc="127.0.0.1:6379"))
     if parts.hostname == "mongo":
         local = urllib.parse.urlsplit(request.getfixturevalue("local_mongo"))
         return urllib.parse.urlunsplit(parts._replace(netloc=local.netloc))
@@ -528,6 +597,11 @@ def native(service: dict[str, Any], request: pytest.FixtureRequest, port: int) -
     command[0] = sys.executable if command[0] == "python" else str(BIN / command[0])
     if "--bind" in command:
         command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
+    # Paths inside the image are the repository's here.
+    command = [
+        str(REPO / a.removeprefix(f"{IMAGE_ROOT}/")) if a.startswith(f"{IMAGE_ROOT}/") else a
+        for a in command
+    ]
     # Only the service's own settings: nothing of this machine's environment leaks in.
     env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
     env.update({key: on_loopback(value, request) for key, value in environment(service).items()})

@@ -177,6 +177,26 @@ def test_five_failures_throttle_the_username_even_with_the_right_password(api: A
     assert 1 <= int(response.headers["retry-after"]) <= 60
 
 
+def test_the_sixth_failure_is_429_in_the_envelope_and_so_is_the_right_password(
+    api: Api,
+) -> None:
+    # LOGIN_THROTTLE_RATE's default, 5/min: five failures are answered, the sixth is not.
+    name = fresh_name()
+    register(api, name)
+    answers = [login(api, name, f"wrong-password-{n}") for n in range(6)]
+    assert [a.status_code for a in answers] == [401] * 5 + [429]
+    sixth = answers[5]
+    assert sixth.headers["content-type"] == "application/json"
+    assert error_code(sixth) == "throttled"
+    assert set(sixth.json()["error"]) == {"code", "message"}
+    assert 1 <= int(sixth.headers["retry-after"]) <= 60
+    # The window lasts: the right password does not get through either.
+    right = login(api, name, "correct-horse-1")
+    assert right.status_code == 429
+    assert error_code(right) == "throttled"
+    assert 1 <= int(right.headers["retry-after"]) <= 60
+
+
 def test_throttling_is_per_username(api: Api) -> None:
     victim, bystander = fresh_name(), fresh_name()
     register(api, victim)

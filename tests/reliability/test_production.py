@@ -134,7 +134,8 @@ def test_debug_is_off_by_default(target: str, scratch: str) -> None:
 @pytest.mark.parametrize("target", sorted(TARGETS))
 def test_production_serves_with_a_secret_key(target: str, scratch: str) -> None:
     """The same environment plus SECRET_KEY starts; Django adds HTTPS redirect and HSTS; the
-    page sign-in's cookies are Secure, HttpOnly and SameSite=Lax on every target."""
+    page sign-in's cookies are Secure, HttpOnly and SameSite=Lax on every target, and its
+    form refuses posts from another origin over HTTPS."""
     extra = {
         "APP_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -161,6 +162,8 @@ def test_production_serves_with_a_secret_key(target: str, scratch: str) -> None:
             assert {name for name, _ in cookies} == PAGE_COOKIES[target], cookies
             for name, flags in cookies:
                 assert {"secure", "httponly", "samesite=lax"} <= flags, (name, flags)
+            refused = cross_site_posts_over_https(f"127.0.0.1:{port}")
+            assert set(refused.values()) == {403}, refused
         finally:
             stop(proc)
 
@@ -170,7 +173,13 @@ def sign_in_over_https(host: str) -> list[str]:
     return the Set-Cookie headers of both pages. Cookies go back by hand: an HTTP client
     keeps Secure cookies for https:// URLs, and the proxy's side of it is plain HTTP."""
     base = f"http://{host}"
-    https = {"X-Forwarded-Proto": "https", "Origin": f"https://{host}"}  # Django checks Origin
+    # What a browser sends with a form post: Origin, and (the pages' Referrer-Policy is
+    # same-origin) the Referer. Django checks Origin; Flask-WTF the Referer, then Origin.
+    https = {
+        "X-Forwarded-Proto": "https",
+        "Origin": f"https://{host}",
+        "Referer": f"https://{host}/login",
+    }
     username, password = f"prod-{secrets.token_hex(4)}", secrets.token_urlsafe(16)
     registered = httpx.post(
         f"{base}/api/auth/register",
@@ -191,6 +200,34 @@ def sign_in_over_https(host: str) -> list[str]:
     )
     assert signed_in.status_code == 302, signed_in.text[-800:]
     return form.headers.get_list("set-cookie") + signed_in.headers.get_list("set-cookie")
+
+
+def cross_site_posts_over_https(host: str) -> dict[str, int]:
+    """Sign-in posts over HTTPS with the session's valid token, from another site or from
+    nowhere: a foreign or plain-HTTP Origin, a foreign Referer, no Origin and no Referer.
+    Django's CsrfViewMiddleware, and Flask-WTF with the Origin check, refuse each (403)."""
+    base = f"http://{host}"
+    form = httpx.get(f"{base}/login", headers={"X-Forwarded-Proto": "https"}, timeout=10)
+    token = CSRF_INPUT.search(form.text)
+    assert form.status_code == 200 and token, form.status_code
+    sent = "; ".join(header.split(";", 1)[0] for header in form.headers.get_list("set-cookie"))
+    data = {"username": "nobody", "password": "not-a-password", token.group(1): token.group(2)}
+    here = f"https://{host}/login"
+    cases = {
+        "foreign origin": {"Origin": "https://evil.example", "Referer": here},
+        "plain-http origin": {"Origin": f"http://{host}", "Referer": here},
+        "foreign referer": {"Referer": "https://evil.example/login"},
+        "neither": {},
+    }
+    return {
+        name: httpx.post(
+            f"{base}/login",
+            data=data,
+            headers={"X-Forwarded-Proto": "https", "Cookie": sent, **headers},
+            timeout=10,
+        ).status_code
+        for name, headers in cases.items()
+    }
 
 
 class _nothing:

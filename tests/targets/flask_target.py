@@ -50,7 +50,8 @@ class FlaskSqlTarget:
         result = self._runner.invoke(args=["seed", "--flush"])
         if result.exit_code != 0:
             raise RuntimeError(f"flask seed failed: {result.output}") from result.exception
-        login_throttle.clear()
+        with self.app.app_context():
+            login_throttle.clear()
 
     @contextmanager
     def count_queries(self) -> Iterator[QueryCounter]:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from flask import Flask, current_app, g
 
-from catalogue.serializers import CategoryOut, PriceChangeOut, ProductOut, ReviewOut
+from catalogue.schemas import CategoryOut, PriceChangeOut, ProductOut, ReviewOut
 
 
 def search_key(*texts: str) -> str:

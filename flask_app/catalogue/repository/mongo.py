@@ -31,7 +31,7 @@ from catalogue.repository import (
     mongo_stats,
     search_key,
 )
-from catalogue.serializers import CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
+from catalogue.schemas import CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
 from catalogue.timestamps import now_ms
 
 CENT = Decimal("0.01")

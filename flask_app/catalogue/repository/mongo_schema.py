@@ -52,6 +52,10 @@ VALIDATORS = {
         ["product_sku", "old_price_cents", "new_price_cents", "changed_at"],
         {"old_price_cents": INT, "new_price_cents": INT, "changed_at": DATE},
     ),
+    # The login throttle's failures (mongo_limits.py); expiry in epoch seconds, as `limits`.
+    "rate_limit_entries": schema(
+        ["key", "expires_at"], {"key": STRING, "expires_at": {"bsonType": "double"}}
+    ),
 }
 
 INDEXES = {
@@ -75,6 +79,10 @@ INDEXES = {
     ],
     "price_changes": [
         IndexModel([("product_sku", ASCENDING), ("changed_at", DESCENDING)], name="product_newest")
+    ],
+    "rate_limit_entries": [
+        IndexModel([("key", ASCENDING), ("expires_at", ASCENDING)], name="key_expires"),
+        IndexModel([("expires_at", ASCENDING)], name="expires"),
     ],
 }
 

@@ -31,7 +31,7 @@ from catalogue.repository import (
     sql_seed,
     sql_stats,
 )
-from catalogue.serializers import CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
+from catalogue.schemas import CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
 from catalogue.timestamps import now_ms
 
 CENT = Decimal("0.01")

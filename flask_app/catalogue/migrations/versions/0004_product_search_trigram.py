@@ -1,8 +1,8 @@
 """product search trigram index on PostgreSQL: LIKE '%term%' on search_key stops reading
 every row once the term is selective (Django's 0003). Nothing on SQLite.
 
-Revision ID: 0003_product_search_trigram
-Revises: 0002_product_search_key
+Revision ID: 0004_product_search_trigram
+Revises: 0003_rate_limit_entries
 Create Date: 2026-11-28 07:20:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0003_product_search_trigram"
-down_revision: str | None = "0002_product_search_key"
+revision: str = "0004_product_search_trigram"
+down_revision: str | None = "0003_rate_limit_entries"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,4 +1,4 @@
-"""Serializers: pydantic v2 schemas for input validation and output shapes."""
+"""Schemas: pydantic v2 models for input validation and output shapes."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     StringConstraints,
-    field_serializer,
     field_validator,
 )
 
@@ -73,6 +73,16 @@ def money(value: Decimal) -> str:
 def timestamp(value: datetime) -> str:
     """UTC, milliseconds, `Z`: the contract's one timestamp format."""
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# Output types: money leaves as "12.50", time as "2026-11-24T15:36:34.123Z".
+MoneyOut = Annotated[Decimal, PlainSerializer(money, return_type=str)]
+Timestamp = Annotated[datetime, PlainSerializer(timestamp, return_type=str)]
+
+# A review's fields, shared by the API's schemas and the page's review form (forms.py).
+Rating = Annotated[int, Field(ge=1, le=5)]
+ReviewTitle = Annotated[Trimmed, StringConstraints(max_length=120)]
+ReviewBody = Annotated[Trimmed, StringConstraints(max_length=5000)]
 
 
 class InputSchema(BaseModel):
@@ -164,15 +174,15 @@ class ReservationSchema(InputSchema):
 
 
 class ReviewCreateSchema(InputSchema):
-    rating: Annotated[int, Field(ge=1, le=5)]
-    title: Annotated[Trimmed, StringConstraints(max_length=120)] = ""
-    body: Annotated[Trimmed, StringConstraints(max_length=5000)] = ""
+    rating: Rating
+    title: ReviewTitle = ""
+    body: ReviewBody = ""
 
 
 class ReviewUpdateSchema(InputSchema):
-    rating: Annotated[int, Field(ge=1, le=5)] | None = None
-    title: Annotated[Trimmed, StringConstraints(max_length=120)] | None = None
-    body: Annotated[Trimmed, StringConstraints(max_length=5000)] | None = None
+    rating: Rating | None = None
+    title: ReviewTitle | None = None
+    body: ReviewBody | None = None
 
 
 class ProductQuerySchema(InputSchema):
@@ -202,33 +212,21 @@ class CategoryOut(BaseModel):
 
 
 class RatingOut(BaseModel):
-    average: Decimal | None
+    average: MoneyOut | None
     count: int
-
-    @field_serializer("average")
-    def dump_average(self, value: Decimal | None) -> str | None:
-        return None if value is None else money(value)
 
 
 class ProductOut(BaseModel):
     sku: str
     name: str
     description: str
-    price: Decimal
+    price: MoneyOut
     stock: int
     is_active: bool
     categories: list[str]
     rating: RatingOut
-    created_at: datetime
-    updated_at: datetime
-
-    @field_serializer("price")
-    def dump_price(self, value: Decimal) -> str:
-        return money(value)
-
-    @field_serializer("created_at", "updated_at")
-    def dump_time(self, value: datetime) -> str:
-        return timestamp(value)
+    created_at: Timestamp
+    updated_at: Timestamp
 
 
 class ReviewOut(BaseModel):
@@ -238,22 +236,10 @@ class ReviewOut(BaseModel):
     rating: int
     title: str
     body: str
-    created_at: datetime
-
-    @field_serializer("created_at")
-    def dump_time(self, value: datetime) -> str:
-        return timestamp(value)
+    created_at: Timestamp
 
 
 class PriceChangeOut(BaseModel):
-    old_price: Decimal
-    new_price: Decimal
-    changed_at: datetime
-
-    @field_serializer("old_price", "new_price")
-    def dump_price(self, value: Decimal) -> str:
-        return money(value)
-
-    @field_serializer("changed_at")
-    def dump_time(self, value: datetime) -> str:
-        return timestamp(value)
+    old_price: MoneyOut
+    new_price: MoneyOut
+    changed_at: Timestamp

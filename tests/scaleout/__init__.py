@@ -1,0 +1,1 @@
+"""The scale-out suite: every target twice behind nginx, on shared PostgreSQL/Mongo and Redis."""
