@@ -100,7 +100,9 @@ def contract(args: argparse.Namespace) -> int:
     if args.differential:
         return differential(args)
     if args.matrix:
-        from sidebyside.report import contract_rows, md_table, run_contract
+        from sidebyside.report import run_contract
+        from sidebyside.report.markdown import md_table
+        from sidebyside.report.tables import contract_rows
 
         with progress_display() as progress:
             results = {"contract": run_contract(args.target or list(TARGETS), progress)}
@@ -180,7 +182,8 @@ def measured_stores(args: argparse.Namespace, progress: Callable[[str], None]) -
 
 def startup_command(args: argparse.Namespace) -> int:
     from sidebyside.machine import summary
-    from sidebyside.report import bytecode_line, md_table, noise_line, startup_rows
+    from sidebyside.report.markdown import md_table
+    from sidebyside.report.tables import bytecode_line, noise_line, startup_rows
     from sidebyside.startup import measure_startup
 
     with progress_display() as progress, measured_stores(args, progress) as envs:
@@ -195,7 +198,8 @@ def startup_command(args: argparse.Namespace) -> int:
 def bench_command(args: argparse.Namespace) -> int:
     from sidebyside.bench import measure_bench
     from sidebyside.machine import summary
-    from sidebyside.report import BENCH_HEADER, bench_rows, md_table, memory_rows, noise_line
+    from sidebyside.report.markdown import md_table
+    from sidebyside.report.tables import BENCH_HEADER, bench_rows, memory_rows, noise_line
 
     remote = dict(item.split("=", 1) for item in args.url or [])
     if remote and not args.target:
@@ -223,7 +227,8 @@ def bench_command(args: argparse.Namespace) -> int:
 
 def profile_command(args: argparse.Namespace) -> int:
     from sidebyside.profile import measure_layers
-    from sidebyside.report import LAYERS_HEADER, layers_note, layers_rows, md_table
+    from sidebyside.report.markdown import md_table
+    from sidebyside.report.tables import LAYERS_HEADER, layers_note, layers_rows
 
     with progress_display() as progress:
         results = {"layers": measure_layers(args.target or list(TARGETS), args.requests, progress)}
@@ -235,8 +240,7 @@ def profile_command(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
-    from sidebyside import screens
-    from sidebyside.report import build_results, write_report
+    from sidebyside.report import build_results, screens, write_report
 
     with progress_display() as progress:
         results = build_results(

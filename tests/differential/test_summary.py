@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from sidebyside.differential import summary_for_report
-from sidebyside.report import differential_lines, differential_markdown
+from sidebyside.report.markdown import differential_markdown
+from sidebyside.report.tables import differential_lines
 
 
 def test_the_report_reads_the_summary_in_brief(tmp_path: Path) -> None:

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from sidebyside import profile
-from sidebyside.report import layers_chart, layers_details, layers_rows
+from sidebyside.report.charts import layers_chart
+from sidebyside.report.page import layers_details
+from sidebyside.report.tables import layers_rows
 
 
 @pytest.fixture

@@ -10,14 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sidebyside.report import (
-    batteries_table,
-    bytecode_line,
-    noise_line,
-    noise_rows,
-    parse_junit,
-    seed_topics,
-)
+from sidebyside.report import batteries_table, parse_junit, seed_topics
+from sidebyside.report.tables import bytecode_line, noise_line, noise_rows
 from sidebyside.servers import BASELINES, REPO, TARGETS
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>

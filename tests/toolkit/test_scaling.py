@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sidebyside.report import scaling_chart, scaling_note, scaling_rows
+from sidebyside.report.charts import scaling_chart
+from sidebyside.report.tables import scaling_note, scaling_rows
 
 RESULTS: dict[str, Any] = {
     "scaling": {

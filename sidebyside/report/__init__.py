@@ -1,0 +1,185 @@
+"""The comparison report: every measurement in one run, written as HTML, Markdown and JSON.
+
+`build_results` runs the contract suite, counts lines, measures startup, throughput,
+layers and scaling, and judges the seed notes' claims; `write_report` renders the result
+(`page.py` for index.html, `markdown.py` for report.md) beside results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import tomllib
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sidebyside import bench, machine, profile, scaling, startup
+from sidebyside.defaults import measure_defaults
+from sidebyside.differential import summary_for_report
+from sidebyside.loc import count_loc, load_concerns
+from sidebyside.provenance import add_provenance
+from sidebyside.report import story
+from sidebyside.report.markdown import render_markdown
+from sidebyside.report.page import render_html_report
+from sidebyside.servers import REPO, TARGETS
+from sidebyside.stores import seeded_stores
+from sidebyside.verdicts import judge
+
+Progress = Callable[[str], None]
+
+
+QUICK = {
+    "startup_rounds": 3,
+    "bench_rounds": 3,
+    "bench_seconds": 1,
+    "profile_requests": 30,
+    "scaling_sizes": [],  # seeding 10k products twice alone would take most of 3 minutes
+}
+
+
+FULL = {
+    "startup_rounds": 10,
+    "bench_rounds": 3,
+    "bench_seconds": 4,
+    "profile_requests": 200,
+    "scaling_sizes": [1000, 10000, 100000],
+}
+
+
+# Library line counts by module and version: packages change only with the lock.
+PROVENANCE_CACHE = REPO / "var" / "provenance-cache.json"
+
+
+def parse_junit(path: Path) -> dict[str, Any]:
+    """Per area (test module): passed / failed / xfailed / skipped counts."""
+    areas: dict[str, dict[str, int]] = {}
+    for case in ET.parse(path).getroot().iter("testcase"):
+        area = case.get("classname", "").rsplit(".", 1)[-1].removeprefix("test_")
+        counts = areas.setdefault(area, {"passed": 0, "failed": 0, "xfailed": 0, "skipped": 0})
+        skipped = case.find("skipped")
+        if case.find("failure") is not None or case.find("error") is not None:
+            counts["failed"] += 1
+        elif skipped is not None:
+            kind = "xfailed" if skipped.get("type") == "pytest.xfail" else "skipped"
+            counts[kind] += 1
+        else:
+            counts["passed"] += 1
+    totals = {
+        key: sum(area[key] for area in areas.values())
+        for key in ("passed", "failed", "xfailed", "skipped")
+    }
+    return {"areas": dict(sorted(areas.items())), "totals": totals}
+
+
+def run_contract(targets: list[str], progress: Progress) -> dict[str, Any]:
+    """The contract suite in-process for each target, the targets in parallel."""
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="sidebyside-contract-") as tmp:
+        running = {}
+        for target in targets:
+            progress(f"contract: {target}")
+            xml = Path(tmp) / f"{target}.xml"
+            command = [
+                sys.executable, "-m", "pytest", "tests/contract", "--target", target,
+                "-q", "-p", "no:cacheprovider", f"--junitxml={xml}",
+            ]  # fmt: skip
+            proc = subprocess.Popen(
+                command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+            running[target] = (proc, xml)
+        for target, (proc, xml) in running.items():
+            output, _ = proc.communicate()
+            summary = output.strip().splitlines()[-1] if output.strip() else ""
+            parsed = parse_junit(xml) if xml.exists() else {"areas": {}, "totals": {}}
+            results[target] = {**parsed, "exit_code": proc.returncode, "summary": summary}
+    return {"targets": results}
+
+
+def batteries_table() -> list[list[str]]:
+    """The README's "what Django gives you / what Flask needs" table, as rows of cells."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("## What Django gives you / what Flask needs", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
+    return [row for row in cells if not all(set(cell) <= {"-", ":"} for cell in row)]
+
+
+def seed_topics() -> list[dict[str, str]]:
+    data = tomllib.loads((REPO / "shared_spec" / "seed_topics.toml").read_text(encoding="utf-8"))
+    return data["topic"]
+
+
+def environment(database: str, scale: int | None) -> dict[str, Any]:
+    return {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "database": database,
+        "products": scale or "fixture (72)",
+    }
+
+
+def build_results(
+    *,
+    quick: bool,
+    database: str = "sqlite",
+    scale: int | None = None,
+    targets: list[str] | None = None,
+    progress: Progress = print,
+) -> dict[str, Any]:
+    targets = targets or list(TARGETS)
+    plan = QUICK if quick else FULL
+    results: dict[str, Any] = {"meta": {**environment(database, scale), "quick": quick, **plan}}
+    results["contract"] = run_contract(targets, progress)
+    progress("loc")
+    results["loc"] = count_loc(REPO)
+    add_provenance(results["loc"], load_concerns(REPO), PROVENANCE_CACHE)
+    with tempfile.TemporaryDirectory(prefix="sidebyside-report-") as tmp:
+        progress("seeding the stores")
+        with seeded_stores(targets, Path(tmp), database=database, scale=scale) as envs:
+            results["startup"] = startup.measure_startup(
+                envs, plan["startup_rounds"], progress=progress
+            )
+            results["bench"] = bench.measure_bench(
+                envs,
+                rounds=plan["bench_rounds"],
+                seconds=plan["bench_seconds"],
+                progress=progress,
+            )
+    # In-process, on the contract adapters' own stores (the fixture, SQLite and nx-27017).
+    results["layers"] = profile.measure_layers(targets, plan["profile_requests"], progress)
+    if plan["scaling_sizes"]:
+        results["scaling"] = scaling.measure_scaling(plan["scaling_sizes"], 30, progress)
+    else:
+        results["scaling"] = {"skipped": "not in a quick run (`sidebyside report` measures it)"}
+    results["machine"] = machine.summary(
+        {section: results[section]["machine"] for section in ("startup", "bench")}
+    )
+    results["batteries"] = batteries_table()
+    results["seed_topics"] = seed_topics()
+    results["differential"] = summary_for_report()
+    results["reliability"] = story.load_reliability()
+    progress("defaults of a fresh project")
+    results["defaults"] = measure_defaults()
+    results["verdicts"] = judge(results)
+    return results
+
+
+def write_report(results: dict[str, Any], out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "results.json": json.dumps(results, indent=2, ensure_ascii=False) + "\n",
+        "report.md": render_markdown(results),
+        "index.html": render_html_report(results),
+    }
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8")
+    return [out / name for name in files]

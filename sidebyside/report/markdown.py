@@ -1,0 +1,97 @@
+"""report.md: the same sections as index.html, as Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sidebyside.loc import render_loc_markdown
+from sidebyside.provenance import render_provenance_markdown
+from sidebyside.report import story
+from sidebyside.report.tables import (
+    BENCH_HEADER,
+    LAYERS_HEADER,
+    NOISE_HEADER,
+    SCALING_HEADER,
+    bench_rows,
+    bytecode_line,
+    contract_rows,
+    differential_lines,
+    fmt,
+    layers_note,
+    layers_rows,
+    memory_rows,
+    noise_line,
+    noise_rows,
+    scaling_note,
+    scaling_rows,
+    seed_topic_rows,
+    startup_rows,
+)
+
+
+def md_table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(fmt(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def differential_markdown(results: dict[str, Any]) -> str:
+    line, rows = differential_lines(results)
+    table = md_table(["cases", "difference class"], rows) if rows else ""
+    return f"\n## Differential runner\n\n{line}\n\n{table}"
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    meta = results["meta"]
+    parts = [
+        "# sidebyside: Django vs Flask, measured\n",
+        f"Generated {meta['generated_at']} on {meta['cpus']} CPUs, Python {meta['python']}, "
+        f"database {meta['database']}, {meta['products']} products"
+        f"{' (quick run)' if meta['quick'] else ''}. All figures come from this one run; "
+        "speed is given as ratios because absolute numbers on a shared 2-core machine are noise.\n",
+        "## What this run found\n",
+        story.summary_markdown(results),
+        story.verdicts_markdown(results),
+        "## Machine load\n",
+        noise_line(results) + "\n",
+        md_table(NOISE_HEADER, noise_rows(results)),
+        "## Contract\n",
+        md_table(*contract_rows(results)),
+        "## Lines of code per concern\n",
+        render_loc_markdown(results["loc"]),
+        "### Who writes it: the framework, an added extension, or us\n",
+        render_provenance_markdown(results["loc"]),
+        "## Startup (launch to first 200 on /api/health, gunicorn, 1 worker)\n",
+        bytecode_line(results) + "\n",
+        md_table(["server", "median ms", "min ms", "max ms"], startup_rows(results)),
+    ]
+    for group in ("targets", "baselines"):
+        for name, figures in results["startup"][group].items():
+            imports = ", ".join(
+                f"{row['module']} {row['cumulative_ms']:.0f} ms"
+                for row in figures["heaviest_imports"]
+            )
+            parts.append(f"- heaviest imports of **{name}**: {imports}\n")
+    parts += [
+        f"\n## Throughput and latency ({results['bench']['config']['gunicorn']})\n",
+        md_table(BENCH_HEADER, bench_rows(results)),
+        "\n## Where the time goes (in-process, per layer)\n",
+        layers_note(results) + "\n",
+        md_table(LAYERS_HEADER, layers_rows(results)),
+        "\n## Scaling (PostgreSQL, in-process)\n",
+        scaling_note(results) + "\n",
+        md_table(SCALING_HEADER, scaling_rows(results)),
+        "\n## Worker memory (RSS after the run)\n",
+        md_table(["server", "RSS MiB", "x minimal"], memory_rows(results)),
+        "\n## What Django gives you / what Flask needs\n",
+        md_table(results["batteries"][0], results["batteries"][1:]),
+        "\n## What a fresh project gives, before any code\n",
+        md_table(story.DEFAULTS_HEADER, story.defaults_rows(results)),
+        "\n## The seed notes, topic by topic\n",
+        md_table(*seed_topic_rows(results)),
+        "\n## Reliability\n",
+        story.reliability_intro(results.get("reliability")) + "\n",
+        md_table(story.RELIABILITY_HEADER, story.reliability_rows(results.get("reliability"))),
+    ]
+    parts.append(differential_markdown(results))
+    return "\n".join(parts)

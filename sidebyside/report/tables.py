@@ -1,0 +1,230 @@
+"""The report's tables as rows: each table's header and cells, shared by HTML and Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
+    return str(value).replace("|", "\\|")
+
+
+def contract_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    targets = results["contract"]["targets"]
+    areas = sorted({area for t in targets.values() for area in t["areas"]})
+    rows = []
+    for area in areas:
+        row: list[Any] = [area]
+        for target in targets.values():
+            counts = target["areas"].get(area, {})
+            cell = f"{counts.get('passed', 0)} passed"
+            if counts.get("failed"):
+                cell += f", {counts['failed']} FAILED"
+            if counts.get("xfailed"):
+                cell += f", {counts['xfailed']} known divergence"
+            row.append(cell)
+        rows.append(row)
+    totals: list[Any] = ["**all**"]
+    for target in targets.values():
+        t = target["totals"]
+        totals.append(
+            f"{t.get('passed', 0)} passed, {t.get('failed', 0)} failed, "
+            f"{t.get('skipped', 0)} skipped"
+        )
+    rows.append(totals)
+    return ["area", *targets], rows
+
+
+def bytecode_line(results: dict[str, Any]) -> str:
+    """How the servers' venv was prepared, in one sentence (startup is measured on it)."""
+    state = results["startup"]["serve_venv"]
+    libraries, sources = state["libraries"], state["app_sources"]
+    counts = (
+        f"{libraries['pyc_files']} of {libraries['py_files']} library modules and "
+        f"{sources['pyc_files']} of {sources['py_files']} app modules have bytecode"
+    )
+    if state["bytecode_compiled"]:
+        return f"Servers ran on `{state['venv']}`, byte-compiled as in the Docker image: {counts}."
+    return (
+        f"Servers ran on `{state['venv']}` WITHOUT bytecode ({counts}): these cold starts "
+        "include compiling every module; `make setup` compiles it."
+    )
+
+
+def noise_line(results: dict[str, Any]) -> str:
+    """The run's noise verdict (`results["machine"]`), in one sentence."""
+    verdict = results["machine"]
+    limits = verdict["thresholds"]
+    rule = (
+        f"noisy means a 1-min load above {limits['load_per_cpu']} x the CPUs after a section, "
+        f"or CPU steal above {limits['steal_pct']}% during it"
+    )
+    if verdict["noisy"]:
+        return f"NOISY RUN ({'; '.join(verdict['reasons'])}): compare with care ({rule})."
+    return f"Quiet run ({rule})."
+
+
+def noise_rows(results: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [
+            section,
+            " / ".join(f"{value:.2f}" for value in record["load_before"]),
+            " / ".join(f"{value:.2f}" for value in record["load_after"]),
+            record["steal_pct"],
+            "noisy" if record["noise"] else "quiet",
+        ]
+        for section, record in results["machine"]["load"].items()
+    ]
+
+
+NOISE_HEADER = ["section", "load before (1/5/15 min)", "load after", "steal %", "verdict"]
+
+
+def startup_rows(results: dict[str, Any]) -> list[list[Any]]:
+    section = results["startup"]
+    rows = []
+    for group in ("targets", "baselines"):
+        for name, figures in section[group].items():
+            rows.append([name, figures["median_ms"], figures["min_ms"], figures["max_ms"]])
+    return rows
+
+
+def bench_rows(results: dict[str, Any]) -> list[list[Any]]:
+    section = results["bench"]
+    rows = []
+    for name, target in section["targets"].items():
+        for key, fig in target["endpoints"].items():
+            rows.append([
+                name, key, fig["rps"], fig["p50_ms"], fig["p90_ms"], fig["p99_ms"], fig["non_2xx"],
+                fig["queries"], fig["ratio_to_floor"], fig["ratio_to_minimal"],
+            ])  # fmt: skip
+    for name, baseline in section["baselines"].items():
+        fig = baseline["endpoints"]["health"]
+        rows.append([name, "health", fig["rps"], fig["p50_ms"], fig["p90_ms"], fig["p99_ms"],
+                     fig["non_2xx"], None, None, None])  # fmt: skip
+    return rows
+
+
+BENCH_HEADER = ["server", "endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx",
+                "queries/req", "x floor", "x minimal"]  # fmt: skip
+
+
+def memory_rows(results: dict[str, Any]) -> list[list[Any]]:
+    section = results["bench"]
+    rows = [
+        [name, t["rss_mb"], t["rss_ratio_to_minimal"]] for name, t in section["targets"].items()
+    ]
+    rows += [[name, b["rss_mb"], None] for name, b in section["baselines"].items()]
+    return rows
+
+
+def seed_topic_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    rows = [
+        [t["topic"], t["django"] or "—", t["flask"] or "—", t.get("note", "")]
+        for t in results["seed_topics"]
+    ]
+    return ["topic", "django", "flask", "note"], rows
+
+
+def differential_lines(results: dict[str, Any]) -> tuple[str, list[list[Any]]]:
+    """One sentence about the last differential run, and its largest difference classes."""
+    run = results.get("differential")
+    if not run:
+        return "No differential run yet: `make test-differential` writes var/differential.json.", []
+    line = (
+        f"{run['cases']} cases ({run['requests']} requests) sent alike to every target "
+        f"(seed {run['seed']}, {run['database']}, {run['duration_seconds']} s, "
+        f"{run['generated_at']}): {run['differences']} answered differently, "
+        f"{run['format_failures']} broke a format, in {run['class_count']} classes."
+    )
+    return line, [[c["count"], c["class"]] for c in run["classes"]]
+
+
+LAYERS_HEADER = [
+    "target",
+    "endpoint",
+    "status",
+    "ms",
+    "x minimal",
+    "layers sum ms",
+    "top layers",
+]
+
+
+def layers_note(results: dict[str, Any]) -> str:
+    section = results.get("layers")
+    if not section:
+        return "Not measured in this run."
+    checked = [
+        e["within_tolerance"]
+        for t in section["targets"].values()
+        for e in t.get("endpoints", {}).values()
+    ]
+    baselines = ", ".join(
+        f"{name} {figures.get('median_ms', '?')} ms"
+        for name, figures in section["baselines"].items()
+    )
+    return (
+        f"{section['requests']} requests per endpoint through each app's WSGI callable, "
+        "in-process (the contract adapters' fixture stores: SQLite, nx-27017), timed plain "
+        "(ms: mean of the fastest 80%), then again with timers at each framework's "
+        "boundaries (exclusive time per layer, the timers' own cost taken out, same 80%). "
+        f"x minimal = the framework's minimal app on /api/health ({baselines}) / the "
+        f"target's time. Layers sum to the plain time within {section['tolerance']:.0%} "
+        f"on {sum(checked)} of {len(checked)} "
+        "endpoints (the others are flagged; on a loaded machine run it again)."
+    )
+
+
+def layers_rows(results: dict[str, Any]) -> list[list[Any]]:
+    section = results.get("layers") or {"targets": {}, "baselines": {}}
+    rows = []
+    for target, figures in section["targets"].items():
+        if "error" in figures:
+            rows.append([target, "-", "-", None, None, None, f"FAILED: {figures['error']}"])
+            continue
+        framework = "minimal-django" if target == "django" else "minimal-flask"
+        floor = section["baselines"].get(framework, {}).get("ms")
+        for endpoint, e in figures["endpoints"].items():
+            top = ", ".join(f"{k} {v:.2f}" for k, v in list(e["layers_ms"].items())[:3])
+            ratio = round(floor / e["ms"], 2) if floor and e["ms"] else None
+            check = "" if e["within_tolerance"] else " (over 10%)"
+            rows.append(
+                [target, endpoint, e["status"], e["ms"], ratio,
+                 f"{e['layers_sum_ms']:.3f}{check}", top]
+            )  # fmt: skip
+    return rows
+
+
+SCALING_HEADER = ["target", "products", "endpoint", "ms", "queries", "search uses an index"]
+
+
+def scaling_note(results: dict[str, Any]) -> str:
+    section = results.get("scaling") or {}
+    if "skipped" in section:
+        return f"Not measured: {section['skipped']}."
+    return (
+        f"Catalogues of {', '.join(str(size) for size in section['sizes'])} products "
+        "(shared_spec/fixtures/generate.py), each loaded by the target's own seed command "
+        "into a scratch PostgreSQL database; ms = mean of the fastest 80% of "
+        f"{section['requests']} in-process requests. Queries per request must not grow "
+        f"with the catalogue. {section.get('note', '')}"
+    )
+
+
+def scaling_rows(results: dict[str, Any]) -> list[list[Any]]:
+    section = results.get("scaling") or {}
+    rows = []
+    for target, sizes in section.get("targets", {}).items():
+        for size, figures in sizes.items():
+            if "error" in figures:
+                rows.append([target, int(size), "-", None, None, f"FAILED: {figures['error']}"])
+                continue
+            for endpoint, e in figures["endpoints"].items():
+                uses = figures["search_uses_index"] if endpoint == "search" else ""
+                rows.append([target, int(size), endpoint, e["ms"], e["queries"], uses])
+    return rows
