@@ -100,7 +100,8 @@ NAV = (
         for anchor, label in (
             ("verdicts", "verdicts"), ("machine", "machine load"), ("contract", "contract"),
             ("loc", "lines of code"), ("code", "code side by side"), ("startup", "startup"),
-            ("bench", "throughput"), ("pages", "pages"), ("defaults", "fresh projects"),
+            ("bench", "throughput"), ("layers", "layers"), ("scaling", "scaling"),
+            ("pages", "pages"), ("defaults", "fresh projects"),
             ("seed-notes", "seed notes"), ("differential", "differential"),
             ("reliability", "reliability"),
         )
