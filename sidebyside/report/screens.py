@@ -1,4 +1,4 @@
-"""The report checked in a real browser: first-screen screenshots, overflow, and axe-core.
+"""The report checked in a real browser: screenshots, overflow, axe-core, print and dark mode.
 
 `sidebyside report` calls `check_layout` after writing index.html: Debian's Chromium
 (through Playwright) opens the file at a desktop and a phone width, saves the first
@@ -18,6 +18,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS: dict[int, int] = {1280: 800, 390: 844}
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+CLOSED_SECTION = "section[data-concern] details .diff"
+BACKGROUND = "getComputedStyle(document.body).backgroundColor"
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -54,6 +56,10 @@ def check_layout(index: Path) -> dict[str, Any]:
             if width == max(VIEWPORTS):
                 page.add_script_tag(path=str(AXE))
                 result["violations"] = page.evaluate(RUN_AXE)
+                page.emulate_media(media="print")
+                result["print_shows_closed_sections"] = page.is_visible(CLOSED_SECTION)
+                page.emulate_media(media="screen", color_scheme="dark")
+                result["dark_background"] = page.evaluate(BACKGROUND)
             page.close()
         browser.close()
     result["serious"] = [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]

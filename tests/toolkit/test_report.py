@@ -168,6 +168,8 @@ def test_the_report_reads_well_in_a_browser(quick_report: Path) -> None:
         "390": 0,
     }
     assert layout["serious"] == []
+    assert layout["print_shows_closed_sections"] is True  # the code, folded on screen
+    assert layout["dark_background"] != "rgb(255, 255, 255)"  # prefers-color-scheme: dark
     for figures in layout["widths"].values():
         assert (quick_report / figures["screenshot"]).stat().st_size > 10_000
 
