@@ -61,6 +61,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         render_loc_markdown(results["loc"]),
         "### Who writes it: the framework, an added extension, or us\n",
         render_provenance_markdown(results["loc"]),
+        "## Every concern, side by side\n",
+        code_links_markdown(results["loc"]),
         "## Startup (launch to first 200 on /api/health, gunicorn, 1 worker)\n",
         bytecode_line(results) + "\n",
         md_table(["server", "median ms", "min ms", "max ms"], startup_rows(results)),
@@ -95,3 +97,17 @@ def render_markdown(results: dict[str, Any]) -> str:
     ]
     parts.append(differential_markdown(results))
     return "\n".join(parts)
+
+
+def code_links_markdown(loc: dict[str, Any]) -> str:
+    """Each concern's files in both apps, linked from report/ (`sidebyside diff NAME` shows
+    them side by side in a terminal; index.html shows them highlighted)."""
+    lines = []
+    for row in loc["concerns"]:
+        sides = []
+        for app in ("django", "flask"):
+            files = [f["path"] for f in row["apps"][app]["file_list"]]
+            links = ", ".join(f"[`{path}`](../{path})" for path in files) or "no file"
+            sides.append(f"{app}: {links}")
+        lines.append(f"- **{row['name']}** ({row['title']}): " + "; ".join(sides))
+    return "\n".join(lines) + "\n"

@@ -188,5 +188,6 @@ def test_the_markdown_has_every_section(quick_report: Path) -> None:
     headings += ["## Throughput", "## Where the time goes"]
     headings += ["## Worker memory", "## What Django gives you", "## The seed notes"]
     headings += ["## What this run found", "## The seed notes' claims, judged", "## Reliability"]
+    headings += ["## Every concern, side by side"]
     for heading in headings:
         assert heading in text
