@@ -6,37 +6,17 @@ from typing import Any
 
 from sidebyside.loc import render_loc_markdown
 from sidebyside.provenance import render_provenance_markdown
-from sidebyside.report import story
-from sidebyside.report.tables import (
-    BENCH_HEADER,
-    LAYERS_HEADER,
-    NOISE_HEADER,
-    SCALING_HEADER,
-    bench_rows,
-    bytecode_line,
-    contract_rows,
-    differential_lines,
-    fmt,
-    layers_note,
-    layers_rows,
-    memory_rows,
-    noise_line,
-    noise_rows,
-    scaling_note,
-    scaling_rows,
-    seed_topic_rows,
-    startup_rows,
-)
+from sidebyside.report import story, tables
 
 
 def md_table(header: list[str], rows: list[list[Any]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(fmt(cell) for cell in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(tables.fmt(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
 def differential_markdown(results: dict[str, Any]) -> str:
-    line, rows = differential_lines(results)
+    line, rows = tables.differential_lines(results)
     table = md_table(["cases", "difference class"], rows) if rows else ""
     return f"\n## Differential runner\n\n{line}\n\n{table}"
 
@@ -53,10 +33,10 @@ def render_markdown(results: dict[str, Any]) -> str:
         story.summary_markdown(results),
         story.verdicts_markdown(results),
         "## Machine load\n",
-        noise_line(results) + "\n",
-        md_table(NOISE_HEADER, noise_rows(results)),
+        tables.noise_line(results) + "\n",
+        md_table(tables.NOISE_HEADER, tables.noise_rows(results)),
         "## Contract\n",
-        md_table(*contract_rows(results)),
+        md_table(*tables.contract_rows(results)),
         "## Lines of code per concern\n",
         render_loc_markdown(results["loc"]),
         "### Who writes it: the framework, an added extension, or us\n",
@@ -64,8 +44,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         "## Every concern, side by side\n",
         code_links_markdown(results["loc"]),
         "## Startup (launch to first 200 on /api/health, gunicorn, 1 worker)\n",
-        bytecode_line(results) + "\n",
-        md_table(["server", "median ms", "min ms", "max ms"], startup_rows(results)),
+        tables.bytecode_line(results) + "\n",
+        md_table(["server", "median ms", "min ms", "max ms"], tables.startup_rows(results)),
     ]
     for group in ("targets", "baselines"):
         for name, figures in results["startup"][group].items():
@@ -76,21 +56,21 @@ def render_markdown(results: dict[str, Any]) -> str:
             parts.append(f"- heaviest imports of **{name}**: {imports}\n")
     parts += [
         f"\n## Throughput and latency ({results['bench']['config']['gunicorn']})\n",
-        md_table(BENCH_HEADER, bench_rows(results)),
+        md_table(tables.BENCH_HEADER, tables.bench_rows(results)),
         "\n## Where the time goes (in-process, per layer)\n",
-        layers_note(results) + "\n",
-        md_table(LAYERS_HEADER, layers_rows(results)),
+        tables.layers_note(results) + "\n",
+        md_table(tables.LAYERS_HEADER, tables.layers_rows(results)),
         "\n## Scaling (PostgreSQL, in-process)\n",
-        scaling_note(results) + "\n",
-        md_table(SCALING_HEADER, scaling_rows(results)),
+        tables.scaling_note(results) + "\n",
+        md_table(tables.SCALING_HEADER, tables.scaling_rows(results)),
         "\n## Worker memory (RSS after the run)\n",
-        md_table(["server", "RSS MiB", "x minimal"], memory_rows(results)),
+        md_table(["server", "RSS MiB", "x minimal"], tables.memory_rows(results)),
         "\n## What Django gives you / what Flask needs\n",
         md_table(results["batteries"][0], results["batteries"][1:]),
         "\n## What a fresh project gives, before any code\n",
         md_table(story.DEFAULTS_HEADER, story.defaults_rows(results)),
         "\n## The seed notes, topic by topic\n",
-        md_table(*seed_topic_rows(results)),
+        md_table(*tables.seed_topic_rows(results)),
         "\n## Reliability\n",
         story.reliability_intro(results.get("reliability")) + "\n",
         md_table(story.RELIABILITY_HEADER, story.reliability_rows(results.get("reliability"))),

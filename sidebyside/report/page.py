@@ -11,27 +11,8 @@ from typing import Any
 from sidebyside.diff import render_html
 from sidebyside.loc import load_concerns
 from sidebyside.provenance import split_text
-from sidebyside.report import story
+from sidebyside.report import story, tables
 from sidebyside.report.charts import bar_chart, layers_chart, scaling_chart
-from sidebyside.report.tables import (
-    BENCH_HEADER,
-    LAYERS_HEADER,
-    NOISE_HEADER,
-    SCALING_HEADER,
-    bench_rows,
-    bytecode_line,
-    contract_rows,
-    differential_lines,
-    fmt,
-    layers_note,
-    layers_rows,
-    memory_rows,
-    noise_line,
-    noise_rows,
-    scaling_note,
-    scaling_rows,
-    startup_rows,
-)
 from sidebyside.servers import REPO, TARGETS
 
 CSS = """
@@ -78,7 +59,7 @@ def html_table(header: list[str], rows: list[list[Any]], label: str = "") -> str
             if isinstance(cell, RawHtml):
                 cells.append(f"<td>{cell}</td>")
                 continue
-            text = html.escape(fmt(cell)).replace("**", "")
+            text = html.escape(tables.fmt(cell)).replace("**", "")
             numeric = isinstance(cell, int | float) and not isinstance(cell, bool)
             klass = ' class="num"' if numeric else (' class="fail"' if "FAILED" in text else "")
             cells.append(f"<td{klass}>{inline_code(text)}</td>")
@@ -98,16 +79,24 @@ NAV = (
     + " · ".join(
         f"<a href='#{anchor}'>{label}</a>"
         for anchor, label in (
-            ("verdicts", "verdicts"), ("machine", "machine load"), ("contract", "contract"),
-            ("loc", "lines of code"), ("code", "code side by side"), ("startup", "startup"),
-            ("bench", "throughput"), ("layers", "layers"), ("scaling", "scaling"),
-            ("pages", "pages"), ("defaults", "fresh projects"),
-            ("seed-notes", "seed notes"), ("differential", "differential"),
+            ("verdicts", "verdicts"),
+            ("machine", "machine load"),
+            ("contract", "contract"),
+            ("loc", "lines of code"),
+            ("code", "code side by side"),
+            ("startup", "startup"),
+            ("bench", "throughput"),
+            ("layers", "layers"),
+            ("scaling", "scaling"),
+            ("pages", "pages"),
+            ("defaults", "fresh projects"),
+            ("seed-notes", "seed notes"),
+            ("differential", "differential"),
             ("reliability", "reliability"),
         )
     )
     + "</p></nav>"
-)  # fmt: skip
+)  # tables.fmt: skip
 
 
 def code_link(concern: str) -> RawHtml:
@@ -223,10 +212,10 @@ def render_html_report(results: dict[str, Any]) -> str:
         NAV,
         story.verdicts_html(results),
         "<h2 id='machine'>Machine load</h2>",
-        f"<p>{inline_code(html.escape(noise_line(results)))}</p>",
-        html_table(NOISE_HEADER, noise_rows(results)),
+        f"<p>{inline_code(html.escape(tables.noise_line(results)))}</p>",
+        html_table(tables.NOISE_HEADER, tables.noise_rows(results)),
         "<h2 id='contract'>Contract</h2>",
-        html_table(*contract_rows(results)),
+        html_table(*tables.contract_rows(results)),
         "<h2 id='loc'>Lines of code</h2>",
         bar_chart(
             "Handwritten code lines per target",
@@ -281,9 +270,9 @@ def render_html_report(results: dict[str, Any]) -> str:
     ]
     sections += [
         "<h2 id='startup'>Startup</h2>",
-        f"<p class='meta'>{inline_code(html.escape(bytecode_line(results)))}</p>",
+        f"<p class='meta'>{inline_code(html.escape(tables.bytecode_line(results)))}</p>",
         bar_chart("Median cold start to first 200 (ms)", startup_bars, "ms"),
-        html_table(["server", "median ms", "min ms", "max ms"], startup_rows(results)),
+        html_table(["server", "median ms", "min ms", "max ms"], tables.startup_rows(results)),
     ]
     for group in ("targets", "baselines"):
         for name, figures in results["startup"][group].items():
@@ -319,18 +308,18 @@ def render_html_report(results: dict[str, Any]) -> str:
             ]
         sections.append(bar_chart(f"{key}: requests/s", bars, "req/s"))
     sections += [
-        html_table(BENCH_HEADER, bench_rows(results)),
-        bar_chart("Worker RSS (MiB)", [(r[0], r[1]) for r in memory_rows(results)], "MiB"),
-        html_table(["server", "RSS MiB", "x minimal"], memory_rows(results)),
+        html_table(tables.BENCH_HEADER, tables.bench_rows(results)),
+        bar_chart("Worker RSS (MiB)", [(r[0], r[1]) for r in tables.memory_rows(results)], "MiB"),
+        html_table(["server", "RSS MiB", "x minimal"], tables.memory_rows(results)),
         "<h2 id='layers'>Where the time goes</h2>",
-        f"<p class='meta'>{html.escape(layers_note(results))}</p>",
+        f"<p class='meta'>{html.escape(tables.layers_note(results))}</p>",
         layers_chart(results),
-        html_table(LAYERS_HEADER, layers_rows(results)),
+        html_table(tables.LAYERS_HEADER, tables.layers_rows(results)),
         layers_details(results),
         "<h2 id='scaling'>Scaling</h2>",
-        f"<p class='meta'>{html.escape(scaling_note(results))}</p>",
+        f"<p class='meta'>{html.escape(tables.scaling_note(results))}</p>",
         scaling_chart(results),
-        html_table(SCALING_HEADER, scaling_rows(results)),
+        html_table(tables.SCALING_HEADER, tables.scaling_rows(results)),
         "<h2 id='pages'>Pages</h2>",
         screenshots_html(),
         "<h2 id='batteries'>What Django gives you / what Flask needs</h2>",
@@ -340,7 +329,7 @@ def render_html_report(results: dict[str, Any]) -> str:
         "<h2 id='seed-notes'>The seed notes, topic by topic</h2>",
         html_table(["topic", "django", "flask", "note"], seed_topic_links(results)),
     ]
-    line, rows = differential_lines(results)
+    line, rows = tables.differential_lines(results)
     sections += ["<h2 id='differential'>Differential runner</h2>", f"<p>{html.escape(line)}</p>"]
     sections += [html_table(["cases", "difference class"], rows)] if rows else []
     reliability = results.get("reliability")

@@ -21,7 +21,7 @@ def render_item(kind: str, obj: Any, autogen_context: AutogenContext) -> str | b
     return False
 
 
-# Indexes that exist on PostgreSQL only (0003's trigram index), outside the models.
+# Indexes that exist on PostgreSQL only (0004's trigram index), outside the models.
 POSTGRES_ONLY_INDEXES = {"ix_products_search_key_trgm"}
 
 
@@ -32,14 +32,18 @@ def include_object(
     return not (type_ == "index" and name in POSTGRES_ONLY_INDEXES)
 
 
+# Batch mode lets ALTERs work on SQLite, which rebuilds tables to alter them.
+COMPARE_AND_RENDER: dict[str, Any] = {
+    "target_metadata": target_metadata,
+    "render_as_batch": True,
+    "render_item": render_item,
+    "include_object": include_object,
+}
+
+
 def run_migrations_offline() -> None:
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
-        target_metadata=target_metadata,
-        literal_binds=True,
-        render_as_batch=True,
-        render_item=render_item,
-        include_object=include_object,
+        url=config.get_main_option("sqlalchemy.url"), literal_binds=True, **COMPARE_AND_RENDER
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -52,14 +56,7 @@ def run_migrations_online() -> None:
         poolclass=pool.NullPool,
     )
     with connectable.connect() as connection:
-        # Batch mode lets ALTERs work on SQLite, which rebuilds tables to alter them.
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=True,
-            render_item=render_item,
-            include_object=include_object,
-        )
+        context.configure(connection=connection, **COMPARE_AND_RENDER)
         with context.begin_transaction():
             context.run_migrations()
 

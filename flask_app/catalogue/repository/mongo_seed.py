@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from pymongo.database import Database
 
-from catalogue.repository import search_key
+from catalogue.repository.fixture import loaded, parse_time, product_fields, review_fields
 from catalogue.repository.mongo_schema import init_db
-
-
-def parse_time(value: str) -> datetime:
-    return datetime.fromisoformat(value)
 
 
 def cents(value: str) -> int:
@@ -60,30 +55,15 @@ def load(db: Database, data: dict[str, Any], *, flush: bool, hasher: Callable[[s
     for doc in categories:
         doc["updated_at"] = doc["created_at"]
     products = [
-        {
-            "sku": p["sku"],
-            "name": p["name"],
-            "description": p["description"],
-            "price_cents": cents(p["price"]),
-            "stock": p["stock"],
-            "is_active": p["is_active"],
-            "search_key": search_key(p["name"], p["sku"], p["description"]),
-            "categories": p["categories"],
-            "created_at": parse_time(p["created_at"]),
-            "updated_at": parse_time(p["updated_at"]),
-        }
+        {**product_fields(p), "price_cents": cents(p["price"]), "categories": p["categories"]}
         for p in data["products"]
     ]
     reviews = [
         {
+            **review_fields(r),
             "product_sku": r["product"],
             "author_id": users[r["author"]],
             "author": r["author"],
-            "rating": r["rating"],
-            "title": r["title"],
-            "body": r["body"],
-            "created_at": parse_time(r["created_at"]),
-            "updated_at": parse_time(r["created_at"]),
         }
         for r in data["reviews"]
     ]
@@ -104,7 +84,4 @@ def load(db: Database, data: dict[str, Any], *, flush: bool, hasher: Callable[[s
     ):
         if docs:
             db[name].insert_many(docs, ordered=False)
-    return (
-        f"Loaded {len(data['users'])} users, {len(categories)} categories, "
-        f"{len(products)} products, {len(reviews)} reviews, {len(changes)} price changes."
-    )
+    return loaded(data, len(categories), len(products), len(reviews), len(changes))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,11 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from catalogue.models import Category, PriceChange, Product, Review, User, product_categories
-from catalogue.repository import search_key
-
-
-def parse_time(value: str) -> datetime:
-    return datetime.fromisoformat(value)
+from catalogue.repository.fixture import loaded, parse_time, product_fields, review_fields
 
 
 def flush_catalogue(session: Session, data: dict[str, Any]) -> None:
@@ -62,20 +57,7 @@ def load(
     products = dict(
         session.execute(
             insert(Product).returning(Product.sku, Product.id),
-            [
-                {
-                    "sku": p["sku"],
-                    "name": p["name"],
-                    "description": p["description"],
-                    "price": Decimal(p["price"]),
-                    "stock": p["stock"],
-                    "is_active": p["is_active"],
-                    "search_key": search_key(p["name"], p["sku"], p["description"]),
-                    "created_at": parse_time(p["created_at"]),
-                    "updated_at": parse_time(p["updated_at"]),
-                }
-                for p in data["products"]
-            ],
+            [{**product_fields(p), "price": Decimal(p["price"])} for p in data["products"]],
         ).all()
     )
     links = [
@@ -87,13 +69,9 @@ def load(
         session.execute(insert(product_categories), links)
     reviews = [
         {
+            **review_fields(r),
             "product_id": products[r["product"]],
             "author_id": users[r["author"]],
-            "rating": r["rating"],
-            "title": r["title"],
-            "body": r["body"],
-            "created_at": parse_time(r["created_at"]),
-            "updated_at": parse_time(r["created_at"]),
         }
         for r in data["reviews"]
     ]
@@ -111,7 +89,4 @@ def load(
     if changes:
         session.execute(insert(PriceChange), changes)
     session.commit()
-    return (
-        f"Loaded {len(data['users'])} users, {len(categories)} categories, "
-        f"{len(products)} products, {len(reviews)} reviews, {len(changes)} price changes."
-    )
+    return loaded(data, len(categories), len(products), len(reviews), len(changes))
