@@ -35,8 +35,8 @@ PERIODS: dict[str, type[RateLimitItem]] = {
 
 
 class LoginFailureThrottle:
-    """At most N sign-in attempts per username in a moving window that count, on a store
-    every worker and instance shares.
+    """At most N failed sign-ins per username in a moving window (LOGIN_THROTTLE_RATE), on
+    a store every worker and instance shares.
 
     Django does this with N slots taken by the atomic `cache.add()`; here it is `limits`
     (the library under Flask-Limiter): a MovingWindowRateLimiter on Redis or on the
