@@ -22,7 +22,7 @@ from catalogue import services
 from catalogue.errors import InvalidCredentials, Throttled
 from catalogue.parsers import parse
 from catalogue.permissions import is_authenticated
-from catalogue.repository.limits_storage import storage_for
+from catalogue.repository.limits_storage import Releasable, storage_for
 from catalogue.schemas import LoginSchema, RegisterSchema, UserOut
 
 # DRF's rate grammar ("5/min": a count, then a period named by its first letter).
@@ -35,12 +35,16 @@ PERIODS: dict[str, type[RateLimitItem]] = {
 
 
 class LoginFailureThrottle:
-    """Failed sign-ins per username in a moving window, on a store every worker shares.
+    """At most N failed sign-ins per username in a moving window (LOGIN_THROTTLE_RATE), on
+    a store every worker and instance shares.
 
-    Django gets this from DRF throttling over its cache framework; here it is `limits`
+    Django does this with N slots taken by the atomic `cache.add()`; here it is `limits`
     (the library under Flask-Limiter): a MovingWindowRateLimiter on Redis or on the
-    app's own store (repository/limits_storage.py). Flask-Limiter itself counts every
-    request to a route; this counts failures only, and checks before each attempt.
+    app's own store (repository/limits_storage.py), whose `hit()` is atomic on each.
+    Every attempt takes its place with `hit()` before its password is checked, and gives
+    it back when the password was right: testing first and recording the failure after
+    lets every attempt of a concurrent burst through before any is recorded. Flask-Limiter
+    itself counts every request to a route; this counts failures only.
     """
 
     def init_app(self, app: Flask) -> None:
@@ -56,20 +60,24 @@ class LoginFailureThrottle:
         # Hashed, as in the Django app: any text becomes a short, safe key.
         return hashlib.sha256(username.strip().encode()).hexdigest()
 
-    def check(self, username: str) -> None:
-        """429 with Retry-After while the username has used up its failures."""
+    def claim(self, username: str) -> None:
+        """Count this attempt, before its password is checked; 429 with Retry-After (and
+        nothing counted) while the username has used up its attempts."""
         limiter, rate = current_app.extensions["login_throttle"]
-        if limiter.test(rate, self.key(username)):
+        if limiter.hit(rate, self.key(username)):
             return
         reset_at = limiter.get_window_stats(rate, self.key(username)).reset_time
         raise Throttled(max(1, math.ceil(reset_at - time.time())))
 
-    def record_failure(self, username: str) -> None:
+    def release(self, username: str) -> None:
+        """The attempt did not fail (right password): its place goes back, the failures
+        before it still count."""
         limiter, rate = current_app.extensions["login_throttle"]
-        limiter.hit(rate, self.key(username))
+        storage: Releasable = limiter.storage
+        storage.release(rate.key_for(self.key(username)))
 
     def clear(self) -> None:
-        """Forget every failure (the test suites reset the store between tests)."""
+        """Forget every attempt (the test suites reset the store between tests)."""
         limiter, _ = current_app.extensions["login_throttle"]
         limiter.storage.reset()
 
@@ -92,12 +100,12 @@ class TokenView(MethodView):
     """POST issues a new token for a username and password; DELETE revokes the caller's."""
 
     def post(self) -> ResponseReturnValue:
-        data = parse(LoginSchema)
-        login_throttle.check(data.username)
+        data = parse(LoginSchema)  # an invalid body (400/422) counts for nothing
+        login_throttle.claim(data.username)
         user = services.user_authenticate(username=data.username, password=data.password)
         if user is None:
-            login_throttle.record_failure(data.username)
             raise InvalidCredentials
+        login_throttle.release(data.username)
         key = services.token_issue(user=user)
         return {"token": key, "user": user_out(user)}
 

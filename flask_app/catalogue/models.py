@@ -11,7 +11,6 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Numeric,
     String,
     Table,
@@ -161,14 +160,14 @@ class PriceChange(Base):
 
 
 class RateLimitEntry(Base):
-    """One hit counted by a `limits` rate limit (the login throttle's failed sign-ins),
-    read by repository/sql_limits.py; rows expire, and each write sweeps the expired."""
+    """One hit counted by a `limits` rate limit (the login throttle's sign-in attempts),
+    read by repository/sql_limits.py. A key's entries take numbered slots: the primary key
+    `(key, slot)` lets one insert win a slot however many race for it, so a limit of N
+    admits N. Rows expire, and each write sweeps the expired."""
 
     __tablename__ = "rate_limit_entries"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(255))
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    slot: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     # Seconds since the epoch, as `limits` counts time.
     expires_at: Mapped[float] = mapped_column(Float, index=True)
-
-    __table_args__ = (Index("ix_rate_limit_entries_key_expires_at", "key", "expires_at"),)

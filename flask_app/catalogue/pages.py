@@ -146,19 +146,19 @@ def login_page() -> ResponseReturnValue:
     if form.validate_on_submit():
         username = form.username.data
         try:
-            login_throttle.check(username)
+            login_throttle.claim(username)  # after the form validates: invalid ones never count
         except Throttled as exc:
             form.form_errors.append(exc.message)
             page = render_template("catalogue/login.html", form=form, next=next_url())
             return page, 429, exc.headers
         user = services.user_authenticate(username=username, password=form.password.data)
         if user is not None:
+            login_throttle.release(username)
             session.clear()  # a fresh session and CSRF token (Django's login() cycles both)
             login_user(PageUser(**vars(user)))
             session.permanent = True  # PERMANENT_SESSION_LIFETIME, like SESSION_COOKIE_AGE
             flash(f"Signed in as {user.username}.", "success")
             return redirect(next_url())
-        login_throttle.record_failure(username)
         form.form_errors.append(
             "Please enter a correct username and password. "
             "Note that both fields may be case-sensitive."

@@ -7,13 +7,22 @@ import os
 import re
 import socket
 import tempfile
+import threading
+import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
 import httpx
 import pytest
-from catalogue.repository.sql_limits import SqlEntryStorage
+from catalogue import create_app
+from catalogue.migrations import upgrade
+from catalogue.repository.limits_storage import EntryStorage, storage_for
+from catalogue.repository.mongo import get_database
+from catalogue.repository.mongo_schema import init_db
+from flask import current_app
 from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
@@ -28,48 +37,116 @@ PASSWORDS = {
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-# The SQL storage, in-process: what `limits` asks of a storage.
+# The entry storages, in-process: what `limits` asks of a storage, and the release.
 
 
-def test_moving_window_on_the_sql_storage(app) -> None:
-    with app.test_request_context():
-        limiter = MovingWindowRateLimiter(SqlEntryStorage())
-        five = RateLimitItemPerMinute(5)
-        assert all(limiter.hit(five, "carol") for _ in range(5))
-        assert not limiter.hit(five, "carol")  # full: the sixth is not taken
-        assert not limiter.test(five, "carol")
-        assert limiter.test(five, "Carol")  # keys are exact
-        stats = limiter.get_window_stats(five, "carol")
-        assert stats.remaining == 0
-        limiter.clear(five, "carol")
-        assert limiter.test(five, "carol")
+@pytest.fixture(params=["sql", "mongo"])
+def storage(request: pytest.FixtureRequest, tmp_path) -> Iterator[EntryStorage]:
+    """The SQL storage (on PostgreSQL when DATABASE_URL names it, else a scratch SQLite)
+    or the Mongo one (on MONGO_URL, else nx-27017), in an app context, emptied first."""
+    with ExitStack() as stack:
+        if request.param == "sql":
+            url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path}/limits.sqlite3"
+            app = create_app({"DATABASE_URL": url, "CATALOGUE_BACKEND": "sql"})
+            upgrade(url)
+        else:
+            url = os.environ.get("MONGO_URL") or stack.enter_context(mongo_emulator(str(tmp_path)))
+            app = create_app({"MONGO_URL": url, "CATALOGUE_BACKEND": "mongo"})
+            with app.app_context():
+                init_db(get_database())
+        stack.enter_context(app.app_context())
+        entries = storage_for(app)
+        assert isinstance(entries, EntryStorage)
+        entries.reset()
+        yield entries
+        entries.reset()
 
 
-def test_entries_expire_with_their_window(app) -> None:
-    with app.test_request_context():
-        storage = SqlEntryStorage()
-        limiter = MovingWindowRateLimiter(storage)
-        one = RateLimitItemPerSecond(1)
-        assert limiter.hit(one, "dave")
-        assert not limiter.hit(one, "dave")
-        stats = limiter.get_window_stats(one, "dave")
-        assert 0 < stats.reset_time - storage.get_moving_window(one.key_for("dave"), 1, 1)[0] <= 1
+def test_moving_window(storage: EntryStorage) -> None:
+    limiter = MovingWindowRateLimiter(storage)
+    five = RateLimitItemPerMinute(5)
+    assert all(limiter.hit(five, "carol") for _ in range(5))
+    assert not limiter.hit(five, "carol")  # full: the sixth is not taken
+    assert not limiter.test(five, "carol")
+    assert storage.get(five.key_for("carol")) == 5
+    assert limiter.test(five, "Carol")  # keys are exact
+    stats = limiter.get_window_stats(five, "carol")
+    assert stats.remaining == 0
+    limiter.clear(five, "carol")
+    assert limiter.test(five, "carol")
 
 
-def test_fixed_window_on_the_sql_storage(app) -> None:
-    with app.test_request_context():
-        storage = SqlEntryStorage()
-        limiter = FixedWindowRateLimiter(storage)
-        two = RateLimitItemPerMinute(2)
-        assert limiter.hit(two, "erin") and limiter.hit(two, "erin")
-        assert not limiter.hit(two, "erin")
-        assert storage.get(two.key_for("erin")) == 3
-        assert storage.get_expiry(two.key_for("erin")) == pytest.approx(
-            limiter.get_window_stats(two, "erin").reset_time
-        )
-        assert storage.check()
-        assert storage.reset() == 3
-        assert storage.get(two.key_for("erin")) == 0
+def test_a_hit_of_several_entries_takes_all_or_none(storage: EntryStorage) -> None:
+    limiter = MovingWindowRateLimiter(storage)
+    five = RateLimitItemPerMinute(5)
+    assert limiter.hit(five, "erin", cost=3)
+    assert not limiter.hit(five, "erin", cost=3)  # two slots free: none taken
+    assert storage.get(five.key_for("erin")) == 3
+    assert limiter.hit(five, "erin", cost=2)
+    assert not limiter.hit(five, "erin", cost=6)  # more than the limit, ever
+
+
+def test_entries_expire_with_their_window(storage: EntryStorage) -> None:
+    limiter = MovingWindowRateLimiter(storage)
+    one = RateLimitItemPerSecond(1)
+    assert limiter.hit(one, "dave")
+    assert not limiter.hit(one, "dave")
+    stats = limiter.get_window_stats(one, "dave")
+    assert 0 < stats.reset_time - storage.get_moving_window(one.key_for("dave"), 1, 1)[0] <= 1
+    time.sleep(1.1)
+    assert limiter.hit(one, "dave")  # the expired entry's slot is taken again
+
+
+def test_release_gives_back_the_newest_entry_only(storage: EntryStorage) -> None:
+    limiter = MovingWindowRateLimiter(storage)
+    five = RateLimitItemPerMinute(5)
+    key = five.key_for("frank")
+    assert limiter.hit(five, "frank")
+    oldest = storage.get_expiry(key)
+    time.sleep(0.01)
+    assert limiter.hit(five, "frank") and limiter.hit(five, "frank")
+    storage.release(key)
+    assert storage.get(key) == 2
+    assert storage.get_expiry(key) == oldest  # the earlier failures still count
+    storage.release(key)
+    storage.release(key)
+    storage.release(key)  # nothing left to give back: no error, no negative count
+    assert storage.get(key) == 0
+    assert all(limiter.hit(five, "frank") for _ in range(5))
+    assert not limiter.hit(five, "frank")
+
+
+def test_concurrent_hits_take_exactly_the_limit(storage: EntryStorage) -> None:
+    # Every thread has its own app context, so its own session or connection: what
+    # workers racing on one store do, on a smaller scale.
+    app = current_app._get_current_object()
+    five = RateLimitItemPerMinute(5)
+    start = threading.Barrier(20)
+
+    def hit(_: int) -> bool:
+        with app.app_context():
+            limiter = MovingWindowRateLimiter(storage_for(app))
+            start.wait()
+            return limiter.hit(five, "grace")
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        taken = Counter(pool.map(hit, range(20)))
+    assert taken == {True: 5, False: 15}
+    assert storage.get(five.key_for("grace")) == 5
+
+
+def test_fixed_window(storage: EntryStorage) -> None:
+    limiter = FixedWindowRateLimiter(storage)
+    two = RateLimitItemPerMinute(2)
+    assert limiter.hit(two, "erin") and limiter.hit(two, "erin")
+    assert not limiter.hit(two, "erin")
+    assert storage.get(two.key_for("erin")) == 3  # as on Redis, a refused hit counts
+    assert storage.get_expiry(two.key_for("erin")) == pytest.approx(
+        limiter.get_window_stats(two, "erin").reset_time
+    )
+    assert storage.check()
+    assert storage.reset() == 3
+    assert storage.get(two.key_for("erin")) == 0
 
 
 # Live: gunicorn with four workers, each request on a new connection.
@@ -157,3 +234,26 @@ def test_page_sign_in_throttle_holds_across_workers(site: str) -> None:
     # One identity: the page's failures count for the API's sign-in too.
     assert token_attempt(site, "carol", PASSWORDS["carol"]).status_code == 429
     assert page_attempt(site, "dave", PASSWORDS["dave"]).status_code == 302
+
+
+def test_a_burst_of_wrong_passwords_gets_exactly_five_answers(site: str) -> None:
+    # Each attempt takes its place before its password is checked: 20 at once over four
+    # workers get 5 password checks, however the requests interleave.
+    start = threading.Barrier(20)
+
+    def guess(n: int) -> int:
+        start.wait()
+        return token_attempt(site, "admin", f"guess-{n}").status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        assert Counter(pool.map(guess, range(20))) == {401: 5, 429: 15}
+
+
+def test_a_right_password_gives_its_place_back_and_keeps_the_failures(site: str) -> None:
+    # Nothing counted for an invalid body, nor for a sign-in; the failures before it stay.
+    assert httpx.post(f"{site}/api/auth/token", json={"username": "bob"}).status_code in {400, 422}
+    for _ in range(3):
+        assert token_attempt(site, "bob", "wrong").status_code == 401
+    assert token_attempt(site, "bob", PASSWORDS["bob"]).status_code == 200
+    assert page_attempt(site, "bob", PASSWORDS["bob"]).status_code == 302
+    assert [token_attempt(site, "bob", "wrong").status_code for _ in range(3)] == [401, 401, 429]

@@ -8,24 +8,47 @@ backend; Flask has no cache framework at all), and its MongoDB storage needs
 update pipelines and array-index paths that the `nx-27017` emulator does not
 implement (README, "MongoDB in tests"). Process memory is never the default: a
 limit that each gunicorn worker counts alone is not a limit.
+
+Every storage here can also `release` a key's newest entry: the login throttle
+counts an attempt before checking its password, and gives it back when it was right.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
 from abc import abstractmethod
+from collections.abc import Iterable
+from typing import Protocol, runtime_checkable
 
 from flask import Flask
 from limits.storage import MovingWindowSupport, RedisStorage, Storage
 
 
-class EntryStorage(Storage, MovingWindowSupport):
-    """A `limits` storage over one record per hit, `(key, expires_at)`, for the moving
-    window (the entries of a key that have not expired) and the fixed window (entries
-    that share the first one's expiry).
+@runtime_checkable
+class Releasable(Protocol):
+    def release(self, key: str) -> None:
+        """Give back the newest live entry of `key`, if any."""
 
-    Counting and adding are two steps, so hits racing at the limit may each add an
-    entry past it: the limit then holds a little longer, it never opens early.
+
+class ReleasableRedisStorage(RedisStorage):
+    """limits' Redis storage, whose moving window is a list of hit times, newest first
+    (pushed by an atomic Lua script): giving back the newest entry is one LPOP."""
+
+    def release(self, key: str) -> None:
+        self.get_connection().lpop(self.prefixed_key(key))
+
+
+class EntryStorage(Storage, MovingWindowSupport):
+    """A `limits` storage over one record per hit, `(key, slot, expires_at)`, for the
+    moving window (the entries of a key that have not expired) and the fixed window
+    (entries that share the first one's expiry).
+
+    A hit takes a numbered slot, and the store keeps `(key, slot)` unique: inserting the
+    entry is the atomic step (Django's `cache.add()`), so of any number of hits racing
+    for a moving window of N, exactly N get a slot. Expired entries are swept before each
+    hit; one that expires between the sweep and the insert keeps its slot a moment
+    longer: the limit can hold a little longer, it never opens early.
     """
 
     @abstractmethod
@@ -33,8 +56,20 @@ class EntryStorage(Storage, MovingWindowSupport):
         """How many entries of `key` expire after `now`, and the earliest expiry."""
 
     @abstractmethod
-    def add(self, key: str, expires_at: float, amount: int, now: float) -> None:
-        """Add `amount` entries; drop every entry expired by `now`."""
+    def newest(self, key: str, now: float) -> tuple[int, float] | None:
+        """The slot and expiry of the live entry of `key` that expires last."""
+
+    @abstractmethod
+    def sweep(self, now: float) -> None:
+        """Delete every entry (of any key) expired by `now`."""
+
+    @abstractmethod
+    def take(self, key: str, slot: int, expires_at: float) -> bool:
+        """Insert the entry unless `(key, slot)` is taken, atomically; whether it was."""
+
+    @abstractmethod
+    def free(self, key: str, slot: int, expires_at: float) -> bool:
+        """Delete that one entry; whether it was still there."""
 
     @abstractmethod
     def delete(self, key: str | None) -> int:
@@ -44,11 +79,42 @@ class EntryStorage(Storage, MovingWindowSupport):
     def ping(self) -> None:
         """Raise one of `base_exceptions` when the store cannot be reached."""
 
+    def take_slots(self, key: str, expires_at: float, amount: int, slots: Iterable[int]) -> int:
+        """Take up to `amount` of `slots`, first free first; how many were taken. Of hits
+        that race, all but one lose each slot and move on to the next."""
+        taken: list[int] = []
+        for slot in slots:
+            if len(taken) == amount:
+                break
+            if self.take(key, slot, expires_at):
+                taken.append(slot)
+        if len(taken) < amount:
+            # All or nothing, so a refused hit of several entries counts for none.
+            for slot in taken:
+                self.free(key, slot, expires_at)
+        return len(taken)
+
+    def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
+        if amount > limit:
+            return False
+        now = time.time()
+        self.sweep(now)
+        return self.take_slots(key, now + expiry, amount, range(limit)) == amount
+
+    def release(self, key: str) -> None:
+        now = time.time()
+        # A release racing another one for the same newest entry loses it, and tries the next.
+        while (newest := self.newest(key, now)) is not None:
+            if self.free(key, *newest):
+                return
+
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
-        count, first = self.live(key, now)
-        self.add(key, now + expiry if first is None else first, amount, now)
-        return count + amount
+        self.sweep(now)
+        first = self.live(key, now)[1]
+        # A fixed window has no limit to stop at: slots are taken from 0 upwards.
+        self.take_slots(key, now + expiry if first is None else first, amount, itertools.count())
+        return self.live(key, now)[0]
 
     def get(self, key: str) -> int:
         return self.live(key, time.time())[0]
@@ -71,13 +137,6 @@ class EntryStorage(Storage, MovingWindowSupport):
     def clear(self, key: str) -> None:
         self.delete(key)
 
-    def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
-        now = time.time()
-        if amount > limit or self.live(key, now)[0] + amount > limit:
-            return False
-        self.add(key, now + expiry, amount, now)
-        return True
-
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         now = time.time()
         count, first = self.live(key, now)
@@ -87,7 +146,9 @@ class EntryStorage(Storage, MovingWindowSupport):
 def storage_for(app: Flask) -> Storage:
     """Redis when REDIS_URL is set, else the app's own store (SQL table or Mongo collection)."""
     if app.config["REDIS_URL"]:
-        return RedisStorage(app.config["REDIS_URL"], key_prefix=app.config["REDIS_KEY_PREFIX"])
+        return ReleasableRedisStorage(
+            app.config["REDIS_URL"], key_prefix=app.config["REDIS_KEY_PREFIX"]
+        )
     if app.config["CATALOGUE_BACKEND"] == "mongo":
         from catalogue.repository.mongo_limits import MongoEntryStorage
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
-from pymongo.errors import PyMongoError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from catalogue.repository.limits_storage import EntryStorage
 from catalogue.repository.mongo import get_database
 
 
 class MongoEntryStorage(EntryStorage):
-    """One document per entry, with plain finds and inserts: what both MongoDB and the
-    emulator run alike (limits' own MongoDB storage does not run on the emulator)."""
+    """One document per entry, with plain finds, inserts and deletes: what both MongoDB and
+    the emulator run alike (limits' own MongoDB storage does not run on the emulator).
+    Taking a slot is an `insert_one` that the unique index `key_slot_unique`
+    (mongo_schema.py) refuses with DuplicateKeyError when another hit has it."""
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -29,9 +31,27 @@ class MongoEntryStorage(EntryStorage):
         first = self.entries.find_one(live, sort=[("expires_at", ASCENDING)]) if count else None
         return count, None if first is None else first["expires_at"]
 
-    def add(self, key: str, expires_at: float, amount: int, now: float) -> None:
+    def newest(self, key: str, now: float) -> tuple[int, float] | None:
+        entry = self.entries.find_one(
+            {"key": key, "expires_at": {"$gt": now}},
+            sort=[("expires_at", DESCENDING), ("slot", DESCENDING)],
+        )
+        return None if entry is None else (entry["slot"], entry["expires_at"])
+
+    def sweep(self, now: float) -> None:
         self.entries.delete_many({"expires_at": {"$lte": now}})
-        self.entries.insert_many([{"key": key, "expires_at": expires_at} for _ in range(amount)])
+
+    def take(self, key: str, slot: int, expires_at: float) -> bool:
+        try:
+            self.entries.insert_one({"key": key, "slot": slot, "expires_at": expires_at})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def free(self, key: str, slot: int, expires_at: float) -> bool:
+        # The expiry too: a slot freed and taken again by another hit is not this entry.
+        entry = {"key": key, "slot": slot, "expires_at": expires_at}
+        return self.entries.delete_one(entry).deleted_count == 1
 
     def delete(self, key: str | None) -> int:
         return self.entries.delete_many({} if key is None else {"key": key}).deleted_count

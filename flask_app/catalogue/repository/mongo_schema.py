@@ -52,9 +52,10 @@ VALIDATORS = {
         ["product_sku", "old_price_cents", "new_price_cents", "changed_at"],
         {"old_price_cents": INT, "new_price_cents": INT, "changed_at": DATE},
     ),
-    # The login throttle's failures (mongo_limits.py); expiry in epoch seconds, as `limits`.
+    # The login throttle's attempts (mongo_limits.py); expiry in epoch seconds, as `limits`.
     "rate_limit_entries": schema(
-        ["key", "expires_at"], {"key": STRING, "expires_at": {"bsonType": "double"}}
+        ["key", "slot", "expires_at"],
+        {"key": STRING, "slot": INT, "expires_at": {"bsonType": "double"}},
     ),
 }
 
@@ -81,7 +82,8 @@ INDEXES = {
         IndexModel([("product_sku", ASCENDING), ("changed_at", DESCENDING)], name="product_newest")
     ],
     "rate_limit_entries": [
-        IndexModel([("key", ASCENDING), ("expires_at", ASCENDING)], name="key_expires"),
+        # One entry per slot: the insert that takes a slot is the atomic step.
+        IndexModel([("key", ASCENDING), ("slot", ASCENDING)], unique=True, name="key_slot_unique"),
         IndexModel([("expires_at", ASCENDING)], name="expires"),
     ],
 }
@@ -99,6 +101,9 @@ def init_db(db: Database) -> list[str]:
                 db.create_collection(name, validator=validator)
             except CollectionInvalid:
                 db.command("collMod", name, validator=validator)
+        if name == "rate_limit_entries":
+            # Entries from before slots (all expire within a window) would break the index.
+            db[name].delete_many({"slot": {"$exists": False}})
         db[name].create_indexes(INDEXES[name])
         done.append(name)
     backfill_search_keys(db)

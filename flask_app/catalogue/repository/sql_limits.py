@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Insert, delete, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from catalogue.db import get_session
@@ -11,11 +12,19 @@ from catalogue.repository.limits_storage import EntryStorage
 
 ENTRIES = RateLimitEntry.__table__
 
+# INSERT ... ON CONFLICT DO NOTHING RETURNING is dialect SQL (PostgreSQL 9.5+, SQLite 3.35+).
+DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
 
 class SqlEntryStorage(EntryStorage):
-    """Reads and writes through the request's session, and commits its writes at once: a
-    failed sign-in counts whatever the request does next. (A connection of its own would
-    wait on SQLite for the write lock that the request's session already holds.)"""
+    """Reads and writes through the request's session, and commits each write at once: an
+    attempt counts whatever the request does next, and a slot taken is visible to every
+    other worker before the password is checked. (A connection of its own would wait on
+    SQLite for the write lock that the request's session already holds.)
+
+    Taking a slot is one `INSERT ... ON CONFLICT DO NOTHING` on the primary key
+    `(key, slot)`: on PostgreSQL an insert racing an uncommitted one for the same slot
+    waits for it, then inserts nothing; SQLite runs one writer at a time."""
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -28,11 +37,40 @@ class SqlEntryStorage(EntryStorage):
         count, first = get_session().execute(query).one()
         return count, first
 
-    def add(self, key: str, expires_at: float, amount: int, now: float) -> None:
+    def newest(self, key: str, now: float) -> tuple[int, float] | None:
+        query = (
+            select(ENTRIES.c.slot, ENTRIES.c.expires_at)
+            .where(ENTRIES.c.key == key, ENTRIES.c.expires_at > now)
+            .order_by(ENTRIES.c.expires_at.desc(), ENTRIES.c.slot.desc())
+            .limit(1)
+        )
+        row = get_session().execute(query).first()
+        return None if row is None else (row.slot, row.expires_at)
+
+    def sweep(self, now: float) -> None:
         session = get_session()
         session.execute(delete(ENTRIES).where(ENTRIES.c.expires_at <= now))
-        session.execute(insert(ENTRIES), [{"key": key, "expires_at": expires_at}] * amount)
         session.commit()
+
+    def take(self, key: str, slot: int, expires_at: float) -> bool:
+        session = get_session()
+        insert: Insert = DIALECT_INSERTS[session.get_bind().dialect.name](ENTRIES)
+        statement = insert.values(key=key, slot=slot, expires_at=expires_at)
+        # RETURNING, not rowcount: psycopg reports no rowcount for this statement (-1).
+        statement = statement.on_conflict_do_nothing().returning(ENTRIES.c.slot)
+        taken = session.execute(statement).first() is not None
+        session.commit()
+        return taken
+
+    def free(self, key: str, slot: int, expires_at: float) -> bool:
+        # The expiry too: a slot freed and taken again by another hit is not this entry.
+        statement = delete(ENTRIES).where(
+            ENTRIES.c.key == key, ENTRIES.c.slot == slot, ENTRIES.c.expires_at == expires_at
+        )
+        session = get_session()
+        freed = session.execute(statement).rowcount == 1
+        session.commit()
+        return freed
 
     def delete(self, key: str | None) -> int:
         statement = delete(ENTRIES)
