@@ -19,7 +19,7 @@ from limits import (
 from limits.strategies import MovingWindowRateLimiter
 
 from catalogue import services
-from catalogue.errors import InvalidCredentials, Throttled
+from catalogue.exceptions import InvalidCredentials, Throttled
 from catalogue.parsers import parse
 from catalogue.permissions import is_authenticated
 from catalogue.repository.limits_storage import storage_for

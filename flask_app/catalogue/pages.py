@@ -21,7 +21,7 @@ from flask_wtf.csrf import CSRFError
 
 from catalogue import services
 from catalogue.auth import login_throttle
-from catalogue.errors import Conflict, Throttled
+from catalogue.exceptions import Conflict, Throttled
 from catalogue.forms import CatalogueFilterForm, LoginForm, ReviewForm
 from catalogue.repository import PageRequest, get_repository
 from catalogue.sessions import PageUser, login_manager
@@ -150,7 +150,7 @@ def login_page() -> ResponseReturnValue:
         except Throttled as exc:
             form.form_errors.append(exc.message)
             page = render_template("catalogue/login.html", form=form, next=next_url())
-            return page, 429, exc.headers
+            return page, 429, {"Retry-After": str(exc.wait)}
         user = services.user_authenticate(username=username, password=form.password.data)
         if user is not None:
             session.clear()  # a fresh session and CSRF token (Django's login() cycles both)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import g, request
+from werkzeug.exceptions import Forbidden
 
-from catalogue.errors import NotAuthenticated, PermissionDenied
+from catalogue.errors import unauthorized
 from catalogue.repository import UserRecord
 from catalogue.schemas import ReviewOut
 
@@ -14,7 +15,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 def is_authenticated() -> UserRecord:
     """The signed-in user, or 401."""
     if g.user is None:
-        raise NotAuthenticated
+        raise unauthorized()
     return g.user
 
 
@@ -23,7 +24,7 @@ def is_staff_or_read_only() -> None:
     if request.method in SAFE_METHODS:
         return
     if not is_authenticated().is_staff:
-        raise PermissionDenied
+        raise Forbidden
 
 
 def is_review_author_or_staff_delete(review: ReviewOut) -> None:
@@ -32,7 +33,7 @@ def is_review_author_or_staff_delete(review: ReviewOut) -> None:
     if review.author == user.username:
         return
     if not (request.method == "DELETE" and user.is_staff):
-        raise PermissionDenied
+        raise Forbidden
 
 
 def can_see_inactive() -> bool:

@@ -9,9 +9,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import Response, g, jsonify, request
+from werkzeug.exceptions import NotAcceptable
 from werkzeug.http import parse_options_header
-
-from catalogue.errors import NotAcceptable
 
 JSON = "application/json"
 CSV_COLUMNS = [

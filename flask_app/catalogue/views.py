@@ -10,10 +10,11 @@ import yaml
 from flask import current_app, g
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
+from werkzeug.exceptions import ServiceUnavailable
 
 from catalogue import services
 from catalogue.conditional import Validators, conditional
-from catalogue.errors import NotFound, ServiceUnavailable
+from catalogue.exceptions import NotFound
 from catalogue.pagination import page_request, paginated
 from catalogue.parsers import parse, parse_query
 from catalogue.permissions import (
