@@ -19,9 +19,9 @@ from catalogue.pagination import page_request, paginated
 from catalogue.parsers import parse, parse_query
 from catalogue.permissions import (
     can_see_inactive,
-    is_authenticated,
-    is_review_author_or_staff_delete,
-    is_staff_or_read_only,
+    check_review_owner,
+    staff_required,
+    token_required,
 )
 from catalogue.renderers import render_product_page
 from catalogue.repository import ProductFilters, get_repository
@@ -87,8 +87,8 @@ class CategoryListView(MethodView):
         page = page_request()
         return paginated(*get_repository().category_list(page), page)
 
+    @staff_required
     def post(self) -> ResponseReturnValue:
-        is_staff_or_read_only()
         data = parse(CategoryCreateSchema)
         category = services.category_create(**data.model_dump())
         location = f"/api/categories/{category.slug}"
@@ -99,14 +99,14 @@ class CategoryDetailView(MethodView):
     def get(self, slug: str) -> ResponseReturnValue:
         return category_get(slug).model_dump(mode="json")
 
+    @staff_required
     def patch(self, slug: str) -> ResponseReturnValue:
-        is_staff_or_read_only()
         category = category_get(slug)
         data = parse(CategoryUpdateSchema).model_dump(exclude_unset=True)
         return services.category_update(slug=category.slug, data=data).model_dump(mode="json")
 
+    @staff_required
     def delete(self, slug: str) -> ResponseReturnValue:
-        is_staff_or_read_only()
         services.category_delete(slug=category_get(slug).slug)
         return "", 204
 
@@ -135,8 +135,8 @@ class ProductListView(MethodView):
 
         return conditional(validators, render)
 
+    @staff_required
     def post(self) -> ResponseReturnValue:
-        is_staff_or_read_only()
         data = parse(ProductCreateSchema)
         product = services.product_create(data=data.model_dump())
         location = f"/api/products/{product.sku}"
@@ -150,28 +150,28 @@ class ProductDetailView(MethodView):
         validators = version and Validators(version, "product", sku, staff)
         return conditional(validators, lambda: product_get(sku).model_dump(mode="json"))
 
+    @staff_required
     def put(self, sku: str) -> ResponseReturnValue:
-        is_staff_or_read_only()
         product = product_get(sku)
         data = parse(ProductReplaceSchema).model_dump()
         updated = services.product_update(product=product, data=data, partial=False)
         return updated.model_dump(mode="json")
 
+    @staff_required
     def patch(self, sku: str) -> ResponseReturnValue:
-        is_staff_or_read_only()
         product = product_get(sku)
         data = parse(ProductUpdateSchema).model_dump(exclude_unset=True)
         updated = services.product_update(product=product, data=data, partial=True)
         return updated.model_dump(mode="json")
 
+    @staff_required
     def delete(self, sku: str) -> ResponseReturnValue:
-        is_staff_or_read_only()
         services.product_delete(product=product_get(sku))
         return "", 204
 
 
+@token_required
 def product_reserve(sku: str) -> ResponseReturnValue:
-    is_authenticated()
     product = product_get(sku)
     quantity = parse(ReservationSchema).quantity
     stock = services.product_reserve(product=product, quantity=quantity)
@@ -189,22 +189,23 @@ class ReviewListView(MethodView):
         product, page = product_get(sku), page_request()
         return paginated(*get_repository().review_list(product.sku, page), page)
 
+    @token_required
     def post(self, sku: str) -> ResponseReturnValue:
-        author = is_authenticated()
         product = product_get(sku)
         data = parse(ReviewCreateSchema).model_dump()
-        review = services.review_create(product=product, author=author, data=data)
+        review = services.review_create(product=product, author=g.user, data=data)
         return review.model_dump(mode="json"), 201
 
 
 class ReviewDetailView(MethodView):
+    decorators = [token_required]
+
     def get_object(self, sku: str, review_id: str) -> ReviewOut:
-        is_authenticated()
         product = product_get(sku)
         review = get_repository().review_get(product.sku, review_id)
         if review is None:
             raise NotFound
-        is_review_author_or_staff_delete(review)
+        check_review_owner(review)
         return review
 
     def patch(self, sku: str, review_id: str) -> ResponseReturnValue:
