@@ -10,7 +10,7 @@ from catalogue.errors import unauthorized
 from catalogue.repository import get_repository
 
 # Like the Django views that set `authentication_classes = []`.
-UNAUTHENTICATED_ENDPOINTS = {"catalogue.health", "catalogue.openapi", "catalogue.register"}
+UNAUTHENTICATED_ENDPOINTS = {"api.health", "api.openapi", "api.register"}
 
 
 def token_digest(key: str) -> str:

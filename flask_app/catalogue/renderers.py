@@ -27,7 +27,7 @@ CSV_COLUMNS = [
 ]
 TEXT_COLUMNS = ["SKU", "NAME", "PRICE", "STOCK", "RATING"]
 # Endpoints with more than JSON to offer negotiate for themselves, on reads only.
-MULTI_FORMAT_ENDPOINTS = {"catalogue.product-list"}
+MULTI_FORMAT_ENDPOINTS = {"api.product-list"}
 QVALUE = re.compile(r"^(0(\.[0-9]{0,3})?|1(\.0{0,3})?)\Z")
 
 
