@@ -52,9 +52,12 @@ def http_error(
     fields: dict[str, list[str]] | None = None,
     **kwargs: Any,
 ) -> HTTPException:
-    """Werkzeug's exception, tagged with a contract code other than its status's, or fields."""
+    """Werkzeug's exception, tagged with a contract code other than its status's, or fields.
+
+    Werkzeug's exceptions carry a status, a description and headers; the contract's code
+    and per-field messages ride along as attributes rather than in a subclass per case."""
     error = exc_class(description, **kwargs)
-    error.error_code, error.fields = code, fields  # type: ignore[attr-defined]
+    error.error_code, error.fields = code, fields
     return error
 
 
@@ -88,8 +91,9 @@ def handle_http_exception(exc: HTTPException) -> Response:
         "code": getattr(exc, "error_code", None) or CODES_BY_STATUS.get(status, "error"),
         "message": exc.description or exc.name,
     }
-    if getattr(exc, "fields", None) is not None:
-        error["fields"] = exc.fields  # type: ignore[attr-defined]
+    fields = getattr(exc, "fields", None)
+    if fields is not None:
+        error["fields"] = fields
     response = jsonify({"error": error})
     response.status_code = status
     for name, value in exc.get_headers():

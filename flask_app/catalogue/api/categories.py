@@ -35,6 +35,9 @@ class CategoryListView(MethodView):
         return category.model_dump(mode="json"), 201, {"Location": location}
 
 
+bp.add_url_rule("/categories", view_func=CategoryListView.as_view("category-list"))
+
+
 class CategoryDetailView(MethodView):
     def get(self, slug: str) -> ResponseReturnValue:
         return category_get(slug).model_dump(mode="json")
@@ -51,7 +54,6 @@ class CategoryDetailView(MethodView):
         return "", 204
 
 
-bp.add_url_rule("/categories", view_func=CategoryListView.as_view("category-list"))
 bp.add_url_rule(
     "/categories/<segment:slug>", view_func=CategoryDetailView.as_view("category-detail")
 )

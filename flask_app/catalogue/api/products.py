@@ -56,6 +56,9 @@ class ProductListView(MethodView):
         return product.model_dump(mode="json"), 201, {"Location": location}
 
 
+bp.add_url_rule("/products", view_func=ProductListView.as_view("product-list"))
+
+
 class ProductDetailView(MethodView):
     def get(self, sku: str) -> ResponseReturnValue:
         staff = can_see_inactive()
@@ -83,6 +86,10 @@ class ProductDetailView(MethodView):
         return "", 204
 
 
+bp.add_url_rule("/products/<segment:sku>", view_func=ProductDetailView.as_view("product-detail"))
+
+
+@bp.post("/products/<segment:sku>/reserve", endpoint="product-reserve")
 @token_required
 def product_reserve(sku: str) -> ResponseReturnValue:
     product = product_get(sku)
@@ -97,12 +104,7 @@ class PriceHistoryView(MethodView):
         return paginated(*get_repository().price_history(product.sku, page), page)
 
 
-bp.add_url_rule("/products", view_func=ProductListView.as_view("product-list"))
-bp.add_url_rule("/products/<segment:sku>", view_func=ProductDetailView.as_view("product-detail"))
 bp.add_url_rule(
     "/products/<segment:sku>/price-history",
     view_func=PriceHistoryView.as_view("product-price-history"),
-)
-bp.add_url_rule(
-    "/products/<segment:sku>/reserve", "product-reserve", product_reserve, methods=["POST"]
 )

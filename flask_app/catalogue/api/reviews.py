@@ -30,6 +30,9 @@ class ReviewListView(MethodView):
         return review.model_dump(mode="json"), 201
 
 
+bp.add_url_rule("/products/<segment:sku>/reviews", view_func=ReviewListView.as_view("review-list"))
+
+
 class ReviewDetailView(MethodView):
     decorators = [token_required]
 
@@ -51,7 +54,6 @@ class ReviewDetailView(MethodView):
         return "", 204
 
 
-bp.add_url_rule("/products/<segment:sku>/reviews", view_func=ReviewListView.as_view("review-list"))
 bp.add_url_rule(
     "/products/<segment:sku>/reviews/<segment:review_id>",
     view_func=ReviewDetailView.as_view("review-detail"),
