@@ -212,8 +212,8 @@ def instrument_django(app: Any) -> None:
 
 
 def instrument_flask(app: Any) -> None:
+    import catalogue.api.products
     import catalogue.middleware
-    import catalogue.views
     import flask.templating
     from flask import Flask
     from flask.ctx import RequestContext
@@ -237,7 +237,7 @@ def instrument_flask(app: Any) -> None:
     CLOCK.patch(RequestContext, "match_request", "routing")
     CLOCK.patch(Flask, "dispatch_request", "view code and other")
     CLOCK.patch(Flask, "make_response", "negotiation and rendering")
-    CLOCK.patch(catalogue.views, "render_product_page", "negotiation and rendering")
+    CLOCK.patch(catalogue.api.products, "render_product_page", "negotiation and rendering")
     CLOCK.patch(catalogue.middleware, "gzip_response", "gzip")
     CLOCK.patch(BaseModel, "model_dump", "serialization")
     CLOCK.patch(flask.templating, "_render", "template rendering")

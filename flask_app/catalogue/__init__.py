@@ -10,8 +10,9 @@ from flask import Flask
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: configuration first, then every concern's `init_app`."""
-    from catalogue import auth, cli, errors, middleware, repository, sessions, signals, urls
+    from catalogue import api, auth, cli, errors, middleware, pages, repository, sessions, signals
     from catalogue.config import settings_from_env
+    from catalogue.converters import SegmentConverter
 
     app = Flask(__name__)
     app.config.from_mapping(settings_from_env())
@@ -26,6 +27,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     sessions.init_app(app)
     auth.login_throttle.init_app(app)
     errors.init_app(app)
-    urls.init_app(app)
+    app.url_map.converters["segment"] = SegmentConverter  # before the rules that use it
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
     cli.init_app(app)
     return app

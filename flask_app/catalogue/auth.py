@@ -19,9 +19,9 @@ from limits import (
 from limits.strategies import MovingWindowRateLimiter
 
 from catalogue import services
-from catalogue.errors import InvalidCredentials, Throttled
+from catalogue.exceptions import InvalidCredentials, Throttled
 from catalogue.parsers import parse
-from catalogue.permissions import is_authenticated
+from catalogue.permissions import token_required
 from catalogue.repository.limits_storage import Releasable, storage_for
 from catalogue.schemas import LoginSchema, RegisterSchema, UserOut
 
@@ -109,12 +109,14 @@ class TokenView(MethodView):
         key = services.token_issue(user=user)
         return {"token": key, "user": user_out(user)}
 
+    @token_required
     def delete(self) -> ResponseReturnValue:
-        is_authenticated()
         services.token_revoke(digest=g.token_digest)
         return "", 204
 
 
 class MeView(MethodView):
+    decorators = [token_required]
+
     def get(self) -> ResponseReturnValue:
-        return user_out(is_authenticated())
+        return user_out(g.user)

@@ -6,11 +6,11 @@ import hashlib
 
 from flask import g, request
 
-from catalogue.errors import NotAuthenticated
+from catalogue.errors import unauthorized
 from catalogue.repository import get_repository
 
 # Like the Django views that set `authentication_classes = []`.
-UNAUTHENTICATED_ENDPOINTS = {"catalogue.health", "catalogue.openapi", "catalogue.register"}
+UNAUTHENTICATED_ENDPOINTS = {"api.health", "api.openapi", "api.register"}
 
 
 def token_digest(key: str) -> str:
@@ -29,12 +29,12 @@ def authenticate() -> None:
     if not parts or parts[0].lower() != b"token":
         return
     if len(parts) != 2:
-        raise NotAuthenticated("Invalid token header.")
+        raise unauthorized("Invalid token header.")
     try:
         key = parts[1].decode()
     except UnicodeDecodeError as exc:
-        raise NotAuthenticated("Invalid token header.") from exc
+        raise unauthorized("Invalid token header.") from exc
     user = get_repository().token_user(token_digest(key))
     if user is None:
-        raise NotAuthenticated("Invalid or revoked token.")
+        raise unauthorized("Invalid or revoked token.")
     g.user, g.token_digest = user, token_digest(key)

@@ -1,20 +1,26 @@
-"""Errors: every failure, from our code or from Werkzeug itself, leaves as one JSON envelope."""
+"""Errors (HTTP edge): domain errors become Werkzeug exceptions, each one JSON envelope."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify
-from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import (
+    BadRequest,
+    Conflict,
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    UnprocessableEntity,
+)
+
+from catalogue import exceptions
 
 METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-
-
-def allow_header(methods: set[str]) -> str:
-    """The contract lists allowed methods in one fixed order (Werkzeug's is a set's)."""
-    return ", ".join(method for method in METHOD_ORDER if method in methods)
-
 
 CODES_BY_STATUS = {
     400: "bad_request",
@@ -33,120 +39,63 @@ CODES_BY_STATUS = {
 }
 
 
-class ApiError(Exception):
-    """An error the client should see: status, contract code, message, extra headers."""
-
-    status = 400
-    code = "bad_request"
-    message = "Bad request."
-
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        code: str | None = None,
-        fields: dict[str, list[str]] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message or self.message)
-        self.message = message or self.message
-        self.code = code or self.code
-        self.fields = fields
-        self.headers = headers or {}
+def allow_header(methods: set[str]) -> str:
+    """The contract lists allowed methods in one fixed order (Werkzeug's is a set's)."""
+    return ", ".join(method for method in METHOD_ORDER if method in methods)
 
 
-class BadRequest(ApiError):
-    pass
+def http_error(
+    exc_class: type[HTTPException],
+    description: str | None = None,
+    *,
+    code: str | None = None,
+    fields: dict[str, list[str]] | None = None,
+    **kwargs: Any,
+) -> HTTPException:
+    """Werkzeug's exception, tagged with a contract code other than its status's, or fields.
+
+    Werkzeug's exceptions carry a status, a description and headers; the contract's code
+    and per-field messages ride along as attributes rather than in a subclass per case."""
+    error = exc_class(description, **kwargs)
+    error.error_code, error.fields = code, fields
+    return error
 
 
-class NotAuthenticated(ApiError):
-    status, code, message = (
-        401,
-        "not_authenticated",
-        "Authentication credentials were not provided.",
+def unauthorized(description: str | None = None, code: str | None = None) -> HTTPException:
+    """401 with the contract's challenge, `WWW-Authenticate: Token`."""
+    return http_error(
+        Unauthorized, description, code=code, www_authenticate=WWWAuthenticate("token")
     )
 
-    def __init__(self, message: str | None = None, **kwargs: Any) -> None:
-        super().__init__(message, headers={"WWW-Authenticate": "Token"}, **kwargs)
+
+def from_domain(exc: exceptions.CatalogueError) -> HTTPException:
+    """The one place a domain error gets an HTTP status."""
+    match exc:
+        case exceptions.Conflict():
+            return http_error(Conflict, exc.message, code=exc.code)
+        case exceptions.Invalid():
+            return http_error(UnprocessableEntity, exc.message, fields=exc.fields)
+        case exceptions.InvalidCredentials():
+            return unauthorized(exc.message, code="invalid_credentials")
+        case exceptions.Throttled():
+            return TooManyRequests(exc.message, retry_after=exc.wait)
+        case exceptions.NotFound():
+            return NotFound(exc.message)
+    return BadRequest(exc.message)  # a refusal with no status of its own
 
 
-class InvalidCredentials(NotAuthenticated):
-    code, message = "invalid_credentials", "Invalid username or password."
-
-
-class PermissionDenied(ApiError):
-    status, code, message = 403, "permission_denied", "You do not have permission to do this."
-
-
-class NotFound(ApiError):
-    status, code, message = 404, "not_found", "Not found."
-
-
-class NotAcceptable(ApiError):
-    status, code, message = 406, "not_acceptable", "Could not satisfy the request Accept header."
-
-
-class Conflict(ApiError):
-    """409 with a specific code (`sku_taken`, `insufficient_stock`, ...)."""
-
-    status = 409
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message, code=code)
-
-
-class UnsupportedMediaType(ApiError):
-    status, code, message = 415, "unsupported_media_type", "The body must be application/json."
-
-
-class ValidationFailed(ApiError):
-    status, code, message = 422, "validation_error", "The request body is invalid."
-
-    @classmethod
-    def from_pydantic(cls, exc: ValidationError) -> ValidationFailed:
-        fields: dict[str, list[str]] = {}
-        for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "body"
-            fields.setdefault(field, []).append(error["msg"].removeprefix("Value error, "))
-        return cls(fields=fields)
-
-
-class Throttled(ApiError):
-    status, code = 429, "throttled"
-
-    def __init__(self, wait: int) -> None:
-        message = f"Too many failed attempts. Try again in {wait} seconds."
-        super().__init__(message, headers={"Retry-After": str(wait)})
-
-
-class ServiceUnavailable(ApiError):
-    status, code, message = 503, "service_unavailable", "The data store cannot be reached."
-
-
-def envelope(
-    status: int, message: str, code: str | None = None, fields: dict | None = None
-) -> Response:
+def handle_http_exception(exc: HTTPException) -> Response:
+    """Ours and Werkzeug's own (404, 405, 413, ...) alike: the envelope, its headers kept."""
+    status = exc.code or 500
     error: dict[str, Any] = {
-        "code": code or CODES_BY_STATUS.get(status, "error"),
-        "message": message,
+        "code": getattr(exc, "error_code", None) or CODES_BY_STATUS.get(status, "error"),
+        "message": exc.description or exc.name,
     }
+    fields = getattr(exc, "fields", None)
     if fields is not None:
         error["fields"] = fields
     response = jsonify({"error": error})
     response.status_code = status
-    return response
-
-
-def handle_api_error(exc: ApiError) -> Response:
-    response = envelope(exc.status, exc.message, exc.code, exc.fields)
-    response.headers.update(exc.headers)
-    return response
-
-
-def handle_http_exception(exc: HTTPException) -> Response:
-    """Werkzeug's own 404/405/413/...: same envelope, its headers (Allow) kept."""
-    status = exc.code or 500
-    response = envelope(status, exc.description or exc.name)
     for name, value in exc.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value
@@ -155,13 +104,17 @@ def handle_http_exception(exc: HTTPException) -> Response:
     return response
 
 
+def handle_domain_error(exc: exceptions.CatalogueError) -> Response:
+    return handle_http_exception(from_domain(exc))
+
+
 def handle_unexpected(exc: Exception) -> Response:
     current_app.logger.exception("Unhandled exception")
-    return envelope(500, "Internal server error.")
+    return handle_http_exception(InternalServerError())
 
 
 def init_app(app: Flask) -> None:
-    app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(exceptions.CatalogueError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     if not app.debug:
         # With DEBUG on, Werkzeug's debugger shows the traceback instead.

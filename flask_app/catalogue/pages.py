@@ -14,17 +14,24 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
 from catalogue import services
 from catalogue.auth import login_throttle
-from catalogue.errors import Conflict, Throttled
+from catalogue.exceptions import Conflict, Throttled
 from catalogue.forms import CatalogueFilterForm, LoginForm, ReviewForm
 from catalogue.repository import PageRequest, get_repository
-from catalogue.sessions import PageUser, login_manager
+from catalogue.sessions import PageUser, check_origin, login_manager
+
+# The pages' own blueprint, so the API's token and JSON-only hooks never run for them;
+# Flask-Login's session user and CSRFProtect serve them instead (Django:
+# AuthenticationMiddleware and CsrfViewMiddleware, for every view).
+bp = Blueprint("pages", __name__)
+# After CSRFProtect's token (and, over HTTPS, Referer) check: Django's Origin check.
+bp.before_request(check_origin)
 
 PAGE_SIZE = 12
 REVIEWS_SHOWN = 100
@@ -72,15 +79,18 @@ def error_page(status: int, message: str) -> ResponseReturnValue:
     return render_template("catalogue/error.html", status=status, message=message), status
 
 
+@bp.errorhandler(CSRFError)
 def csrf_failure(exc: CSRFError) -> ResponseReturnValue:
     """The pages blueprint's CSRF handler: 403, as Django answers (Flask-WTF's is 400)."""
     return error_page(403, "The form has expired or was not sent by this site.")
 
 
+@bp.route("/", endpoint="home")
 def home_page() -> ResponseReturnValue:
     return redirect(url_for("pages.catalogue-page"))
 
 
+@bp.route("/catalogue", endpoint="catalogue-page")
 def catalogue_page() -> ResponseReturnValue:
     form = CatalogueFilterForm(request.args)
     filters, repository = form.filters(), get_repository()
@@ -104,6 +114,7 @@ def catalogue_page() -> ResponseReturnValue:
     )
 
 
+@bp.route("/catalogue/<segment:sku>", endpoint="product-page", methods=["GET", "POST"])
 def product_page(sku: str) -> ResponseReturnValue:
     repository = get_repository()
     product = repository.product_get(sku, current_user.is_staff)
@@ -141,6 +152,7 @@ def next_url() -> str:
     return url_for("pages.catalogue-page")
 
 
+@bp.route("/login", endpoint="login", methods=["GET", "POST"])
 def login_page() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
@@ -150,7 +162,7 @@ def login_page() -> ResponseReturnValue:
         except Throttled as exc:
             form.form_errors.append(exc.message)
             page = render_template("catalogue/login.html", form=form, next=next_url())
-            return page, 429, exc.headers
+            return page, 429, {"Retry-After": str(exc.wait)}
         user = services.user_authenticate(username=username, password=form.password.data)
         if user is not None:
             login_throttle.release(username)
@@ -166,6 +178,7 @@ def login_page() -> ResponseReturnValue:
     return render_template("catalogue/login.html", form=form, next=next_url())
 
 
+@bp.route("/logout", endpoint="logout", methods=["POST"])
 def logout_page() -> ResponseReturnValue:
     logout_user()  # forgets the user in the cookie; a copy of the old one would still verify
     flash("Signed out.", "success")

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 from flask import current_app, request
 from pydantic import BaseModel
+from werkzeug.exceptions import BadRequest, NotFound
 
-from catalogue.errors import BadRequest, NotFound
 from catalogue.parsers import query_param
 from catalogue.repository import PageRequest
 

@@ -8,9 +8,14 @@ from typing import Any, TypeVar
 
 from flask import current_app, request
 from pydantic import BaseModel, ValidationError
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import (
+    BadRequest,
+    RequestEntityTooLarge,
+    UnprocessableEntity,
+    UnsupportedMediaType,
+)
 
-from catalogue.errors import BadRequest, UnsupportedMediaType, ValidationFailed
+from catalogue.errors import http_error
 
 Schema = TypeVar("Schema", bound=BaseModel)
 
@@ -66,12 +71,21 @@ def query_param(name: str) -> str | None:
     return values[0] if values and values[0] != "" else None
 
 
+def field_messages(exc: ValidationError) -> dict[str, list[str]]:
+    """pydantic's errors as the contract's `fields`: messages by top-level field."""
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "body"
+        fields.setdefault(field, []).append(error["msg"].removeprefix("Value error, "))
+    return fields
+
+
 def parse(schema: type[Schema], data: dict[str, Any] | None = None) -> Schema:
     """Validate the body (or `data`) against `schema`; failures are 422 with fields."""
     try:
         return schema.model_validate(json_body() if data is None else data)
     except ValidationError as exc:
-        raise ValidationFailed.from_pydantic(exc) from exc
+        raise http_error(UnprocessableEntity, fields=field_messages(exc)) from exc
 
 
 def parse_query(schema: type[Schema]) -> Schema:

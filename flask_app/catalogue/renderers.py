@@ -9,9 +9,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import Response, g, jsonify, request
+from werkzeug.exceptions import NotAcceptable
 from werkzeug.http import parse_options_header
-
-from catalogue.errors import NotAcceptable
 
 JSON = "application/json"
 CSV_COLUMNS = [
@@ -28,7 +27,7 @@ CSV_COLUMNS = [
 ]
 TEXT_COLUMNS = ["SKU", "NAME", "PRICE", "STOCK", "RATING"]
 # Endpoints with more than JSON to offer negotiate for themselves, on reads only.
-MULTI_FORMAT_ENDPOINTS = {"catalogue.product-list"}
+MULTI_FORMAT_ENDPOINTS = {"api.product-list"}
 QVALUE = re.compile(r"^(0(\.[0-9]{0,3})?|1(\.0{0,3})?)\Z")
 
 

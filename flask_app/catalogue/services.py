@@ -10,7 +10,7 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from catalogue.authentication import token_digest
-from catalogue.errors import Conflict, NotFound, ValidationFailed
+from catalogue.exceptions import Conflict, Invalid, NotFound
 from catalogue.repository import UserRecord, get_repository, search_key
 from catalogue.schemas import CategoryOut, ProductOut, ReviewOut
 from catalogue.signals import price_changed
@@ -80,7 +80,7 @@ def categories_known(slugs: Sequence[str]) -> list[str]:
     missing = get_repository().category_slugs_missing(unique)
     if missing:
         messages = [f"Object with slug={slug} does not exist." for slug in missing]
-        raise ValidationFailed(fields={"categories": messages})
+        raise Invalid({"categories": messages})
     return unique
 
 

@@ -13,7 +13,7 @@ CSRF: Django's CsrfViewMiddleware checks a token and, on every unsafe request,
 the Origin header when there is one, else the Referer over HTTPS. CSRFProtect
 checks the token and, over HTTPS (`WTF_CSRF_SSL_STRICT`), a same-origin Referer,
 but never Origin: `check_origin` adds Django's Origin rule. The JSON API
-authenticates by token, not cookie, so its blueprint is exempt (urls.py).
+authenticates by token, not cookie, so its blueprint is exempt (api/__init__.py).
 """
 
 from __future__ import annotations

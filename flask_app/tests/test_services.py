@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 from catalogue import services
-from catalogue.errors import Conflict, ValidationFailed
+from catalogue.exceptions import Conflict, Invalid
 from catalogue.repository import PageRequest, get_repository
 from catalogue.signals import price_changed
 
@@ -45,7 +45,7 @@ def test_put_resets_omitted_fields_to_defaults(ctx):
 
 
 def test_unknown_categories_are_a_validation_error_and_duplicates_collapse(ctx):
-    with pytest.raises(ValidationFailed) as failure:
+    with pytest.raises(Invalid) as failure:
         services.categories_known(["tools", "nope"])
     assert list(failure.value.fields) == ["categories"]
     assert services.categories_known(["tools", "tools"]) == ["tools"]

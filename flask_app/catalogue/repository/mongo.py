@@ -21,7 +21,7 @@ from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from catalogue.errors import Conflict
+from catalogue.exceptions import Conflict
 from catalogue.repository import (
     PageRequest,
     ProductFilters,

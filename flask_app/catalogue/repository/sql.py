@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from catalogue.db import get_session
-from catalogue.errors import Conflict
+from catalogue.exceptions import Conflict
 from catalogue.models import (
     AuthToken,
     Category,

@@ -1,0 +1,53 @@
+"""Views (API): health, the OpenAPI document and the catalogue's statistics."""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any
+
+import yaml
+from flask import current_app
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import ServiceUnavailable
+
+from catalogue.api import bp
+from catalogue.conditional import Validators, conditional
+from catalogue.repository import get_repository
+
+
+@bp.route("/health")
+def health() -> ResponseReturnValue:
+    # Readiness: a draining instance still serves, but asks to be taken out of rotation.
+    drain_file = current_app.config["DRAIN_FILE"]
+    if drain_file and os.path.exists(drain_file):
+        raise ServiceUnavailable("This instance is shutting down.")
+    repository = get_repository()
+    try:
+        repository.ping()
+    except Exception as exc:  # any driver's connection error means the same thing here
+        raise ServiceUnavailable from exc
+    backend = current_app.config["CATALOGUE_BACKEND"]
+    return {
+        "status": "ok",
+        "framework": "flask",
+        "backend": backend,
+        "database": repository.database,
+    }
+
+
+@functools.cache
+def openapi_document(path: str) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as spec:
+        return yaml.safe_load(spec)
+
+
+@bp.route("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    return openapi_document(current_app.config["OPENAPI_SPEC_PATH"])
+
+
+@bp.route("/stats")
+def stats() -> ResponseReturnValue:
+    repository = get_repository()
+    return conditional(Validators(repository.stats_version(), "stats"), repository.stats)
