@@ -305,8 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument("--seed", type=int, default=None, help="--differential: generation seed")
     run.add_argument("--cases", type=int, default=None, help="--differential: at least N cases")
-    # One worker by default: login-throttle counters live in each worker's memory
-    # in the embedded setup (CONTRACT.md), so the throttling cases need one process.
+    # One worker by default: the suite sends one request at a time. The throttle counters
+    # are shared by every worker (CONTRACT.md), so --workers N runs the same suite.
     run.add_argument("--workers", type=int, default=1)
     run.add_argument("pytest", nargs="*", help="extra pytest arguments (after --)")
 

@@ -126,8 +126,8 @@ def served_targets(
 ) -> Iterator[dict[str, ServedTarget]]:
     """Serve every target (in parallel) on scratch stores seeded with the fixture; stop them all.
 
-    One gunicorn worker each by default: login-throttle counters live in process
-    memory in the embedded setup, and one process keeps every target deterministic.
+    One gunicorn worker each by default: the runner sends one request at a time, and one
+    process per target keeps every answer's timing out of the comparison.
     """
     names = names or list(TARGETS)
     with tempfile.TemporaryDirectory(prefix="sidebyside-diff-") as tmp, ExitStack() as stack:
