@@ -10,11 +10,9 @@ from __future__ import annotations
 import importlib.metadata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
-from pygount import SourceAnalysis
-
+from sidebyside.provenance import code_lines
 from sidebyside.servers import REPO
 
 HOLDS, PARTLY, DOES_NOT_HOLD, NOT_MEASURED = "holds", "partly", "does not hold", "not measured"
@@ -31,11 +29,6 @@ class Verdict:
     verdict: str
     evidence: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
-
-
-def code_lines(path: Path) -> int:
-    analysis = SourceAnalysis.from_file(str(path), "baseline", encoding="utf-8")
-    return analysis.code_count + analysis.string_count
 
 
 def ours(results: dict[str, Any], app: str, concerns: frozenset[str] | None = None) -> int:
