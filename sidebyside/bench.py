@@ -8,6 +8,7 @@ import re
 import statistics
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -140,6 +141,10 @@ def measure_bench(
     connections: int = 8,
     sku: str = "AUD-0001",
     remote: Mapping[str, str] | None = None,
+    stable_within: float | None = None,
+    max_extra: int = 0,
+    extra_budget_s: float = 0.0,
+    baselines: tuple[str, ...] = BASELINES,
     progress: Progress = print,
 ) -> dict[str, Any]:
     """One interleaved run: every round visits every server and endpoint in the same order.
@@ -147,10 +152,15 @@ def measure_bench(
     `envs` are targets started here (on seeded stores); `remote` maps target names to
     URLs of servers running elsewhere (compose): measured the same way, but their
     memory and queries per request cannot be read from here and are left empty.
+
+    Each round pairs every endpoint with its framework's minimal app measured moments
+    apart; with `stable_within`, a pair whose ratios still scatter more than that (median
+    absolute deviation / median) gets up to `max_extra` more pairs, the most scattered
+    first, for at most `extra_budget_s` seconds in all.
     """
     remote = dict(remote or {})
-    local = [*envs, *BASELINES]
-    all_envs = {**envs, **{name: dict(os.environ) for name in BASELINES}}
+    local = [*envs, *baselines]
+    all_envs = {**envs, **{name: dict(os.environ) for name in baselines}}
     servers: dict[str, tuple[subprocess.Popen | None, str]] = {
         name: (None, url.rstrip("/")) for name, url in remote.items()
     }
@@ -164,19 +174,52 @@ def measure_bench(
             servers[name] = (proc, base)
         names = [*remote, *local]
         samples: dict[str, dict[str, list[dict[str, Any]]]] = {n: {} for n in names}
+        pairs: dict[str, dict[str, list[float]]] = {n: {} for n in names if n not in baselines}
         rss: dict[str, float | None] = {n: None for n in names}
+
+        def sample(name: str, key: str, label: str) -> dict[str, Any]:
+            progress(f"bench {label}: {name} {key}")
+            url = servers[name][1] + endpoints_for(name, sku)[key]
+            warm_up(url)
+            run = run_wrk(url, seconds, connections)
+            samples[name].setdefault(key, []).append(run)
+            return run
+
+        def pair(name: str, key: str, run: dict[str, Any], minimal: dict[str, Any]) -> None:
+            paired = ratio(run["rps"], minimal["rps"])
+            if paired is not None:
+                pairs[name].setdefault(key, []).append(paired)
+
         with machine.watched("bench") as load:
             for round_no in range(rounds):
-                for name in names:
-                    proc, base = servers[name]
-                    for key, path in endpoints_for(name, sku).items():
-                        progress(f"bench round {round_no + 1}/{rounds}: {name} {key}")
-                        warm_up(base + path)
-                        samples[name].setdefault(key, []).append(
-                            run_wrk(base + path, seconds, connections)
-                        )
+                label = f"round {round_no + 1}/{rounds}"
+                runs = {
+                    name: {key: sample(name, key, label) for key in endpoints_for(name, sku)}
+                    for name in names
+                }
+                for name, by_key in runs.items():
+                    proc = servers[name][0]
                     if proc is not None:
                         rss[name] = max(rss[name] or 0.0, worker_rss_mb(proc.pid))
+                    if name in pairs and FRAMEWORK_BASELINE[name] in runs:
+                        for key, run in by_key.items():
+                            pair(name, key, run, runs[FRAMEWORK_BASELINE[name]]["health"])
+            deadline = time.monotonic() + extra_budget_s
+            for extra in range(max_extra if stable_within else 0):
+                unstable = sorted(
+                    (
+                        (scatter(ratios) or 0.0, name, key)
+                        for name, by_key in pairs.items()
+                        for key, ratios in by_key.items()
+                    ),
+                    reverse=True,
+                )
+                for spread, name, key in unstable:
+                    if spread <= (stable_within or 0.0) or time.monotonic() > deadline:
+                        break
+                    label = f"extra pair {extra + 1}/{max_extra}"
+                    minimal = sample(FRAMEWORK_BASELINE[name], "health", label)
+                    pair(name, key, sample(name, key, label), minimal)
     finally:
         for proc, _ in servers.values():
             if proc is not None:
@@ -186,7 +229,10 @@ def measure_bench(
         paths = endpoints_for(name, sku)
         counts = count_queries(name, envs[name], list(paths.values()))
         queries[name] = {key: counts[path] for key, path in paths.items()}
-    result = aggregate(samples, rss, queries, rounds=rounds, seconds=seconds, sku=sku)
+    result = aggregate(samples, rss, queries, pairs, rounds=rounds, seconds=seconds, sku=sku)
+    result["config"].update(
+        stable_within=stable_within, max_extra=max_extra, extra_budget_s=extra_budget_s
+    )
     result["machine"] = load
     return result
 
@@ -195,12 +241,17 @@ def aggregate(
     samples: Mapping[str, Mapping[str, list[dict[str, Any]]]],
     rss: Mapping[str, float | None],
     queries: Mapping[str, Mapping[str, int]],
+    pairs: Mapping[str, Mapping[str, list[float]]],
     *,
     rounds: int,
     seconds: float,
     sku: str,
 ) -> dict[str, Any]:
-    """Medians over rounds, and every figure as a ratio to the floor and to its framework."""
+    """Medians over rounds, and every figure as a ratio to the floor and to its framework.
+
+    The ratio to the framework's minimal app is the median of the paired ratios (each
+    endpoint against the minimal app measured moments apart), with their scatter.
+    """
 
     def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
         def median(key: str) -> float | None:
@@ -244,7 +295,11 @@ def aggregate(
             figures = summary(runs)
             figures["queries"] = queries.get(name, {}).get(key)
             figures["ratio_to_floor"] = ratio(figures["rps"], floor.get("rps"))
-            figures["ratio_to_minimal"] = ratio(figures["rps"], minimal_rps)
+            paired = pairs.get(name, {}).get(key, [])
+            median_pair = round(statistics.median(paired), 3) if paired else None
+            figures["ratio_to_minimal"] = median_pair or ratio(figures["rps"], minimal_rps)
+            figures["ratio_pairs"] = paired
+            figures["ratio_scatter"] = scatter(paired)
             endpoints[key] = figures
         result["targets"][name] = {
             "endpoints": endpoints,
@@ -258,3 +313,13 @@ def ratio(value: float | None, base: float | None) -> float | None:
     if not value or not base:
         return None
     return round(value / base, 3)
+
+
+def scatter(values: list[float]) -> float | None:
+    """Median absolute deviation over the median: how far a typical pair strays (0.05 = 5%)."""
+    if len(values) < 2:
+        return None
+    middle = statistics.median(values)
+    if not middle:
+        return None
+    return round(statistics.median(abs(v - middle) for v in values) / middle, 3)

@@ -183,13 +183,18 @@ def measured_stores(args: argparse.Namespace, progress: Callable[[str], None]) -
 def startup_command(args: argparse.Namespace) -> int:
     from sidebyside.machine import summary
     from sidebyside.report.markdown import md_table
-    from sidebyside.report.tables import bytecode_line, noise_line, startup_rows
+    from sidebyside.report.tables import (
+        STARTUP_HEADER,
+        bytecode_line,
+        noise_line,
+        startup_rows,
+    )
     from sidebyside.startup import measure_startup
 
     with progress_display() as progress, measured_stores(args, progress) as envs:
         results = {"startup": measure_startup(envs, args.rounds, progress=progress)}
     results["machine"] = summary({"startup": results["startup"]["machine"]})
-    print(md_table(["server", "median ms", "min ms", "max ms"], startup_rows(results)))
+    print(md_table(STARTUP_HEADER, startup_rows(results)))
     print(bytecode_line(results))
     print(noise_line(results))
     return 0
@@ -262,7 +267,13 @@ def report(args: argparse.Namespace) -> int:
             f"layout: overflow px by width {overflow}, axe-core: {len(layout['violations'])} "
             f"violations ({len(layout['serious'])} serious); screenshots in {args.out}"
         )
-    failed = sum(t["totals"].get("failed", 0) for t in results["contract"]["targets"].values())
+    failed = {
+        target: contract.get("failures") or [contract["summary"]]
+        for target, contract in results["contract"]["targets"].items()
+        if contract["totals"].get("failed", 0) or contract["exit_code"]
+    }
+    for target, failures in failed.items():
+        console.print(f"contract failed on {target}: " + "; ".join(failures))
     return 1 if failed else 0
 
 

@@ -22,13 +22,14 @@ import argparse
 import contextlib
 import functools
 import json
+import os
 import statistics
 import subprocess
 import sys
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -419,23 +420,40 @@ def profile_baseline(framework: str, requests: int) -> dict[str, Any]:
     }
 
 
-def run_json(arguments: list[str]) -> dict[str, Any]:
-    """One profiling subprocess (one framework's settings per process), its JSON answer."""
+def run_json(arguments: list[str], database_url: str | None = None) -> dict[str, Any]:
+    """One profiling subprocess (one framework's settings per process), its JSON answer.
+
+    Without `database_url` the adapters make their own SQLite file, whatever DATABASE_URL
+    the caller's environment names: the store is part of what is measured.
+    """
     command = [sys.executable, "-m", "sidebyside.profile", *arguments]
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
     return json.loads(done.stdout)
 
 
 def measure_layers(
-    targets: list[str], requests: int, progress: Callable[[str], None] = print
+    targets: list[str],
+    requests: int,
+    progress: Callable[[str], None] = print,
+    database_urls: Mapping[str, str] | None = None,
+    baselines: bool = True,
 ) -> dict[str, Any]:
-    """Every target's layers, then each framework's minimal app, one process at a time."""
+    """Every target's layers, then each framework's minimal app, one process at a time.
+
+    A target named in `database_urls` runs on that database, the others on SQLite.
+    """
     results: dict[str, Any] = {"requests": requests, "tolerance": TOLERANCE, "targets": {}}
     for target in targets:
         progress(f"profile: {target}")
-        results["targets"][target] = run_json([target, "--requests", str(requests)])
+        url = (database_urls or {}).get(target)
+        results["targets"][target] = run_json([target, "--requests", str(requests)], url)
+    if not baselines:
+        return results
     progress("profile: minimal apps")
     results["baselines"] = {
         f"minimal-{framework}": run_json(["--baseline", framework, "--requests", str(requests * 3)])

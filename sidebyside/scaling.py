@@ -116,16 +116,13 @@ def measure_scaling(
     """Every size x SQL target on its own scratch PostgreSQL database."""
     from sidebyside.differential import scratch_postgres
     from sidebyside.servers import prepare
-    from sidebyside.stores import POSTGRES_URL, fixture_file, seed
+    from sidebyside.stores import fixture_file, postgres_missing, postgres_url, seed
 
-    url = os.environ.get("DATABASE_URL", POSTGRES_URL)
+    url = postgres_url()
     results: dict[str, Any] = {"sizes": sizes, "requests": requests, "targets": {}}
-    try:
-        import psycopg
-
-        psycopg.connect(url.replace("+psycopg", ""), connect_timeout=3).close()
-    except Exception as exc:  # no server: say so, measure nothing
-        results["skipped"] = f"no PostgreSQL at {url}: {exc}"
+    missing = postgres_missing(url)
+    if missing:
+        results["skipped"] = missing
         return results
     results["note"] = (
         "flask-mongo is not measured: the embedded MongoDB emulator (nx-27017) is SQLite "

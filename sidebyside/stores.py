@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -14,6 +14,23 @@ from sidebyside.servers import REPO, SERVER_PYTHON, TARGETS, mongo_emulator, pre
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 GENERATOR = REPO / "shared_spec" / "fixtures" / "generate.py"
 DEFAULT_FIXTURE = REPO / "shared_spec" / "fixtures" / "catalogue.json"
+
+
+def postgres_url() -> str:
+    """The PostgreSQL server the measurements use: DATABASE_URL when it names one."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgresql") else POSTGRES_URL
+
+
+def postgres_missing(url: str) -> str | None:
+    """Why no PostgreSQL answers at `url`, or None when one does."""
+    try:
+        import psycopg
+
+        psycopg.connect(url.replace("+psycopg", ""), connect_timeout=3).close()
+    except Exception as exc:  # any failure to connect means: measure nothing there
+        return f"no PostgreSQL at {url}: {exc}"
+    return None
 
 
 def fixture_file(scale: int | None, directory: Path) -> Path:
@@ -45,9 +62,17 @@ def seed(target: str, env: dict[str, str], fixture: Path) -> None:
 
 @contextmanager
 def seeded_stores(
-    targets: list[str], directory: Path, database: str = "sqlite", scale: int | None = None
+    targets: list[str],
+    directory: Path,
+    database: str = "sqlite",
+    scale: int | None = None,
+    postgres_urls: Mapping[str, str] | None = None,
 ) -> Iterator[dict[str, dict[str, str]]]:
-    """Per target: the environment of a migrated, seeded store (emulator stopped on exit)."""
+    """Per target: the environment of a migrated, seeded store (emulator stopped on exit).
+
+    On PostgreSQL a target uses its database in `postgres_urls`, else DATABASE_URL or the
+    local server's `postgres` database.
+    """
     fixture = fixture_file(scale, directory)
     envs: dict[str, dict[str, str]] = {}
     with ExitStack() as stack:
@@ -60,7 +85,9 @@ def seeded_stores(
                     url = stack.enter_context(mongo_emulator(str(directory / target)))
                 extra["MONGO_URL"] = url
             elif database == "postgres":
-                extra["DATABASE_URL"] = os.environ.get("DATABASE_URL", POSTGRES_URL)
+                extra["DATABASE_URL"] = (postgres_urls or {}).get(target) or os.environ.get(
+                    "DATABASE_URL", POSTGRES_URL
+                )
             else:
                 extra["DATABASE_URL"] = f"sqlite:///{directory}/{target}.sqlite3"
             env = prepare(target, extra)

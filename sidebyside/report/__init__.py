@@ -17,20 +17,22 @@ import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sidebyside import bench, machine, profile, scaling, startup
 from sidebyside.defaults import measure_defaults
-from sidebyside.differential import summary_for_report
+from sidebyside.differential import scratch_postgres, summary_for_report
 from sidebyside.loc import count_loc, load_concerns
 from sidebyside.provenance import add_provenance
 from sidebyside.report import story
 from sidebyside.report.markdown import render_markdown
 from sidebyside.report.page import render_html_report
 from sidebyside.servers import REPO, TARGETS
-from sidebyside.stores import seeded_stores
+from sidebyside.stores import postgres_missing, postgres_url, seeded_stores
 from sidebyside.verdicts import judge
 
 Progress = Callable[[str], None]
@@ -40,18 +42,32 @@ QUICK = {
     "startup_rounds": 3,
     "bench_rounds": 2,
     "bench_seconds": 1,
+    # A quick run states the scatter of its pairs; it has no time to repeat them.
+    "bench_stable_within": None,
+    "bench_extra_pairs": 0,
+    "bench_extra_budget_s": 0,
     "profile_requests": 30,
     "scaling_sizes": [],  # seeding 10k products twice alone would take most of 3 minutes
+    "postgres_rounds": 0,
 }
 
 
 FULL = {
     "startup_rounds": 10,
     "bench_rounds": 3,
-    "bench_seconds": 4,
+    "bench_seconds": 3,
+    # Pairs scattering more than 5% (median absolute deviation) get up to 3 more, the
+    # worst first, within 80 s.
+    "bench_stable_within": 0.05,
+    "bench_extra_pairs": 3,
+    "bench_extra_budget_s": 80,
     "profile_requests": 200,
     "scaling_sizes": [1000, 10000, 100000],
+    # The SQL targets again on PostgreSQL, beside SQLite: bench and layers.
+    "postgres_rounds": 2,
 }
+SQL_TARGETS = ["django", "flask-sql"]
+FRAMEWORK_BASELINES = ("minimal-django", "minimal-flask")
 
 
 # Library line counts by module and version: packages change only with the lock.
@@ -59,14 +75,16 @@ PROVENANCE_CACHE = REPO / "var" / "provenance-cache.json"
 
 
 def parse_junit(path: Path) -> dict[str, Any]:
-    """Per area (test module): passed / failed / xfailed / skipped counts."""
+    """Per area (test module): passed / failed / xfailed / skipped counts, and what failed."""
     areas: dict[str, dict[str, int]] = {}
+    failures: list[str] = []
     for case in ET.parse(path).getroot().iter("testcase"):
         area = case.get("classname", "").rsplit(".", 1)[-1].removeprefix("test_")
         counts = areas.setdefault(area, {"passed": 0, "failed": 0, "xfailed": 0, "skipped": 0})
         skipped = case.find("skipped")
         if case.find("failure") is not None or case.find("error") is not None:
             counts["failed"] += 1
+            failures.append(f"{case.get('classname')}::{case.get('name')}")
         elif skipped is not None:
             kind = "xfailed" if skipped.get("type") == "pytest.xfail" else "skipped"
             counts[kind] += 1
@@ -76,7 +94,7 @@ def parse_junit(path: Path) -> dict[str, Any]:
         key: sum(area[key] for area in areas.values())
         for key in ("passed", "failed", "xfailed", "skipped")
     }
-    return {"areas": dict(sorted(areas.items())), "totals": totals}
+    return {"areas": dict(sorted(areas.items())), "totals": totals, "failures": failures}
 
 
 def run_contract(targets: list[str], progress: Progress) -> dict[str, Any]:
@@ -157,23 +175,63 @@ def build_results(
                 envs,
                 rounds=plan["bench_rounds"],
                 seconds=plan["bench_seconds"],
+                stable_within=plan["bench_stable_within"],
+                max_extra=plan["bench_extra_pairs"],
+                extra_budget_s=plan["bench_extra_budget_s"],
                 progress=progress,
             )
     # In-process, on the contract adapters' own stores (the fixture, SQLite and nx-27017).
     results["layers"] = profile.measure_layers(targets, plan["profile_requests"], progress)
+    sql_targets = [target for target in SQL_TARGETS if target in targets]
+    if plan["postgres_rounds"] and database == "sqlite" and sql_targets:
+        results["postgres"] = measure_on_postgres(sql_targets, plan, progress)
+    else:
+        results["postgres"] = {"skipped": "only in a full run on SQLite (`sidebyside report`)"}
     if plan["scaling_sizes"]:
         results["scaling"] = scaling.measure_scaling(plan["scaling_sizes"], 30, progress)
     else:
         results["scaling"] = {"skipped": "not in a quick run (`sidebyside report` measures it)"}
-    results["machine"] = machine.summary(
-        {section: results[section]["machine"] for section in ("startup", "bench")}
-    )
+    loads = {section: results[section]["machine"] for section in ("startup", "bench")}
+    if "bench" in results["postgres"]:
+        loads["bench on PostgreSQL"] = results["postgres"]["bench"]["machine"]
+    results["machine"] = machine.summary(loads)
     results["batteries"] = batteries_table()
     results["seed_topics"] = seed_topics()
     results["differential"] = summary_for_report()
     results["reliability"] = story.load_reliability()
     results["verdicts"] = judge(results)
     return results
+
+
+def measure_on_postgres(
+    targets: list[str], plan: dict[str, Any], progress: Progress
+) -> dict[str, Any]:
+    """The SQL targets' bench and layers again, each on a scratch PostgreSQL database."""
+    url = postgres_url()
+    missing = postgres_missing(url)
+    if missing:
+        return {"skipped": missing}
+    with ExitStack() as stack:
+        urls = {
+            target: stack.enter_context(scratch_postgres(url, f"report_{target}"))
+            for target in targets
+        }
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sidebyside-pg-")))
+        progress("seeding PostgreSQL")
+        envs = stack.enter_context(
+            seeded_stores(targets, tmp, database="postgres", postgres_urls=urls)
+        )
+        bench_results = bench.measure_bench(
+            envs,
+            rounds=plan["postgres_rounds"],
+            seconds=plan["bench_seconds"],
+            baselines=FRAMEWORK_BASELINES,
+            progress=progress,
+        )
+        layers = profile.measure_layers(
+            targets, plan["profile_requests"], progress, database_urls=urls, baselines=False
+        )
+    return {"server": urlsplit(url).netloc, "bench": bench_results, "layers": layers}
 
 
 def count_loc_with_provenance(progress: Progress) -> dict[str, Any]:

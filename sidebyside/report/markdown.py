@@ -45,7 +45,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         code_links_markdown(results["loc"]),
         "## Startup (launch to first 200 on /api/health, gunicorn, 1 worker)\n",
         tables.bytecode_line(results) + "\n",
-        md_table(["server", "median ms", "min ms", "max ms"], tables.startup_rows(results)),
+        md_table(tables.STARTUP_HEADER, tables.startup_rows(results)),
     ]
     for group in ("targets", "baselines"):
         for name, figures in results["startup"][group].items():
@@ -55,7 +55,8 @@ def render_markdown(results: dict[str, Any]) -> str:
             )
             parts.append(f"- heaviest imports of **{name}**: {imports}\n")
     parts += [
-        f"\n## Throughput and latency ({results['bench']['config']['gunicorn']})\n",
+        "\n## Throughput and latency\n",
+        tables.bench_note(results["bench"]) + "\n",
         md_table(tables.BENCH_HEADER, tables.bench_rows(results)),
         "\n## Where the time goes (in-process, per layer)\n",
         tables.layers_note(results) + "\n",
@@ -63,6 +64,9 @@ def render_markdown(results: dict[str, Any]) -> str:
         "\n## Scaling (PostgreSQL, in-process)\n",
         tables.scaling_note(results) + "\n",
         md_table(tables.SCALING_HEADER, tables.scaling_rows(results)),
+        "\n## PostgreSQL beside SQLite\n",
+        tables.postgres_note(results) + "\n",
+        md_table(tables.POSTGRES_HEADER, tables.postgres_rows(results)),
         "\n## Worker memory (RSS after the run)\n",
         md_table(["server", "RSS MiB", "x minimal"], tables.memory_rows(results)),
         "\n## What Django gives you / what Flask needs\n",

@@ -88,6 +88,7 @@ NAV = (
             ("bench", "throughput"),
             ("layers", "layers"),
             ("scaling", "scaling"),
+            ("postgres", "PostgreSQL"),
             ("pages", "pages"),
             ("defaults", "fresh projects"),
             ("seed-notes", "seed notes"),
@@ -272,7 +273,7 @@ def render_html_report(results: dict[str, Any]) -> str:
         "<h2 id='startup'>Startup</h2>",
         f"<p class='meta'>{inline_code(html.escape(tables.bytecode_line(results)))}</p>",
         bar_chart("Median cold start to first 200 (ms)", startup_bars, "ms"),
-        html_table(["server", "median ms", "min ms", "max ms"], tables.startup_rows(results)),
+        html_table(tables.STARTUP_HEADER, tables.startup_rows(results)),
     ]
     for group in ("targets", "baselines"):
         for name, figures in results["startup"][group].items():
@@ -291,9 +292,7 @@ def render_html_report(results: dict[str, Any]) -> str:
     bench_section = results["bench"]
     sections += [
         "<h2 id='bench'>Throughput, latency, memory</h2>",
-        f"<p class='meta'>{html.escape(bench_section['config']['gunicorn'])}; "
-        f"{bench_section['config']['rounds']} interleaved rounds of "
-        f"{bench_section['config']['seconds']} s; medians.</p>",
+        f"<p class='meta'>{html.escape(tables.bench_note(bench_section))}</p>",
     ]
     endpoints = sorted({k for t in bench_section["targets"].values() for k in t["endpoints"]})
     for key in endpoints:
@@ -320,6 +319,9 @@ def render_html_report(results: dict[str, Any]) -> str:
         f"<p class='meta'>{html.escape(tables.scaling_note(results))}</p>",
         scaling_chart(results),
         html_table(tables.SCALING_HEADER, tables.scaling_rows(results)),
+        "<h2 id='postgres'>PostgreSQL beside SQLite</h2>",
+        f"<p class='meta'>{html.escape(tables.postgres_note(results))}</p>",
+        html_table(tables.POSTGRES_HEADER, tables.postgres_rows(results)),
         "<h2 id='pages'>Pages</h2>",
         screenshots_html(),
         "<h2 id='batteries'>What Django gives you / what Flask needs</h2>",

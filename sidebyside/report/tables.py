@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sidebyside.bench import scatter
+
 
 def fmt(value: Any) -> str:
     if value is None:
@@ -84,33 +86,117 @@ def noise_rows(results: dict[str, Any]) -> list[list[Any]]:
 NOISE_HEADER = ["section", "load before (1/5/15 min)", "load after", "steal %", "verdict"]
 
 
+STARTUP_HEADER = ["server", "median ms", "min ms", "max ms", "scatter"]
+
+
 def startup_rows(results: dict[str, Any]) -> list[list[Any]]:
     section = results["startup"]
     rows = []
     for group in ("targets", "baselines"):
         for name, figures in section[group].items():
-            rows.append([name, figures["median_ms"], figures["min_ms"], figures["max_ms"]])
+            samples = figures["samples_ms"]
+            rows.append([name, figures["median_ms"], figures["min_ms"], figures["max_ms"],
+                         scatter_text(scatter(samples), len(samples), "starts")])  # fmt: skip
     return rows
 
 
-def bench_rows(results: dict[str, Any]) -> list[list[Any]]:
-    section = results["bench"]
+def scatter_text(value: float | None, count: int, unit: str) -> str:
+    """ "±4% of 3 pairs": the median absolute deviation over the median, and the sample size."""
+    if value is None:
+        return f"- ({count} {unit})"
+    return f"±{value:.0%} of {count} {unit}"
+
+
+def bench_rows(results: dict[str, Any], section_key: str = "bench") -> list[list[Any]]:
+    section = results[section_key]
     rows = []
     for name, target in section["targets"].items():
         for key, fig in target["endpoints"].items():
+            pairs = fig.get("ratio_pairs", [])
             rows.append([
                 name, key, fig["rps"], fig["p50_ms"], fig["p90_ms"], fig["p99_ms"], fig["non_2xx"],
                 fig["queries"], fig["ratio_to_floor"], fig["ratio_to_minimal"],
+                scatter_text(fig.get("ratio_scatter"), len(pairs), "pairs"),
             ])  # fmt: skip
     for name, baseline in section["baselines"].items():
         fig = baseline["endpoints"]["health"]
         rows.append([name, "health", fig["rps"], fig["p50_ms"], fig["p90_ms"], fig["p99_ms"],
-                     fig["non_2xx"], None, None, None])  # fmt: skip
+                     fig["non_2xx"], None, None, None, None])  # fmt: skip
     return rows
 
 
 BENCH_HEADER = ["server", "endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx",
-                "queries/req", "x floor", "x minimal"]  # fmt: skip
+                "queries/req", "x floor", "x minimal", "scatter of x minimal"]  # fmt: skip
+
+
+def bench_note(section: dict[str, Any]) -> str:
+    config = section["config"]
+    stable = config.get("stable_within")
+    repeat = (
+        f"; a pair scattering over {stable:.0%} got up to {config['max_extra']} more pairs, "
+        f"the most scattered first, within {config['extra_budget_s']:.0f} s"
+        if stable
+        else "; no pairs repeated (a quick run)"
+    )
+    return (
+        f"{config['gunicorn']}; {config['rounds']} interleaved rounds of {config['seconds']} s; "
+        "medians. x minimal is the median of paired ratios, each endpoint against its "
+        "framework's minimal app measured moments apart; scatter is their median absolute "
+        f"deviation over the median{repeat}."
+    )
+
+
+POSTGRES_HEADER = [
+    "target", "endpoint", "req/s SQLite", "req/s PostgreSQL", "x minimal SQLite",
+    "x minimal PostgreSQL", "queries SQLite / PostgreSQL", "in-process ms SQLite",
+    "in-process ms PostgreSQL", "database ms SQLite", "database ms PostgreSQL",
+]  # fmt: skip
+
+
+def postgres_note(results: dict[str, Any]) -> str:
+    section = results.get("postgres") or {}
+    if "skipped" in section:
+        return f"Not measured: {section['skipped']}."
+    return (
+        f"The SQL targets again, each on a scratch PostgreSQL database on {section['server']} "
+        "seeded with the same fixture: the bench (as above, "
+        f"{section['bench']['config']['rounds']} rounds, its own minimal-app pairs) and the "
+        "in-process layers. flask-mongo has no SQL store and is not repeated."
+    )
+
+
+def postgres_rows(results: dict[str, Any]) -> list[list[Any]]:
+    section = results.get("postgres") or {}
+    if "skipped" in section:
+        return []
+    rows = []
+    for target, pg_bench in section["bench"]["targets"].items():
+        sqlite_bench = results["bench"]["targets"].get(target, {}).get("endpoints", {})
+        sqlite_layers = layers_by_key(results.get("layers"), target)
+        pg_layers = layers_by_key(section["layers"], target)
+        keys = [*pg_bench["endpoints"], *(k for k in pg_layers if k not in pg_bench["endpoints"])]
+        for key in keys:
+            lite, pg = sqlite_bench.get(key, {}), pg_bench["endpoints"].get(key, {})
+            lite_layers, layers = sqlite_layers.get(key, {}), pg_layers.get(key, {})
+            queries = f"{fmt(lite.get('queries'))} / {fmt(pg.get('queries'))}"
+            rows.append([
+                target, key, lite.get("rps"), pg.get("rps"), lite.get("ratio_to_minimal"),
+                pg.get("ratio_to_minimal"), queries,
+                lite_layers.get("ms"), layers.get("ms"), database_ms(lite_layers),
+                database_ms(layers),
+            ])  # fmt: skip
+    return rows
+
+
+def layers_by_key(section: dict[str, Any] | None, target: str) -> dict[str, dict[str, Any]]:
+    """A target's profiled endpoints keyed as the bench keys them ("/catalogue page" ->
+    "catalogue_page")."""
+    endpoints = ((section or {}).get("targets", {}).get(target) or {}).get("endpoints", {})
+    return {name.strip("/").replace(" ", "_"): e for name, e in endpoints.items()}
+
+
+def database_ms(endpoint: dict[str, Any]) -> float | None:
+    return endpoint.get("layers_ms", {}).get("database execution")
 
 
 def memory_rows(results: dict[str, Any]) -> list[list[Any]]:

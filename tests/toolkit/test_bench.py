@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sidebyside.bench import aggregate, parse_duration_ms, parse_wrk
+from sidebyside.bench import aggregate, parse_duration_ms, parse_wrk, scatter
 
 WRK_OUTPUT = """\
 Running 5s test @ http://127.0.0.1:41234/api/products?page_size=20
@@ -73,12 +73,23 @@ def test_aggregate_takes_medians_and_ratios_to_floor_and_framework() -> None:
         "minimal-django": {"health": [run(400), run(500), run(600)]},
     }
     rss = {"django": 60.0, "bare-wsgi": 20.0, "minimal-django": 30.0}
-    result = aggregate(samples, rss, {"django": {"health": 1}}, rounds=3, seconds=1, sku="X")
+    pairs = {"django": {"health": [0.25, 0.6, 0.333]}}
+    queries = {"django": {"health": 1}}
+    result = aggregate(samples, rss, queries, pairs, rounds=3, seconds=1, sku="X")
     health = result["targets"]["django"]["endpoints"]["health"]
     assert health["rps"] == 200
     assert health["rps_rounds"] == [100, 300, 200]
     assert health["ratio_to_floor"] == 0.2
-    assert health["ratio_to_minimal"] == 0.4
+    # The median of the pairs measured moments apart, not the ratio of the two medians.
+    assert health["ratio_to_minimal"] == 0.333
+    assert health["ratio_scatter"] == round(0.083 / 0.333, 3)
     assert health["queries"] == 1
     assert result["targets"]["django"]["rss_ratio_to_minimal"] == 2.0
     assert result["baselines"]["minimal-django"]["endpoints"]["health"]["rps"] == 500
+
+
+def test_scatter_is_the_median_absolute_deviation_over_the_median() -> None:
+    assert scatter([1.0]) is None
+    assert scatter([0.9, 1.0, 1.1]) == 0.1
+    # One wild pair moves the range, not the scatter: that is why more pairs settle it.
+    assert scatter([1.0, 1.0, 1.02, 0.98, 3.0]) == 0.02

@@ -10,8 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from sidebyside.report import batteries_table, parse_junit, seed_topics
-from sidebyside.report.tables import bytecode_line, noise_line, noise_rows
+from sidebyside.report import QUICK, batteries_table, measure_on_postgres, parse_junit, seed_topics
+from sidebyside.report.tables import (
+    POSTGRES_HEADER,
+    bytecode_line,
+    noise_line,
+    noise_rows,
+    postgres_rows,
+)
 from sidebyside.servers import BASELINES, REPO, TARGETS
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
@@ -32,6 +38,7 @@ def test_parse_junit_counts_per_area(tmp_path: Path) -> None:
     assert parsed["areas"]["auth"] == {"passed": 1, "failed": 1, "xfailed": 0, "skipped": 0}
     assert parsed["areas"]["stats"] == {"passed": 1, "failed": 0, "xfailed": 1, "skipped": 0}
     assert parsed["totals"] == {"passed": 2, "failed": 1, "xfailed": 1, "skipped": 0}
+    assert parsed["failures"] == ["tests.contract.test_auth::b"]
 
 
 def test_every_seed_topic_points_at_real_files() -> None:
@@ -120,6 +127,13 @@ def test_results_json_has_every_section_for_every_target(quick_report: Path) -> 
         assert {"health", "product_list", "search", "product_detail", "stats"} <= set(endpoints)
         assert all(figures["rps"] > 0 for figures in endpoints.values())
         assert endpoints["product_list"]["queries"] == 4  # the ETag's version, then the page
+        # Two rounds: two paired ratios per endpoint, their median and their scatter.
+        assert all(len(figures["ratio_pairs"]) == 2 for figures in endpoints.values())
+        health = endpoints["health"]
+        assert health["ratio_to_minimal"] == pytest.approx(
+            sum(health["ratio_pairs"]) / 2, abs=0.001
+        )
+        assert health["ratio_scatter"] is not None
         layers = results["layers"]["targets"][target]["endpoints"]
         assert set(layers) == {
             "health", "product list", "product detail", "product detail 304", "stats",
@@ -134,6 +148,7 @@ def test_results_json_has_every_section_for_every_target(quick_report: Path) -> 
     # `make setup` byte-compiles .venv-serve, and startup compiles the apps' sources.
     assert results["startup"]["serve_venv"]["bytecode_compiled"] is True
     assert set(results["machine"]["load"]) == {"startup", "bench"}
+    assert "skipped" in results["postgres"]  # PostgreSQL beside SQLite: full runs only
     assert isinstance(results["machine"]["noisy"], bool)
 
 
@@ -191,3 +206,27 @@ def test_the_markdown_has_every_section(quick_report: Path) -> None:
     headings += ["## Every concern, side by side"]
     for heading in headings:
         assert heading in text
+
+
+def test_postgres_beside_sqlite_measures_the_sql_targets_again() -> None:
+    """A small real run of the full report's PostgreSQL section, and its table."""
+    plan = {**QUICK, "postgres_rounds": 1, "profile_requests": 5}
+    section = measure_on_postgres(["flask-sql"], plan, lambda line: None)
+    if "skipped" in section:
+        pytest.fail(section["skipped"])  # CI and `make test` have PostgreSQL
+    endpoints = section["bench"]["targets"]["flask-sql"]["endpoints"]
+    assert endpoints["product_list"]["queries"] == 4
+    assert endpoints["health"]["ratio_to_minimal"] > 0
+    assert set(section["bench"]["baselines"]) == {"minimal-django", "minimal-flask"}
+    layers = section["layers"]["targets"]["flask-sql"]["endpoints"]
+    assert layers["product list"]["layers_ms"]["database execution"] > 0
+    results = {
+        "postgres": section,
+        "bench": {"targets": {"flask-sql": {"endpoints": {"health": {"rps": 9.0, "queries": 1}}}}},
+        "layers": {"targets": {}},
+    }
+    rows = {row[1]: row for row in postgres_rows(results)}
+    assert len(POSTGRES_HEADER) == len(rows["health"])
+    assert rows["health"][2] == 9.0 and rows["health"][3] == endpoints["health"]["rps"]
+    assert rows["catalogue_page"][8] == layers["/catalogue page"]["ms"]
+    assert rows["product_detail_304"][3] is None  # profiled, not benched
