@@ -79,7 +79,7 @@ def run_wrk(url: str, seconds: int, connections: int) -> dict[str, Any]:
     return parse_wrk(done.stdout)
 
 
-def warm_up(url: str, requests: int = 50) -> None:
+def warm_up(url: str, requests: int = 25) -> None:
     """A few requests first, so lazy imports and caches are not in the measurement."""
     for _ in range(requests):
         with urllib.request.urlopen(url, timeout=10) as response:

@@ -105,7 +105,10 @@ def contract(args: argparse.Namespace) -> int:
         from sidebyside.report.tables import contract_rows
 
         with progress_display() as progress:
-            results = {"contract": run_contract(args.target or list(TARGETS), progress)}
+            database_url = os.environ.get("DATABASE_URL")
+            results = {
+                "contract": run_contract(args.target or list(TARGETS), progress, database_url)
+            }
         print(md_table(*contract_rows(results)))
         return max(t["exit_code"] for t in results["contract"]["targets"].values())
     status = 0
