@@ -153,11 +153,14 @@ POSTGRES_HEADER = [
 ]  # fmt: skip
 
 
+def not_measured(section: dict[str, Any]) -> str | None:
+    """The sentence for a section the run skipped, or None when it was measured."""
+    return f"Not measured: {section['skipped']}." if "skipped" in section else None
+
+
 def postgres_note(results: dict[str, Any]) -> str:
     section = results.get("postgres") or {}
-    if "skipped" in section:
-        return f"Not measured: {section['skipped']}."
-    return (
+    return not_measured(section) or (
         f"The SQL targets again, each on a scratch PostgreSQL database on {section['server']} "
         "seeded with the same fixture: the bench (as above, "
         f"{section['bench']['config']['rounds']} rounds, its own minimal-app pairs) and the "
@@ -256,11 +259,12 @@ def layers_note(results: dict[str, Any]) -> str:
     )
     return (
         f"{section['requests']} requests per endpoint through each app's WSGI callable, "
-        "in-process (the contract adapters' fixture stores: SQLite, nx-27017), timed plain "
-        "(ms: mean of the fastest 80%), then again with timers at each framework's "
-        "boundaries (exclusive time per layer, the timers' own cost taken out, same 80%). "
+        "in-process (the contract adapters' fixture stores: SQLite, nx-27017), request by "
+        "request alternately with the timers off (ms: mean of the fastest 80%, less the idle "
+        "timers' calibrated pass-through) and on, at each framework's boundaries (exclusive "
+        "time per layer, the timers' own cost taken out, same 80%). "
         f"x minimal = the framework's minimal app on /api/health ({baselines}) / the "
-        f"target's time. Layers sum to the plain time within {section['tolerance']:.0%} "
+        f"target's time. Layers sum to the timers-off time within {section['tolerance']:.0%} "
         f"on {sum(checked)} of {len(checked)} "
         "endpoints (the others are flagged; on a loaded machine run it again)."
     )
@@ -291,9 +295,7 @@ SCALING_HEADER = ["target", "products", "endpoint", "ms", "queries", "search use
 
 def scaling_note(results: dict[str, Any]) -> str:
     section = results.get("scaling") or {}
-    if "skipped" in section:
-        return f"Not measured: {section['skipped']}."
-    return (
+    return not_measured(section) or (
         f"Catalogues of {', '.join(str(size) for size in section['sizes'])} products "
         "(shared_spec/fixtures/generate.py), each loaded by the target's own seed command "
         "into a scratch PostgreSQL database; ms = mean of the fastest 80% of "
