@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +128,12 @@ def count_queries(target: str, env: Mapping[str, str], paths: list[str]) -> dict
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def queries_per_endpoint(name: str, env: Mapping[str, str], sku: str) -> dict[str, int]:
+    paths = endpoints_for(name, sku)
+    counts = count_queries(name, env, list(paths.values()))
+    return {key: counts[path] for key, path in paths.items()}
+
+
 def endpoints_for(name: str, sku: str) -> dict[str, str]:
     if name in BASELINES:
         return {"health": ENDPOINTS["health"]}
@@ -139,6 +146,7 @@ def measure_bench(
     rounds: int,
     seconds: int,
     connections: int = 8,
+    warm_requests: int = 25,
     sku: str = "AUD-0001",
     remote: Mapping[str, str] | None = None,
     stable_within: float | None = None,
@@ -180,7 +188,7 @@ def measure_bench(
         def sample(name: str, key: str, label: str) -> dict[str, Any]:
             progress(f"bench {label}: {name} {key}")
             url = servers[name][1] + endpoints_for(name, sku)[key]
-            warm_up(url)
+            warm_up(url, warm_requests)
             run = run_wrk(url, seconds, connections)
             samples[name].setdefault(key, []).append(run)
             return run
@@ -224,11 +232,10 @@ def measure_bench(
         for proc, _ in servers.values():
             if proc is not None:
                 stop(proc)
-    queries = {}
-    for name in envs:
-        paths = endpoints_for(name, sku)
-        counts = count_queries(name, envs[name], list(paths.values()))
-        queries[name] = {key: counts[path] for key, path in paths.items()}
+    # Counted, not timed (the servers have stopped): the targets side by side.
+    with ThreadPoolExecutor() as pool:
+        counted = {name: pool.submit(queries_per_endpoint, name, envs[name], sku) for name in envs}
+    queries = {name: future.result() for name, future in counted.items()}
     result = aggregate(samples, rss, queries, pairs, rounds=rounds, seconds=seconds, sku=sku)
     result["config"].update(
         stable_within=stable_within, max_extra=max_extra, extra_budget_s=extra_budget_s

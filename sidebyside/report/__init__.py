@@ -39,14 +39,15 @@ Progress = Callable[[str], None]
 
 
 QUICK = {
-    "startup_rounds": 3,
+    "startup_rounds": 2,
     "bench_rounds": 2,
     "bench_seconds": 1,
+    "bench_warm_up": 5,
     # A quick run states the scatter of its pairs; it has no time to repeat them.
     "bench_stable_within": None,
     "bench_extra_pairs": 0,
     "bench_extra_budget_s": 0,
-    "profile_requests": 30,
+    "profile_requests": 20,
     "scaling_sizes": [],  # seeding 10k products twice alone would take most of 3 minutes
     "postgres_rounds": 0,
 }
@@ -57,6 +58,7 @@ FULL = {
     "startup_rounds": 6,
     "bench_rounds": 2,
     "bench_seconds": 2,
+    "bench_warm_up": 25,
     # Then pairs scattering more than 5% (median absolute deviation) get up to 3 more,
     # the most scattered first, within 40 s.
     "bench_stable_within": 0.05,
@@ -191,6 +193,7 @@ def build_results(
                 envs,
                 rounds=plan["bench_rounds"],
                 seconds=plan["bench_seconds"],
+                warm_requests=plan["bench_warm_up"],
                 stable_within=plan["bench_stable_within"],
                 max_extra=plan["bench_extra_pairs"],
                 extra_budget_s=plan["bench_extra_budget_s"],
@@ -241,6 +244,7 @@ def measure_on_postgres(
             envs,
             rounds=plan["postgres_rounds"],
             seconds=plan["bench_seconds"],
+            warm_requests=plan["bench_warm_up"],
             baselines=FRAMEWORK_BASELINES,
             progress=progress,
         )
