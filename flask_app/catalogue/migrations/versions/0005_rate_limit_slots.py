@@ -42,6 +42,7 @@ def downgrade() -> None:
         sa.Column("expires_at", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
+    op.create_index("ix_rate_limit_entries_expires_at", "rate_limit_entries", ["expires_at"])
     op.create_index(
         "ix_rate_limit_entries_key_expires_at", "rate_limit_entries", ["key", "expires_at"]
     )
