@@ -19,7 +19,7 @@ DEFAULT_FIXTURE = REPO / "shared_spec" / "fixtures" / "catalogue.json"
 def postgres_url() -> str:
     """The PostgreSQL server the measurements use: DATABASE_URL when it names one."""
     url = os.environ.get("DATABASE_URL", "")
-    return url if url.startswith("postgresql") else POSTGRES_URL
+    return url if url.startswith("postgres") else POSTGRES_URL
 
 
 def postgres_missing(url: str) -> str | None:
@@ -70,8 +70,7 @@ def seeded_stores(
 ) -> Iterator[dict[str, dict[str, str]]]:
     """Per target: the environment of a migrated, seeded store (emulator stopped on exit).
 
-    On PostgreSQL a target uses its database in `postgres_urls`, else DATABASE_URL or the
-    local server's `postgres` database.
+    On PostgreSQL a target uses its database in `postgres_urls`, else `postgres_url()`.
     """
     fixture = fixture_file(scale, directory)
     envs: dict[str, dict[str, str]] = {}
@@ -85,9 +84,7 @@ def seeded_stores(
                     url = stack.enter_context(mongo_emulator(str(directory / target)))
                 extra["MONGO_URL"] = url
             elif database == "postgres":
-                extra["DATABASE_URL"] = (postgres_urls or {}).get(target) or os.environ.get(
-                    "DATABASE_URL", POSTGRES_URL
-                )
+                extra["DATABASE_URL"] = (postgres_urls or {}).get(target) or postgres_url()
             else:
                 extra["DATABASE_URL"] = f"sqlite:///{directory}/{target}.sqlite3"
             env = prepare(target, extra)

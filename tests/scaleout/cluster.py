@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import redis
 
 from sidebyside.differential import scratch_mongo, scratch_postgres
@@ -37,7 +36,7 @@ from sidebyside.servers import (
     stop,
     wait_healthy,
 )
-from sidebyside.stores import DEFAULT_FIXTURE, POSTGRES_URL, seed
+from sidebyside.stores import DEFAULT_FIXTURE, postgres_missing, postgres_url, seed
 
 NGINX_DIR = REPO / "deploy" / "nginx"
 WORKERS = 2
@@ -235,14 +234,12 @@ def redis_url() -> str:
     return url
 
 
-def postgres_url() -> str:
-    """The server of DATABASE_URL when it is PostgreSQL, else the local one (trust auth)."""
-    given = os.environ.get("DATABASE_URL", "")
-    url = given if given.startswith("postgres") else POSTGRES_URL
-    try:
-        psycopg.connect(url.replace("+psycopg", ""), connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        raise RuntimeError(f"tests/scaleout needs PostgreSQL at {url}: {exc}") from exc
+def required_postgres() -> str:
+    """The PostgreSQL server the measurements use (`postgres_url()`); fail when none answers."""
+    url = postgres_url()
+    missing = postgres_missing(url)
+    if missing:
+        raise RuntimeError(f"tests/scaleout needs PostgreSQL: {missing}")
     return url
 
 
@@ -271,7 +268,8 @@ def cluster(target: str, *, redis_cache: bool = True) -> Iterator[Cluster]:
             )
         else:
             label = f"scaleout_{target}" + ("" if redis_cache else "_dbcache")
-            extra["DATABASE_URL"] = stack.enter_context(scratch_postgres(postgres_url(), label))
+            database = scratch_postgres(required_postgres(), label)
+            extra["DATABASE_URL"] = stack.enter_context(database)
         env = prepare(target, extra)
         seed(target, env, DEFAULT_FIXTURE)
         instances = [Instance("a", free_port()), Instance("b", free_port())]
