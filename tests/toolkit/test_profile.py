@@ -99,3 +99,26 @@ def test_the_chart_is_an_svg_with_one_segment_per_layer_and_a_text_alternative()
     assert "<title>routing: 0.120 ms</title>" in svg
     details = layers_details(RESULTS)
     assert "django health: 0.210 ms in layers, 0.200 ms plain" in details
+
+
+def test_measure_alternates_timers_off_and_on_request_by_request() -> None:
+    """Drift must hit both runs alike: after the warm-up, every timers-off request is
+    followed by a timed one, endpoint by endpoint."""
+    seen: list[bool] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(profile.CLOCK.active)
+        start_response("200 OK", [("ETag", 'W/"1"')])
+        return [b"{}"]
+
+    result = profile.measure(app, 10, instrument=lambda app: None)
+    warm = max(5, 10 // 10)
+    per_endpoint = warm + 2 * 10
+    measured = seen[1:]  # the first request reads the ETag for the 304 case
+    assert len(measured) == per_endpoint * len(profile.ENDPOINTS)
+    for start in range(0, len(measured), per_endpoint):
+        block = measured[start : start + per_endpoint]
+        assert block[:warm] == [False] * warm
+        assert block[warm:] == [False, True] * 10
+    health = result["endpoints"]["health"]
+    assert health["idle_timers_ms"] >= 0 and health["layers_sum_ms"] > 0
