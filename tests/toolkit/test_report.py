@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from sidebyside.report import QUICK, batteries_table, measure_on_postgres, parse_junit, seed_topics
+from sidebyside.profile import run_json
+from sidebyside.report import (
+    QUICK,
+    batteries_table,
+    measure_on_postgres,
+    parse_junit,
+    run_contract,
+    seed_topics,
+)
 from sidebyside.report.tables import (
     POSTGRES_HEADER,
     bytecode_line,
@@ -230,3 +238,17 @@ def test_postgres_beside_sqlite_measures_the_sql_targets_again() -> None:
     assert rows["health"][2] == 9.0 and rows["health"][3] == endpoints["health"]["rps"]
     assert rows["catalogue_page"][8] == layers["/catalogue page"]["ms"]
     assert rows["product_detail_304"][3] is None  # profiled, not benched
+
+
+def test_the_report_measures_its_own_stores_whatever_database_url_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A shell's DATABASE_URL (CI's PostgreSQL pass, here a server that is not there)
+    must not move the contract suite or the profile off the SQLite the report names."""
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:9/nowhere")
+    contract = run_contract(["flask-sql"], lambda line: None)["targets"]["flask-sql"]
+    assert contract["exit_code"] == 0, contract["failures"] or contract["summary"]
+    assert contract["totals"]["passed"] >= 120
+    layers = run_json(["flask-sql", "--requests", "3"])
+    assert "error" not in layers, layers
+    assert layers["endpoints"]["product list"]["status"] == 200
