@@ -186,14 +186,23 @@ def start_mongo_emulator(data_dir: str, port: int | None = None) -> tuple[subpro
     raise RuntimeError(f"nx-27017 did not start; see {data_dir}/nx.log")
 
 
+def stop_mongo_emulator(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if it has not exited in 10 s (a loaded machine has seen that)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextmanager
 def mongo_emulator(data_dir: str) -> Iterator[str]:
     proc, url = start_mongo_emulator(data_dir)
     try:
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop_mongo_emulator(proc)
 
 
 def wait_healthy(url: str, timeout: float = 30.0, proc: subprocess.Popen | None = None) -> None:

@@ -15,7 +15,7 @@ from unittest import mock
 
 from pymongo import monitoring
 
-from sidebyside.servers import start_mongo_emulator
+from sidebyside.servers import start_mongo_emulator, stop_mongo_emulator
 from tests.targets import QueryCounter
 
 REPO = Path(__file__).resolve().parents[2]
@@ -173,8 +173,7 @@ class FlaskMongoTarget(FlaskSqlTarget):
         if client is not None:
             client.close()
         if self._emulator is not None:
-            self._emulator.terminate()
-            self._emulator.wait(timeout=10)
+            stop_mongo_emulator(self._emulator)
         shutil.rmtree(self._tmp, ignore_errors=True)
 
 
