@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image for every app service of compose.yaml (django, flask-sql, flask-mongo and
 # their one-shot migrate services), plus a `test` image with the dev dependency group
 # for the `test` and `bench` profiles. Dependencies come from uv.lock only (--frozen:
@@ -16,7 +15,9 @@ WORKDIR /app
 # --- builder: uv, then the locked runtime dependencies, then the project ------------
 FROM base AS builder
 ARG UV_VERSION
-RUN pip install --no-cache-dir --root-user-action=ignore "uv==${UV_VERSION}"
+COPY deploy/docker/with-extra-ca /usr/local/bin/with-extra-ca
+RUN --mount=type=secret,id=extra_ca,required=false \
+    with-extra-ca pip install --no-cache-dir --root-user-action=ignore "uv==${UV_VERSION}"
 ENV UV_COMPILE_BYTECODE=1 \
     UV_LINK_MODE=copy \
     UV_PYTHON_DOWNLOADS=never \
@@ -25,19 +26,19 @@ ENV UV_COMPILE_BYTECODE=1 \
 # Dependencies first (only the lock and the project metadata): this layer is reused
 # until uv.lock or pyproject.toml changes, not on every source edit.
 COPY pyproject.toml uv.lock ./
-RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-default-groups --no-install-project
+RUN --mount=type=cache,target=/root/.cache/uv --mount=type=secret,id=extra_ca,required=false \
+    with-extra-ca uv sync --frozen --no-default-groups --no-install-project
 COPY . .
 # UV_COMPILE_BYTECODE compiles site-packages; compileall does the same for our code, so
 # the non-root user (who cannot write __pycache__) never compiles at start-up.
-RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-default-groups \
+RUN --mount=type=cache,target=/root/.cache/uv --mount=type=secret,id=extra_ca,required=false \
+    with-extra-ca uv sync --frozen --no-default-groups \
  && python -m compileall -q django_app flask_app shared_spec sidebyside
 
 # --- builder-test: the same environment plus the dev and toolkit groups --------------
 FROM builder AS builder-test
-RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen \
+RUN --mount=type=cache,target=/root/.cache/uv --mount=type=secret,id=extra_ca,required=false \
+    with-extra-ca uv sync --frozen --no-group stack \
  && python -m compileall -q tests
 
 # --- runtime: a non-root user, nothing that builds -----------------------------------
@@ -53,6 +54,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends wrk \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=builder-test /app /app
+# The Django adapter collects static files under var/ when the suite starts.
+RUN mkdir -p /app/var && chown app:app /app/var
 USER 10001:10001
 CMD ["pytest", "-p", "no:cacheprovider", "tests/contract", "-q"]
 
