@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A Docker Engine (>= 25) and Docker Compose for tests/compose and for `make stack`.
 #
-#   deploy/docker/engine.sh up     # prints the DOCKER_HOST to use (an engine that answers, or ours)
+#   eval "$(deploy/docker/engine.sh up)"   # exports DOCKER_HOST and DOCKER_CONFIG (an engine
+#                                          # >= 25 that answers, or ours)
 #   deploy/docker/engine.sh down   # stops the engine `up` started, and undoes what it changed
 #
 # Where an engine >= 25 already answers (DOCKER_HOST, or the default socket), `up` uses it
@@ -19,6 +20,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+HOST_PATH="$PATH"
 TOOLS="$ROOT/.tools/docker"
 # Unix socket paths are limited to 108 bytes: the runtime files live in a short path of
 # their own, one per checkout.
@@ -165,14 +167,14 @@ case "${1:-}" in
             major="$(engine_major "$host")"
             if [ -n "$major" ] && [ "$major" -ge "$MIN_ENGINE" ]; then
                 log "using the engine at $host (Docker $major)"
-                echo "DOCKER_HOST=$host"; echo "DOCKER_CONFIG=$TOOLS/config"; echo "ENGINE=external"
+                printf 'export DOCKER_HOST=%q DOCKER_CONFIG=%q SIDEBYSIDE_ENGINE=external\n' "$host" "$TOOLS/config"
                 exit 0
             fi
             if [ -n "$major" ]; then log "the engine at $host is Docker $major (< $MIN_ENGINE): starting our own"; fi
         done
         [ -n "$(engine_major "unix://$SOCK")" ] || start_daemon
-        echo "DOCKER_HOST=unix://$SOCK"; echo "DOCKER_CONFIG=$TOOLS/config"; echo "ENGINE=private"
-        echo "PATH=$TOOLS/root/usr/bin:$TOOLS/root/usr/sbin:$PATH"
+        printf 'export DOCKER_HOST=%q DOCKER_CONFIG=%q SIDEBYSIDE_ENGINE=private PATH=%q\n' \
+            "unix://$SOCK" "$TOOLS/config" "$TOOLS/root/usr/bin:$HOST_PATH"
         ;;
     down)
         stop_daemon

@@ -421,10 +421,11 @@ def test_every_environment_variable_is_read_by_the_app(
 def test_test_and_bench_profiles_reach_the_targets_by_url(
     services: dict[str, dict[str, Any]],
 ) -> None:
-    urls = {name: f"http://{name}:{port}" for name, port in SERVERS.items()}
+    # Through nginx, each target's port, as a user's client reaches them.
+    urls = {name: f"http://nginx:{port}" for name, port in SERVERS.items()}
     for name in ("contract", "schemathesis", "bench"):
         depends = services[name]["depends_on"]
-        assert set(depends) == set(SERVERS), f"{name} must wait for the three targets"
+        assert set(depends) == {*SERVERS, "nginx"}, f"{name} must wait for nginx and the targets"
     # contract: one pytest per target, the target's URL and the target's own store.
     contract = services["contract"]
     assert contract["profiles"] == ["test"]
