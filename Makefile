@@ -8,7 +8,7 @@ PORT ?= 8001
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_TOOLS := wrk hyperfine chromium nginx
 
-.PHONY: setup system-tools report report-quick up serve test lint lint-spec test-spec test-contract test-live test-pages test-reliability test-differential test-scaleout fuzz soak fixtures clean
+.PHONY: setup system-tools report report-quick up serve test lint lint-spec test-spec test-contract test-live test-pages test-reliability test-differential test-scaleout test-stack stack stack-down fuzz soak fixtures clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -41,7 +41,10 @@ serve: setup  ## migrate, seed and serve the Django app on SQLite at http://127.
 	cd django_app && ../$(RUN) python manage.py seed_catalogue
 	cd django_app && ../$(RUN) gunicorn --bind 127.0.0.1:$(PORT) --workers 2 config.wsgi:application
 
-test: setup lint test-spec test-contract test-live test-pages test-reliability test-differential test-scaleout  ## everything CI runs
+# STACK=0 leaves out the compose stack (it brings its own PostgreSQL, so CI runs it in
+# its SQLite pass only).
+STACK ?= 1
+test: setup lint test-spec test-contract test-live test-pages test-reliability test-differential test-scaleout $(if $(filter 1,$(STACK)),test-stack)  ## everything CI runs
 
 lint: setup lint-spec
 	$(RUN) ruff check .
@@ -57,7 +60,7 @@ lint-spec: node_modules/.package-lock.json  ## shared_spec/openapi.yaml against 
 	node_modules/.bin/spectral lint --fail-severity=error shared_spec/openapi.yaml
 
 test-spec: setup system-tools node_modules/.package-lock.json  ## the spec, concerns, compose, toolkit, and each app's own unit tests
-	$(RUN) pytest tests --ignore=tests/contract --ignore=tests/pages --ignore=tests/browser --ignore=tests/reliability --ignore=tests/scaleout -q
+	$(RUN) pytest tests --ignore=tests/contract --ignore=tests/pages --ignore=tests/browser --ignore=tests/reliability --ignore=tests/scaleout --ignore=tests/compose/test_stack.py -q
 	cd django_app && ../$(RUN) python manage.py test catalogue -v 1
 	$(RUN) pytest flask_app/tests -q
 
@@ -79,6 +82,21 @@ test-differential: setup  ## the same requests to every target under gunicorn; a
 # Always on a scratch PostgreSQL database of its own and Redis (127.0.0.1), whatever DATABASE_URL says.
 test-scaleout: setup system-tools  ## nginx + two gunicorn instances per target on shared PostgreSQL/Mongo and Redis (var/scaleout.json)
 	$(RUN) pytest tests/scaleout -q
+
+# The engine is the user's when one >= 25 answers; else a private dockerd, stopped after.
+test-stack: setup  ## docker compose up for real: contract through nginx, failover, drain, volumes (var/compose.json)
+	$(RUN) pytest tests/compose/test_stack.py -q; status=$$?; deploy/docker/engine.sh down; exit $$status
+
+# Where no registry answers: the engine (if none runs), the stand-in images, then the stack.
+stack: setup  ## docker compose up on Debian stand-ins for the official images (docs/compose.md)
+	eval "$$(deploy/docker/engine.sh up)" \
+	  && deploy/standins/build.sh \
+	  && docker compose -f compose.yaml -f deploy/standins/compose.yaml up --build --wait
+
+stack-down:  ## stop `make stack`, delete its volumes, and stop the private engine if it started one
+	eval "$$(deploy/docker/engine.sh up)" \
+	  && docker compose -f compose.yaml -f deploy/standins/compose.yaml down --volumes
+	deploy/docker/engine.sh down
 
 fuzz: setup  ## deeper schemathesis fuzzing of every target (FUZZ_MAX_EXAMPLES per operation and mode)
 	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-100} $(RUN) pytest tests/reliability/test_inprocess.py -q
