@@ -27,6 +27,7 @@ from tests.targets import TARGETS
 
 SPEC = REPO / "shared_spec" / "openapi.yaml"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+CONFIG = Path(__file__).with_name("schemathesis.toml")
 SEED = "20261128"
 MAX_EXAMPLES = os.environ.get("SIDEBYSIDE_ST_MAX_EXAMPLES", "5")
 SPARE_TOKENS = 8
@@ -66,9 +67,8 @@ def test_schemathesis_checks_all(name: str, tmp_path: Path) -> None:
             "SIDEBYSIDE_ST_SPARE_TOKENS": ",".join(spare),
         }
         command = [
-            str(SCHEMATHESIS), "run", str(SPEC),
+            str(SCHEMATHESIS), "--config-file", str(CONFIG), "run", str(SPEC),
             "--url", site.base_url,
-            "--checks", "all",
             "--max-examples", MAX_EXAMPLES,
             "--seed", SEED,
             "--workers", "1",
