@@ -39,10 +39,11 @@ class StrictCharField(serializers.CharField):
 
 class StrictIntegerField(serializers.IntegerField):
     """A JSON integer as JSON Schema defines it: a number with no fractional part (`5`,
-    `5.0`, `1e3`), never `true` or `"5"`. The parser gives non-integer numbers as Decimal."""
+    `5.0`, `1e3`), never `true` or `"5"`. The parser reads a number with a fraction or an
+    exponent as Decimal."""
 
     def to_internal_value(self, data: Any) -> int:
-        if isinstance(data, Decimal) and data.is_finite() and data == data.to_integral_value():
+        if isinstance(data, Decimal) and data == data.to_integral_value():
             # Checked before int() so that `1e999999999` is not expanded into memory.
             if data.adjusted() >= self.MAX_STRING_LENGTH:
                 self.fail("max_string_length")

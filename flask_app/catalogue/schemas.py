@@ -51,7 +51,7 @@ def money_text(value: Any) -> Any:
 def whole_number(value: Any) -> Any:
     """JSON Schema's integer: a number with no fractional part (`5.0`, `1e3`; Decimal from the
     parser) is that integer; strict mode still refuses `true`, `"5"` and `5.5`."""
-    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+    if isinstance(value, Decimal) and value == value.to_integral_value():
         # Checked before int() so that `1e999999999` is not expanded into memory.
         if value.adjusted() >= MAX_INTEGER_DIGITS:
             raise ValueError("Ensure this number has fewer digits.")
