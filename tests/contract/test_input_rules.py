@@ -164,6 +164,19 @@ def test_nul_and_lone_surrogates_inside_a_string_are_422(api: Api, staff: str, n
     assert set(response.json()["error"]["fields"]) == {"name"}
 
 
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [("/api/auth/register", "username"), ("/api/auth/register", "password"),
+     ("/api/auth/token", "username"), ("/api/auth/token", "password")],
+)  # fmt: skip
+def test_nul_in_credentials_is_422_as_the_spec_patterns_say(api: Api, url: str, field: str) -> None:
+    body = {"username": "nully", "email": "nully@example.com", "password": "nully-pass-2026"}
+    body[field] = body[field][:2] + "\x00" + body[field][2:]
+    response = api.post(url, json=body)
+    assert response.status_code == 422, response.text
+    assert set(response.json()["error"]["fields"]) == {field}
+
+
 @pytest.mark.parametrize("price", ["-0", "-0.00", -0.0], ids=repr)
 def test_negative_zero_money_is_zero(api: Api, staff: str, price: Any) -> None:
     response = api.post("/api/products", json=new_product(price=price), token=staff)
