@@ -1,7 +1,8 @@
 """Fields: DRF's serializer fields held to the contract's strict JSON types and money grammar.
 
 DRF's fields coerce: `"5"` and `true` are integers, `123` is a string, `{"a": 1}` is a list
-of its keys, `"1e2"` and `"١٢"` are money. The contract takes JSON types as they are.
+of its keys, `"1e2"` and `"١٢"` are money. The contract takes JSON types as JSON Schema
+reads them.
 """
 
 from __future__ import annotations
@@ -37,9 +38,16 @@ class StrictCharField(serializers.CharField):
 
 
 class StrictIntegerField(serializers.IntegerField):
-    """A JSON integer only: not `true`, not `"5"`, not `5.0`."""
+    """A JSON integer as JSON Schema defines it: a number with no fractional part (`5`,
+    `5.0`, `1e3`), never `true` or `"5"`. The parser reads a number with a fraction or an
+    exponent as Decimal."""
 
     def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, Decimal) and data == data.to_integral_value():
+            # Checked before int() so that `1e999999999` is not expanded into memory.
+            if data.adjusted() >= self.MAX_STRING_LENGTH:
+                self.fail("max_string_length")
+            data = int(data)
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)

@@ -28,6 +28,8 @@ EMAIL_PATTERN = (
 )
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SURROGATES = re.compile(r"[\ud800-\udfff]")
+# Longer whole numbers are refused before being expanded, as DRF refuses longer strings.
+MAX_INTEGER_DIGITS = 1000
 
 
 def strip(value: Any) -> Any:
@@ -44,6 +46,17 @@ def money_text(value: Any) -> Any:
     if text is None or not MONEY_PATTERN.match(text):
         raise ValueError("Enter an amount such as 12.50 (at most two decimal places).")
     return Decimal(text) + 0  # adding zero turns -0.00 into 0.00
+
+
+def whole_number(value: Any) -> Any:
+    """JSON Schema's integer: a number with no fractional part (`5.0`, `1e3`; Decimal from the
+    parser) is that integer; strict mode still refuses `true`, `"5"` and `5.5`."""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        # Checked before int() so that `1e999999999` is not expanded into memory.
+        if value.adjusted() >= MAX_INTEGER_DIGITS:
+            raise ValueError("Ensure this number has fewer digits.")
+        return int(value)
+    return value
 
 
 def no_control_characters(value: str) -> str:
@@ -63,7 +76,8 @@ Sku = Annotated[Trimmed, StringConstraints(max_length=32, pattern=r"^[A-Z0-9-]+$
 Slug = Annotated[Trimmed, StringConstraints(max_length=50, pattern=r"^[a-z0-9-]+$")]
 MoneyText = Annotated[Decimal, BeforeValidator(money_text)]
 Money = Annotated[MoneyText, Field(max_digits=10, decimal_places=2, ge=0, le=1_000_000)]
-Stock = Annotated[int, Field(ge=0, le=2_147_483_647)]
+Integer = Annotated[int, BeforeValidator(whole_number)]
+Stock = Annotated[Integer, Field(ge=0, le=2_147_483_647)]
 
 
 def money(value: Decimal) -> str:
@@ -80,14 +94,14 @@ MoneyOut = Annotated[Decimal, PlainSerializer(money, return_type=str)]
 Timestamp = Annotated[datetime, PlainSerializer(timestamp, return_type=str)]
 
 # A review's fields, shared by the API's schemas and the page's review form (forms.py).
-Rating = Annotated[int, Field(ge=1, le=5)]
+Rating = Annotated[Integer, Field(ge=1, le=5)]
 ReviewTitle = Annotated[Trimmed, StringConstraints(max_length=120)]
 ReviewBody = Annotated[Trimmed, StringConstraints(max_length=5000)]
 
 
 class InputSchema(BaseModel):
     """Unknown fields are ignored; `null` is never a value; JSON types are taken strictly
-    (`true` is not 1, `"5"` is not 5, `5.0` is not an integer, an object is not a list)."""
+    (`true` is not 1, `"5"` is not 5, `5.5` is not an integer, an object is not a list)."""
 
     model_config = ConfigDict(extra="ignore", strict=True)
 
@@ -170,7 +184,7 @@ class ProductUpdateSchema(InputSchema):
 
 
 class ReservationSchema(InputSchema):
-    quantity: Annotated[int, Field(ge=1, le=1000)]
+    quantity: Annotated[Integer, Field(ge=1, le=1000)]
 
 
 class ReviewCreateSchema(InputSchema):

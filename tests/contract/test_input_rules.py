@@ -9,14 +9,21 @@ from typing import Any
 import pytest
 
 from tests.contract.conftest import Api
-from tests.contract.support import error_code, new_product, product
+from tests.contract.support import FIXTURE, active_products, error_code, new_product, product
 
 FULLWIDTH_A = "\uff21"
 KELVIN = "\u212a"
 ARABIC_12 = "\u0661\u0662"
 FULLWIDTH_12 = "\uff11\uff12"
 
-NOT_AN_INTEGER = [True, False, "5", 5.0, 1e3, "\u0663", [5], {"n": 5}]
+NOT_AN_INTEGER = [True, False, "5", 5.5, 1e-1, "\u0663", [5], {"n": 5}]
+# JSON Schema's integer is a number with no fractional part, however it is spelled.
+WHOLE_NUMBERS = [("5.0", 5), ("5.000", 5), ("1e3", 1000), ("0.5e1", 5), ("-0.0", 0), ("5", 5)]
+
+
+def raw_json(body: dict[str, Any], field: str, number: str) -> str:
+    """`body` as JSON with `field` spelled exactly as `number` (json.dumps would write 5.0)."""
+    return json.dumps({**body, field: "NUMBER"}).replace('"NUMBER"', number)
 
 
 @pytest.mark.parametrize("value", NOT_AN_INTEGER, ids=repr)
@@ -26,7 +33,40 @@ def test_stock_takes_json_integers_only(api: Api, staff: str, value: Any) -> Non
     assert set(response.json()["error"]["fields"]) == {"stock"}
 
 
-@pytest.mark.parametrize("value", [True, "2", 2.0, "\uff12"], ids=repr)
+@pytest.mark.parametrize(("number", "stock"), WHOLE_NUMBERS, ids=[n for n, _ in WHOLE_NUMBERS])
+def test_stock_takes_whole_numbers_however_spelled(
+    api: Api, staff: str, number: str, stock: int
+) -> None:
+    body = raw_json(new_product(), "stock", number)
+    response = api.post(
+        "/api/products", content=body, headers={"Content-Type": "application/json"}, token=staff
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["stock"] == stock
+    assert isinstance(response.json()["stock"], int)
+
+
+def test_numbers_are_read_exactly_not_as_floats(api: Api, staff: str) -> None:
+    # A float parser would read this as 5.0, a whole number.
+    body = raw_json(new_product(), "stock", "4.99999999999999999999")
+    response = api.post(
+        "/api/products", content=body, headers={"Content-Type": "application/json"}, token=staff
+    )
+    assert response.status_code == 422, response.text
+    assert set(response.json()["error"]["fields"]) == {"stock"}
+
+
+@pytest.mark.parametrize("number", ["2147483648.0", "1e400", "-1.0", "1e999999999"])
+def test_whole_numbers_out_of_range_are_422(api: Api, staff: str, number: str) -> None:
+    body = raw_json(new_product(), "stock", number)
+    response = api.post(
+        "/api/products", content=body, headers={"Content-Type": "application/json"}, token=staff
+    )
+    assert response.status_code == 422, response.text
+    assert set(response.json()["error"]["fields"]) == {"stock"}
+
+
+@pytest.mark.parametrize("value", [True, "2", 2.5, "\uff12"], ids=repr)
 def test_quantity_and_rating_take_json_integers_only(api: Api, alice: str, value: Any) -> None:
     reserve = api.post("/api/products/KIT-0001/reserve", json={"quantity": value}, token=alice)
     assert reserve.status_code == 422, reserve.text
@@ -34,6 +74,22 @@ def test_quantity_and_rating_take_json_integers_only(api: Api, alice: str, value
     review = api.post("/api/products/KIT-0001/reviews", json={"rating": value}, token=alice)
     assert review.status_code == 422, review.text
     assert set(review.json()["error"]["fields"]) == {"rating"}
+
+
+def test_quantity_and_rating_take_whole_number_floats(api: Api, bob: str) -> None:
+    reviewed = {r["product"] for r in FIXTURE["reviews"] if r["author"] == "bob"}
+    sku = next(p["sku"] for p in active_products() if p["stock"] and p["sku"] not in reviewed)
+    before = product(sku)["stock"]
+    reserve = api.post(f"/api/products/{sku}/reserve", json={"quantity": 1.0}, token=bob)
+    assert reserve.status_code == 200, reserve.text
+    assert reserve.json() == {"sku": sku, "reserved": 1, "stock": before - 1}
+    review = api.post(f"/api/products/{sku}/reviews", json={"rating": 5.0}, token=bob)
+    assert review.status_code == 201, review.text
+    assert review.json()["rating"] == 5
+    review_id = review.json()["id"]
+    patch = api.patch(f"/api/products/{sku}/reviews/{review_id}", json={"rating": 4e0}, token=bob)
+    assert patch.status_code == 200, patch.text
+    assert patch.json()["rating"] == 4
 
 
 @pytest.mark.parametrize(
@@ -106,6 +162,19 @@ def test_nul_and_lone_surrogates_inside_a_string_are_422(api: Api, staff: str, n
     )
     assert response.status_code == 422, response.text
     assert set(response.json()["error"]["fields"]) == {"name"}
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [("/api/auth/register", "username"), ("/api/auth/register", "password"),
+     ("/api/auth/token", "username"), ("/api/auth/token", "password")],
+)  # fmt: skip
+def test_nul_in_credentials_is_422_as_the_spec_patterns_say(api: Api, url: str, field: str) -> None:
+    body = {"username": "nully", "email": "nully@example.com", "password": "nully-pass-2026"}
+    body[field] = body[field][:2] + "\x00" + body[field][2:]
+    response = api.post(url, json=body)
+    assert response.status_code == 422, response.text
+    assert set(response.json()["error"]["fields"]) == {field}
 
 
 @pytest.mark.parametrize("price", ["-0", "-0.00", -0.0], ids=repr)
