@@ -32,8 +32,9 @@ report: setup system-tools node_modules/.package-lock.json  ## THE FIRST COMMAND
 report-quick: setup system-tools node_modules/.package-lock.json  ## the same in under 3 minutes (fewer rounds)
 	$(RUN) sidebyside report --quick
 
-up: setup  ## every target under gunicorn on :8001-8003 (Ctrl-C stops them)
-	$(RUN) sidebyside up
+# DATABASE_URL, when set, is the SQL store of django and flask-sql; MONGO_URL, flask-mongo's.
+up: setup  ## every target under gunicorn on :$(PORT) and the next two ports, seeded (Ctrl-C stops them)
+	$(RUN) sidebyside up --port $(PORT)
 
 serve: setup  ## migrate, seed and serve the Django app on SQLite at http://127.0.0.1:$(PORT)
 	mkdir -p var
