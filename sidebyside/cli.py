@@ -44,9 +44,9 @@ def progress_display(enabled: bool = True) -> Iterator[Callable[[str], None]]:
 
 def up(args: argparse.Namespace) -> int:
     """Every target under gunicorn on its port until Ctrl-C (embedded stores by default)."""
+    ports = free_up_ports(args.target or list(TARGETS), args.port)
     # SIGTERM (e.g. from a process manager) stops the servers as cleanly as Ctrl-C does, and
     # so does SIGINT even where it was inherited ignored (a shell's background job).
-    ports = free_up_ports(args.target or list(TARGETS), args.port)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:

@@ -123,15 +123,28 @@ def readme_commands() -> list[Command]:
     return commands
 
 
+# What this module runs: `make up` (on free ports, and on PostgreSQL), `make serve`, and
+# curl, inline or in a block of nothing else (such a block runs as one script).
+MAKE_UP = re.compile(r"(DATABASE_URL=\S+ )?make up( PORT=\d+)?")
+MAKE_SERVE = re.compile(r"make serve( PORT=\d+)?")
+CURL = re.compile(r"(\w+=\$\()?curl ")
+
+
 def runs_here(command: Command) -> str | None:
     """Which of this module's runs executes the command, if one does."""
-    if re.match(r"(\w+=\S+ )*make up\b", command.key):
+    if MAKE_UP.fullmatch(command.key):
         return "make up"
-    if command.key.startswith("make serve"):
+    if MAKE_SERVE.fullmatch(command.key):
         return "make serve"
-    if re.match(r"(\w+=\$\()?curl ", command.key):
+    if CURL.match(command.key) and (command.block is None or curl_only(command.block)):
         return "curl"
     return None
+
+
+def curl_only(block: str) -> bool:
+    """Whether every command of a code block is a curl (or takes a curl's output)."""
+    lines = [line for line in block.replace("\\\n", " ").splitlines() if line.strip()]
+    return all(CURL.match(line.strip()) for line in lines)
 
 
 def named_runner_exists(runner: str) -> bool:
@@ -327,8 +340,8 @@ class TestMakeUp:
     ) -> None:
         running, first = up
         port = first + list(TARGETS).index(target)
-        inline = [c for c in readme_commands() if runs_here(c) == "curl" and c.block is None]
-        answers = {c.key: sh(localised(c.text, port), running.copy) for c in inline}
+        curls = [c for c in readme_commands() if runs_here(c) == "curl"]
+        answers = {c.key: sh(localised(c.text, port), running.copy) for c in curls if not c.block}
         assert len(answers) == 3, list(answers)
         for key, answer in answers.items():
             if "search=lamp" in key:
@@ -337,10 +350,10 @@ class TestMakeUp:
                 assert answer.startswith("SKU ") and "PRICE" in answer.splitlines()[0]
             else:
                 assert key.endswith("/api/stats") and json.loads(answer)["categories"]
+        blocks = list(dict.fromkeys(c.block for c in curls if c.block))
+        assert len(blocks) == 1 and "TOKEN=" in blocks[0], blocks
         # The sign-in block, as one script: the token, a price change, its history.
-        block = the_command("curl", "TOKEN=").block
-        assert block is not None
-        patched, history = json_documents(sh(localised(block, port), running.copy))
+        patched, history = json_documents(sh(localised(blocks[0], port), running.copy))
         assert patched["price"] == "9.99"
         assert history["results"][0]["new_price"] == "9.99"
 
