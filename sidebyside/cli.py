@@ -421,7 +421,11 @@ def main(argv: list[str] | None = None) -> int:
     run = command("report", report, "run everything and write report/")
     with_targets(run)
     with_store(run)
-    run.add_argument("--quick", action="store_true", help="fewer rounds: under 3 minutes")
+    run.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer measuring rounds (the contract suite stays whole)",
+    )
     run.add_argument("--scale", type=int, default=None, help="products in the catalogue")
     run.add_argument("--out", default=str(REPO / "report"))
 
