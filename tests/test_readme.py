@@ -209,8 +209,10 @@ def fresh_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, copy / name)
     # `make setup` runs for real (both `uv sync`s, from uv's shared cache); only the
-    # bootstrap of uv itself (a venv and a pip install into .tools/) is borrowed.
-    (copy / ".tools").symlink_to(REPO / ".tools")
+    # bootstrap of uv itself (a venv and a pip install into .tools/) is borrowed, when
+    # this checkout has one.
+    if (REPO / ".tools" / "bin" / "uv").is_file():
+        (copy / ".tools").symlink_to(REPO / ".tools")
     return copy
 
 
