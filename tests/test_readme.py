@@ -40,7 +40,8 @@ LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 
 # Commands of the README this module does not run, each with what runs it: a test
 # (`path::function`), a Makefile recipe (`Makefile::target`) or a script. Add commands
-# that another test runs here, named exactly as the README writes them.
+# that another test runs here, spelled as `Command.key` spells them (the README's line
+# without its comment, words single-spaced, shell quotes removed): the failure lists them.
 RUN_ELSEWHERE: dict[str, str] = {
     # What CI runs, twice (.ci/run); `make report` in its quick form, and in full by hand.
     "make test": ".ci/run",
