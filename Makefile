@@ -29,11 +29,12 @@ system-tools:  ## Debian packages the tests and measurements need (wrk for load,
 report: setup system-tools node_modules/.package-lock.json  ## THE FIRST COMMAND: contract, loc, startup, bench -> report/index.html (checked in Chromium with axe-core)
 	$(RUN) sidebyside report
 
-report-quick: setup system-tools node_modules/.package-lock.json  ## the same in under 3 minutes (fewer rounds)
+report-quick: setup system-tools node_modules/.package-lock.json  ## the same with fewer rounds (4-6 min on 2 cores: the whole contract suite stays)
 	$(RUN) sidebyside report --quick
 
-up: setup  ## every target under gunicorn on :8001-8003 (Ctrl-C stops them)
-	$(RUN) sidebyside up
+# DATABASE_URL, when set, is the SQL store of django and flask-sql; MONGO_URL, flask-mongo's.
+up: setup  ## every target under gunicorn on :$(PORT) and the next two ports, seeded (Ctrl-C stops them)
+	$(RUN) sidebyside up --port $(PORT)
 
 serve: setup  ## migrate, seed and serve the Django app on SQLite at http://127.0.0.1:$(PORT)
 	mkdir -p var

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -13,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from rich.console import Console
 
@@ -40,47 +42,92 @@ def progress_display(enabled: bool = True) -> Iterator[Callable[[str], None]]:
         yield update
 
 
-def database_env(database: str) -> dict[str, str]:
-    if database == "postgres":
-        return {
-            "DATABASE_URL": os.environ.get(
-                "DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-            )
-        }
-    return {}
-
-
 def up(args: argparse.Namespace) -> int:
     """Every target under gunicorn on its port until Ctrl-C (embedded stores by default)."""
-    # SIGTERM (e.g. from a process manager) stops the servers as cleanly as Ctrl-C does.
+    ports = free_up_ports(args.target or list(TARGETS), args.port)
+    # SIGTERM (e.g. from a process manager) stops the servers as cleanly as Ctrl-C does, and
+    # so does SIGINT even where it was inherited ignored (a shell's background job).
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        serve_until_interrupted(args)
+        serve_until_interrupted(args, ports)
     except KeyboardInterrupt:
         console.print("stopped")
     return 0
 
 
-def serve_until_interrupted(args: argparse.Namespace) -> None:
-    from sidebyside.stores import seed
+def up_database_url(database: str | None, target: str, var: Path) -> str:
+    """The SQL store `up` serves a target on: `--database` when given, else the shell's
+    DATABASE_URL (django and flask-sql share it, each with its own tables), else a SQLite
+    file of the target's own under var/up/."""
+    from sidebyside.stores import postgres_url
 
-    targets = args.target or list(TARGETS)
+    if database == "postgres":
+        return postgres_url()
+    if database is None and os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    return f"sqlite:///{var}/{target}.sqlite3"
+
+
+def port_taken(port: int) -> bool:
+    """Whether something already listens on the loopback port."""
+    with socket.socket() as sock:
+        # As gunicorn binds: a port left in TIME_WAIT by the last run is free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def without_password(url: str) -> str:
+    """A store's URL fit to print: its password masked."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
+
+
+def free_up_ports(targets: list[str], first: int) -> dict[str, int]:
+    """Each target's port, `first` plus its fixed offset; exit if one is already in use."""
+    ports = {target: first + list(TARGETS).index(target) for target in targets}
+    for target, port in ports.items():
+        # Else health checks would find whatever already listens there and call it ours.
+        if port_taken(port):
+            raise SystemExit(
+                f"port {port} ({target}) is in use: stop what listens there, or move the "
+                f"targets with `make up PORT=N` (sidebyside up --port N)"
+            )
+    return ports
+
+
+def serve_until_interrupted(args: argparse.Namespace, ports: dict[str, int]) -> None:
+    """Start each store and server, seed, then wait for a signal."""
+    from sidebyside.stores import DEFAULT_FIXTURE, seed
+
     var = REPO / "var" / "up"
     var.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
-        for target in targets:
-            env = {**os.environ, **database_env(args.database)}
-            if args.database != "postgres":
-                env["DATABASE_URL"] = f"sqlite:///{var}/{target}.sqlite3"
-            if target == "flask-mongo" and "MONGO_URL" not in os.environ:
+        for target in ports:
+            env = dict(os.environ)
+            if target != "flask-mongo":
+                env["DATABASE_URL"] = up_database_url(args.database, target, var)
+                store = without_password(env["DATABASE_URL"])
+            elif "MONGO_URL" in os.environ:
+                store = without_password(env["MONGO_URL"])
+            else:
                 env["MONGO_URL"] = stack.enter_context(mongo_emulator(str(var / "mongo")))
-            spec = TARGETS[target]
+                store = f"{env['MONGO_URL']} (nx-27017, its log in var/up/mongo/nx.log)"
             url = stack.enter_context(
-                serve(target, port=spec.port, workers=args.workers, env=env, quiet=False)
+                serve(target, port=ports[target], workers=args.workers, env=env, quiet=False)
             )
             if args.seed:
-                seed(target, {**env, **spec.env}, REPO / "shared_spec/fixtures/catalogue.json")
-            console.print(f"[bold]{target}[/] serving at {url}")
+                seed(target, {**env, **TARGETS[target].env}, DEFAULT_FIXTURE)
+            seeded = "flushed and seeded" if args.seed else "not reseeded"
+            console.print(
+                f"[bold]{target}[/] serving at {url} on {store} ({seeded})", soft_wrap=True
+            )
         console.print("All healthy. Ctrl-C stops everything.")
         signal.pause()
 
@@ -302,11 +349,28 @@ def main(argv: list[str] | None = None) -> int:
             help="SQL store of django and flask-sql (postgres: DATABASE_URL or local)",
         )
 
-    run = command("up", up, "serve every target on :8001-8003 until Ctrl-C")
+    run = command("up", up, "serve every target on :8001-8003 (--port) until Ctrl-C")
     with_targets(run)
-    with_store(run)
+    run.add_argument(
+        "--database",
+        choices=["sqlite", "postgres"],
+        default=None,
+        help="SQL store of django and flask-sql (default: DATABASE_URL when set, else SQLite "
+        "under var/up/; postgres: DATABASE_URL when it names PostgreSQL, else local)",
+    )
+    run.add_argument(
+        "--port",
+        type=int,
+        default=8001,
+        help="django's port; flask-sql and flask-mongo take the next two",
+    )
     run.add_argument("--workers", type=int, default=2)
-    run.add_argument("--no-seed", dest="seed", action="store_false")
+    run.add_argument(
+        "--no-seed",
+        dest="seed",
+        action="store_false",
+        help="keep the stores' data (by default each is flushed and reseeded)",
+    )
 
     run = command("contract", contract, "run the contract suite against targets")
     with_targets(run)
@@ -357,7 +421,11 @@ def main(argv: list[str] | None = None) -> int:
     run = command("report", report, "run everything and write report/")
     with_targets(run)
     with_store(run)
-    run.add_argument("--quick", action="store_true", help="fewer rounds: under 3 minutes")
+    run.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer measuring rounds (the contract suite stays whole)",
+    )
     run.add_argument("--scale", type=int, default=None, help="products in the catalogue")
     run.add_argument("--out", default=str(REPO / "report"))
 

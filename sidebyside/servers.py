@@ -39,7 +39,6 @@ class TargetSpec:
     wsgi: str
     env: Mapping[str, str]
     prepare: tuple[str, ...]
-    port: int
 
 
 TARGETS: dict[str, TargetSpec] = {
@@ -49,7 +48,6 @@ TARGETS: dict[str, TargetSpec] = {
         wsgi="config.wsgi:application",
         env={"DJANGO_SETTINGS_MODULE": "config.settings"},
         prepare=("manage.py", "migrate", "--no-input", "-v", "0"),
-        port=8001,
     ),
     "flask-sql": TargetSpec(
         name="flask-sql",
@@ -57,7 +55,6 @@ TARGETS: dict[str, TargetSpec] = {
         wsgi="wsgi:app",
         env={"CATALOGUE_BACKEND": "sql", "FLASK_APP": "catalogue"},
         prepare=("-m", "flask", "init-db"),
-        port=8002,
     ),
     "flask-mongo": TargetSpec(
         name="flask-mongo",
@@ -65,14 +62,13 @@ TARGETS: dict[str, TargetSpec] = {
         wsgi="wsgi:app",
         env={"CATALOGUE_BACKEND": "mongo", "FLASK_APP": "catalogue"},
         prepare=("-m", "flask", "init-db"),
-        port=8003,
     ),
 }
 
 
 # What each target is measured against: a WSGI floor and each framework alone.
 BASELINES: dict[str, TargetSpec] = {
-    name: TargetSpec(name=name, chdir="sidebyside/baselines", wsgi=wsgi, env={}, prepare=(), port=0)
+    name: TargetSpec(name=name, chdir="sidebyside/baselines", wsgi=wsgi, env={}, prepare=())
     for name, wsgi in {
         "bare-wsgi": "bare_wsgi:application",
         "minimal-django": "minimal_django:application",
@@ -157,6 +153,8 @@ def start_mongo_emulator(data_dir: str, port: int | None = None) -> tuple[subpro
     `compose.yaml` runs the real `mongo` image instead.
     """
     port = port or free_port()
+    # nx-27017 writes its pid and log files there before it listens, and exits if it cannot.
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
     binary = Path(sys.executable).with_name("nx-27017")
     proc = subprocess.Popen(
         [

@@ -103,7 +103,8 @@ def bad_request(request: HttpRequest, exception: Exception) -> JsonResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> JsonResponse:
-    return JsonResponse(error_body(403, "Permission denied."), status=403)
+    message = "You do not have permission to perform this action."
+    return JsonResponse(error_body(403, message), status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> JsonResponse:

@@ -28,12 +28,15 @@ def authenticate() -> None:
     parts = request.headers.get("Authorization", "").encode("latin-1").split()
     if not parts or parts[0].lower() != b"token":
         return
-    if len(parts) != 2:
-        raise unauthorized("Invalid token header.")
+    if len(parts) == 1:
+        raise unauthorized("Invalid token header. No credentials provided.")
+    if len(parts) > 2:
+        raise unauthorized("Invalid token header. Token string should not contain spaces.")
     try:
         key = parts[1].decode()
     except UnicodeDecodeError as exc:
-        raise unauthorized("Invalid token header.") from exc
+        message = "Invalid token header. Token string should not contain invalid characters."
+        raise unauthorized(message) from exc
     user = get_repository().token_user(token_digest(key))
     if user is None:
         raise unauthorized("Invalid or revoked token.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import (
     BadRequest,
@@ -37,6 +37,28 @@ CODES_BY_STATUS = {
     500: "server_error",
     503: "service_unavailable",
 }
+
+
+# Werkzeug's own descriptions are the prose of a browser's error page ("... or your browser
+# doesn't understand how to supply the credentials required"). Where the raiser gave no
+# words of its own, an API client reads these instead: the contract's (CONTRACT.md).
+CLIENT_MESSAGES = {
+    400: "Bad request.",
+    401: "Authentication credentials were not provided.",
+    403: "You do not have permission to perform this action.",
+    404: "Not found.",
+    405: "Method {method} not allowed.",
+    406: "Could not satisfy the request Accept header.",
+    413: "The request body exceeds 1 MiB.",
+    500: "Internal server error.",
+}
+
+
+def client_message(exc: HTTPException) -> str:
+    """The raiser's description, else the API's words for the status (never Werkzeug's)."""
+    if exc.description != type(exc).description:
+        return exc.description
+    return CLIENT_MESSAGES.get(exc.code or 500, exc.name).format(method=request.method)
 
 
 def allow_header(methods: set[str]) -> str:
@@ -89,7 +111,7 @@ def handle_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     error: dict[str, Any] = {
         "code": getattr(exc, "error_code", None) or CODES_BY_STATUS.get(status, "error"),
-        "message": exc.description or exc.name,
+        "message": client_message(exc),
     }
     fields = getattr(exc, "fields", None)
     if fields is not None:

@@ -14,7 +14,7 @@ class CatalogueError(Exception):
 
 
 class NotFound(CatalogueError):
-    message = "No such object."
+    message = "Not found."
 
 
 class Conflict(CatalogueError):

@@ -8,7 +8,8 @@ values (each target's own version of the same data; their format is compared), a
 fields of GET /api/health that name the target (framework, backend, database), and the
 words of error messages (each framework speaks its own: DRF's "A valid integer is
 required." is pydantic's "Input should be a valid integer"; the contract fixes the code and
-which fields failed, not the prose). Each of them is first checked against its format
+which fields failed, not the prose -- except for 401, 403, 404, 405 and 406, whose words it
+fixes). Each of them is first checked against its format
 (a message is a non-empty string, `fields` maps a name to a non-empty list of them), then
 replaced by a placeholder. Everything else the contract fixes -- status, media type and
 charset, the body (error code and field names included) and the headers listed in
@@ -28,6 +29,8 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 # Anything that looks like a timestamp inside CSV / text bodies, strict or not.
 TIMESTAMP_LIKE = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?")
 TOKEN = re.compile(r"^[A-Za-z0-9._~-]{20,256}$")
+# Statuses whose error message the contract words (CONTRACT.md, "Errors"): compared as is.
+FIXED_WORDS = {401, 403, 404, 405, 406}
 REVIEW_ID = re.compile(r"^[A-Za-z0-9._~-]{1,128}$")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -312,7 +315,7 @@ def normalise(raw: Raw, ctx: Context) -> Normalised:
     for required in ("X-Request-ID", "Server-Timing"):
         if required.lower() not in headers:
             ctx.problem(required, "header missing")
-    body = error_words(body_value(raw, ctx), ctx)
+    body = error_words(body_value(raw, ctx), ctx, raw.status in FIXED_WORDS)
     answer = {
         "status": raw.status,
         "content_type": content_type(raw.header("content-type")),
@@ -322,16 +325,18 @@ def normalise(raw: Raw, ctx: Context) -> Normalised:
     return Normalised(answer, list(ctx.problems))
 
 
-def error_words(body: Any, ctx: Context) -> Any:
+def error_words(body: Any, ctx: Context, fixed: bool = False) -> Any:
     """An error envelope with its words checked, then replaced: `<message>`, and each field
-    mapped to `<messages>`. The code and the names of the failing fields stay."""
+    mapped to `<messages>`. The code and the names of the failing fields stay, and so does
+    the message where the contract fixes its words (`fixed`)."""
     error = body.get("error") if isinstance(body, dict) else None
     if not isinstance(error, dict):
         return body
     error = dict(error)
     if not (isinstance(error.get("message"), str) and error["message"].strip()):
         ctx.problem("error.message", f"not a non-empty string: {error.get('message')!r}")
-    error["message"] = "<message>"
+    if not fixed:
+        error["message"] = "<message>"
     if "fields" in error:
         fields = error["fields"]
         well_formed = isinstance(fields, dict) and all(

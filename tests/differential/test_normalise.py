@@ -6,6 +6,8 @@ import gzip
 import json
 from typing import Any
 
+import pytest
+
 from sidebyside.differential import ServedTarget as _ServedTarget
 from tests.differential.compare import ABSENT, classes, differences, render_difference
 from tests.differential.normalise import Context, Identity, Raw, normalise
@@ -256,6 +258,14 @@ def test_error_words_are_checked_then_replaced_codes_and_field_names_stay() -> N
             "fields": {"price": "<messages>", "stock": "<messages>"},
         }
     }
+    assert problems == []
+
+
+@pytest.mark.parametrize("status", [401, 403, 404, 405, 406])
+def test_the_words_the_contract_fixes_are_compared_as_they_are(status: int) -> None:
+    body = {"error": {"code": "not_found", "message": "Not found."}}
+    answer, problems = run(raw(body, status=status))
+    assert answer["body"] == body
     assert problems == []
 
 
