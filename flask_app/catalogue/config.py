@@ -45,6 +45,13 @@ def settings_from_env() -> dict[str, Any]:
         ),
         "MONGO_URL": os.environ.get("MONGO_URL", "mongodb://127.0.0.1:27017/catalogue"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # CORS for the API (cors.py; Flask-Cors reads this key): the origins of browser
+        # front ends that may call it with a token. Empty, the default: no CORS headers.
+        "CORS_ORIGINS": [
+            origin.strip()
+            for origin in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",")
+            if origin.strip()
+        ],
         "LOGIN_THROTTLE_RATE": os.environ.get("LOGIN_THROTTLE_RATE", "5/min"),
         # The throttle's store: Redis when set, else the app's own database (limits_storage.py).
         "REDIS_URL": os.environ.get("REDIS_URL", ""),

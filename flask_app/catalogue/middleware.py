@@ -29,6 +29,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+# /api/docs (docs.py): Swagger UI and its loader are files of this site too.
+API_DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
 
 
 def start_request() -> Response | None:
