@@ -86,8 +86,9 @@ if CORS_ALLOWED_ORIGINS:
     MIDDLEWARE.insert(
         MIDDLEWARE.index("catalogue.middleware.HeadMiddleware") + 1, "catalogue.cors.CorsMiddleware"
     )
-# The pages and the admin use the session cookie: same-origin only.
-CORS_URLS_REGEX = r"^/api/"
+# The pages and the admin use the session cookie: same-origin only. `//api/...` too: its
+# 308 to the canonical path is an API answer (Flask's request.path drops extra slashes).
+CORS_URLS_REGEX = r"^/+api/"
 CORS_ALLOW_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 CORS_ALLOW_HEADERS = ("Accept", "Authorization", "Content-Type", "If-None-Match", "X-Request-ID")
 CORS_EXPOSE_HEADERS = (

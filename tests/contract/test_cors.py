@@ -118,8 +118,11 @@ def test_answers_to_an_allowed_origin_expose_the_clients_headers(
     assert "location" in answers[-1].headers
 
 
-def test_a_redirect_to_the_canonical_path_carries_them_too(api: Api, origin: str) -> None:
-    response = api.get("/api/products/", headers={"Origin": origin})
+@pytest.mark.parametrize("path", ["/api/products/", "//api//products"])
+def test_a_redirect_to_the_canonical_path_carries_them_too(
+    api: Api, origin: str, path: str
+) -> None:
+    response = api.get(path, headers={"Origin": origin})
     assert response.status_code == 308
     assert response.headers["access-control-allow-origin"] == origin
 
