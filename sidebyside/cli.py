@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from rich.console import Console
 
-from sidebyside.servers import REPO, TARGETS, mongo_emulator, serve
+from sidebyside.servers import CONTRACT_CORS_ORIGIN, REPO, TARGETS, mongo_emulator, serve
 
 console = Console(stderr=True)
 
@@ -176,6 +176,8 @@ def contract(args: argparse.Namespace) -> int:
             env = dict(os.environ)
             # Server and suite share one store: the suite resets it between tests.
             env.setdefault("DATABASE_URL", f"sqlite:///{tmp}/live.sqlite3")
+            # The suite's CORS cases call from this origin; it reads the same variable.
+            env.setdefault("CORS_ALLOWED_ORIGINS", CONTRACT_CORS_ORIGIN)
             if target == "flask-mongo" and "MONGO_URL" not in env:
                 env["MONGO_URL"] = stack.enter_context(mongo_emulator(tmp))
             url = stack.enter_context(serve(target, env=env, workers=args.workers))

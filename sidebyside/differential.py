@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from sidebyside.servers import REPO, TARGETS, mongo_emulator, serve
+from sidebyside.servers import CONTRACT_CORS_ORIGIN, REPO, TARGETS, mongo_emulator, serve
 from sidebyside.stores import DEFAULT_FIXTURE, seed
 
 RESULT_FILE = REPO / "var" / "differential.json"
@@ -107,6 +107,8 @@ def store_env(
 ) -> dict[str, str]:
     """The store settings of one target: SQLite in `tmp`, or its own PostgreSQL database."""
     extra = {"SECRET_KEY": SECRET, "DEBUG": "false", "DATABASE_URL": f"sqlite:///{tmp}/{name}.db"}
+    # CORS on, so that its headers are compared too (the `hostile-cors` group).
+    extra["CORS_ALLOWED_ORIGINS"] = CONTRACT_CORS_ORIGIN
     database_url = os.environ.get("DATABASE_URL", "")
     if name == "flask-mongo":
         extra["MONGO_URL"] = mongo_url()

@@ -66,6 +66,12 @@ TARGETS: dict[str, TargetSpec] = {
 }
 
 
+# The browser origin the contract suite and the differential runner call the API from
+# (tests/contract/test_cors.py): the targets they start allow it (CORS_ALLOWED_ORIGINS),
+# in-process and live alike. A reserved name (RFC 2606): no real site has it.
+CONTRACT_CORS_ORIGIN = "https://front.example"
+
+
 # What each target is measured against: a WSGI floor and each framework alone.
 BASELINES: dict[str, TargetSpec] = {
     name: TargetSpec(name=name, chdir="sidebyside/baselines", wsgi=wsgi, env={}, prepare=())

@@ -135,7 +135,11 @@ class AllowedMethodsMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], *args: Any
     ) -> HttpResponse | None:
-        view_class = getattr(view_func, "cls", None)
+        view_class = getattr(view_func, "cls", None)  # DRF's views
+        if view_class is None and request.path.startswith("/api/"):
+            # Django's own class-based views under /api/ (the API reference) follow the
+            # API's rules too; the pages and the admin keep Django's answers.
+            view_class = getattr(view_func, "view_class", None)
         if view_class is None:
             return None
         allowed = {

@@ -156,6 +156,22 @@ class ConnectionReuseTests(SimpleTestCase):
         self.assertFalse(probe["health_checks"])
 
 
+class CorsSettingsTests(SimpleTestCase):
+    def test_a_malformed_origin_fails_the_system_check(self) -> None:
+        """django-cors-headers' checks refuse what would silently match nothing (Flask's
+        config.origins_from_env raises for the same)."""
+        for origin, code in [("front.example", "E013"), ("https://front.example/", "E014")]:
+            done = subprocess.run(
+                [sys.executable, "manage.py", "check"],
+                cwd=Path(__file__).resolve().parent.parent,
+                env={**os.environ, "CORS_ALLOWED_ORIGINS": origin},
+                capture_output=True,
+                text=True,
+            )
+            self.assertNotEqual(done.returncode, 0, origin)
+            self.assertIn(f"corsheaders.{code}", done.stderr)
+
+
 class LoginThrottleTests(TestCase):
     """The failed-login throttle on the database cache (the embedded default's CACHES)."""
 

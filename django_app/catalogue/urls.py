@@ -3,7 +3,7 @@
 from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
-from catalogue import auth, pages, views
+from catalogue import auth, docs, pages, views
 
 
 class SegmentConverter(StringConverter):
@@ -18,6 +18,7 @@ register_converter(SegmentConverter, "segment")
 urlpatterns = [
     path("api/health", views.health, name="health"),
     path("api/openapi.json", views.openapi, name="openapi"),
+    path("api/docs", docs.ApiDocsView.as_view(), name="api-docs"),
     path("api/auth/register", auth.RegisterView.as_view(), name="register"),
     path("api/auth/token", auth.TokenView.as_view(), name="token"),
     path("api/auth/me", auth.MeView.as_view(), name="me"),

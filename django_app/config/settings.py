@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "corsheaders",
+    # The Swagger UI dist that /api/docs loads, as static files (no CDN).
+    "drf_spectacular_sidecar",
     "catalogue.apps.CatalogueConfig",
 ]
 
@@ -67,6 +70,38 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "catalogue.middleware.AllowedMethodsMiddleware",
 ]
+
+# CORS for the API: browser front ends on these origins (comma-separated, exact
+# scheme://host[:port]) may call it with a token. Empty, the default: the middleware is
+# not installed and no answer carries a CORS header. The values are CONTRACT.md's, the
+# same bytes as the Flask app's (catalogue/cors.py there).
+CORS_ALLOWED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+if CORS_ALLOWED_ORIGINS:
+    # Outside every middleware that can answer early (WhiteNoise, the canonical-path
+    # 308, Security's HTTPS redirect), so those answers carry the CORS headers too.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("catalogue.middleware.HeadMiddleware") + 1, "catalogue.cors.CorsMiddleware"
+    )
+# The pages and the admin use the session cookie: same-origin only. `//api/...` too: its
+# 308 to the canonical path is an API answer (Flask's request.path drops extra slashes).
+CORS_URLS_REGEX = r"^/+api/"
+CORS_ALLOW_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+CORS_ALLOW_HEADERS = ("Accept", "Authorization", "Content-Type", "If-None-Match", "X-Request-ID")
+CORS_EXPOSE_HEADERS = (
+    "Allow",
+    "ETag",
+    "Last-Modified",
+    "Location",
+    "Retry-After",
+    "WWW-Authenticate",
+    "X-Request-ID",
+)
+# Chromium's ceiling: a longer time is cut to this there.
+CORS_PREFLIGHT_MAX_AGE = 7200
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -187,6 +222,10 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+# /api/docs (catalogue/docs.py): Swagger UI and its loader are files of this site too, but its
+# stylesheet draws its icons as data: SVG images. An image cannot run script, so that page
+# alone admits them; scripts and styles stay this site's files only.
+API_DOCS_CONTENT_SECURITY_POLICY = f"{CONTENT_SECURITY_POLICY}; img-src 'self' data:"
 # Cookies, the same flags as the Flask app's session cookie. The messages cookie takes
 # the session's flags. No script reads the CSRF cookie (forms carry the token), so it
 # is HttpOnly too.

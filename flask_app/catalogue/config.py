@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 APP_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = APP_DIR.parent
@@ -13,6 +14,21 @@ REPO_DIR = APP_DIR.parent
 def env_bool(name: str, default: bool = False) -> bool:
     """Read a boolean environment variable ("1", "true", "yes", "on")."""
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def origins_from_env() -> list[str]:
+    """CORS_ALLOWED_ORIGINS as a list; an entry that is not `scheme://host[:port]` would
+    silently match nothing, so it stops the app (Django's system check refuses it too)."""
+    origins = [
+        origin.strip()
+        for origin in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",")
+        if origin.strip()
+    ]
+    for origin in origins:
+        parts = urlsplit(origin)
+        if not (parts.scheme and parts.netloc) or parts.path or parts.query or parts.fragment:
+            raise RuntimeError(f"CORS_ALLOWED_ORIGINS: {origin!r} is not scheme://host[:port]")
+    return origins
 
 
 def settings_from_env() -> dict[str, Any]:
@@ -45,6 +61,9 @@ def settings_from_env() -> dict[str, Any]:
         ),
         "MONGO_URL": os.environ.get("MONGO_URL", "mongodb://127.0.0.1:27017/catalogue"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # CORS for the API (cors.py; Flask-Cors reads this key): the origins of browser
+        # front ends that may call it with a token. Empty, the default: no CORS headers.
+        "CORS_ORIGINS": origins_from_env(),
         "LOGIN_THROTTLE_RATE": os.environ.get("LOGIN_THROTTLE_RATE", "5/min"),
         # The throttle's store: Redis when set, else the app's own database (limits_storage.py).
         "REDIS_URL": os.environ.get("REDIS_URL", ""),

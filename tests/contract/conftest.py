@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from sidebyside.servers import CONTRACT_CORS_ORIGIN
 from tests.contract.openapi_check import Spec
 from tests.contract.support import FIXTURE, PASSWORDS, REPO
 from tests.targets import TARGETS, Target, load_target
@@ -37,6 +39,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("--base-url"):
+        # In-process targets are built in this process, after this: they allow the
+        # suite's origin. A live server is told by whoever starts it, with the same
+        # variable in the suite's environment (`sidebyside contract --live` sets both).
+        os.environ.setdefault("CORS_ALLOWED_ORIGINS", CONTRACT_CORS_ORIGIN)
     config.addinivalue_line(
         "markers",
         "inprocess: needs the app in this process (white-box, or a request httpx won't send)",

@@ -17,6 +17,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+from sidebyside.servers import CONTRACT_CORS_ORIGIN
 from tests.differential.runner import Group, Request
 from tests.livesite import FIXTURE, active_products, inactive_product, reviewed_by
 
@@ -850,6 +851,53 @@ def user_cases() -> list[Request]:
     return cases
 
 
+# The origin the targets allow (sidebyside.differential), the same host on another
+# scheme or port or as a prefix, and others. Only origins as browsers serialise them
+# (CONTRACT.md): Flask-Cors compares the string, django-cors-headers scheme and host:port,
+# so a hand-made `https://front.example/` or `https://FRONT.example` splits them.
+CORS_ORIGINS = [
+    CONTRACT_CORS_ORIGIN,
+    f"{CONTRACT_CORS_ORIGIN}:443",
+    CONTRACT_CORS_ORIGIN.replace("https:", "http:"),
+    f"{CONTRACT_CORS_ORIGIN}.evil.example",
+    "https://evil.example",
+    "null",
+    "",
+]
+
+
+def cors_cases() -> list[Request]:
+    """Preflights and requests from allowed and other origins, on every route."""
+    cases = [prime()]
+    for route in ROUTES:
+        for origin in (CONTRACT_CORS_ORIGIN, "https://evil.example"):
+            preflight = (
+                ("Origin", origin),
+                ("Access-Control-Request-Method", "PATCH"),
+                ("Access-Control-Request-Headers", "authorization,content-type"),
+            )
+            cases.append(Request("OPTIONS", route, IDENTITY + preflight, label="preflight"))
+            cases.append(Request("GET", route, (*IDENTITY, ("Origin", origin)), label="cors read"))
+    for origin in CORS_ORIGINS:
+        asked = (("Origin", origin), ("Access-Control-Request-Method", "DELETE"))
+        cases.append(Request("OPTIONS", "/api/products", IDENTITY + asked, label="origins"))
+        cases.append(
+            Request("GET", "/api/products?page_size=2", (("Origin", origin),), label="origins")
+        )
+    odd = (
+        ("Origin", CONTRACT_CORS_ORIGIN),
+        ("Access-Control-Request-Method", "TRACE"),
+        ("Access-Control-Request-Headers", "x-unknown, X-Request-ID"),
+    )
+    cases.append(Request("OPTIONS", "/api/products", IDENTITY + odd, label="odd preflight"))
+    plain = (*IDENTITY, ("Origin", CONTRACT_CORS_ORIGIN))
+    cases.append(Request("OPTIONS", "/api/products", plain, label="options with origin"))
+    cases.append(Request("GET", "/api/products/", plain, label="cors redirect"))
+    cases.append(Request("GET", "/api/auth/me", plain, auth="user", label="cors token"))
+    cases.append(Request("POST", "/api/auth/token", plain, body=b"{}", label="cors error"))
+    return cases
+
+
 def hostile_groups(writes: bool) -> list[Group]:
     """The reading groups (any store will do), or the writing ones (from a fresh store)."""
     if not writes:
@@ -859,6 +907,7 @@ def hostile_groups(writes: bool) -> list[Group]:
             Group("hostile-methods", method_cases()),
             Group("hostile-paths", path_cases()),
             Group("hostile-precedence", precedence_cases()),
+            Group("hostile-cors", cors_cases()),
         ]
     return [
         Group("hostile-bodies", body_cases(), reset=True),

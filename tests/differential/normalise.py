@@ -63,6 +63,12 @@ RELEVANT_HEADERS = (
     "etag",
     "last-modified",
     "cache-control",
+    "access-control-allow-origin",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-expose-headers",
+    "access-control-max-age",
+    "access-control-allow-credentials",
 )
 
 
