@@ -47,6 +47,17 @@ RUN_ELSEWHERE: dict[str, str] = {
     "make test": ".ci/run",
     "DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test make test": ".ci/run",
     "make report": "tests/toolkit/test_report.py::quick_report",
+    # The compose stack, run for real on the stand-ins (docs/compose.md).
+    "docker compose up --build --wait": "tests/compose/test_stack.py::stack",
+    "docker compose run --rm django-migrate python manage.py seed_catalogue": (
+        "tests/compose/test_stack.py::test_the_documented_seed_commands_load_the_fixture"
+    ),
+    "docker compose --profile test run --rm contract": (
+        "tests/compose/test_stack.py::test_the_contract_suite_passes_through_nginx_on_every_target"
+    ),
+    "docker compose down": (
+        "tests/compose/test_stack.py::test_data_outlives_down_and_up_but_not_down_v"
+    ),
     "make test-differential": "Makefile::test",
     # The README's ways into the suites that `make test`'s recipes run the same way.
     ".tools/bin/uv run --frozen pytest tests/contract --target django": "Makefile::test-contract",
