@@ -218,6 +218,7 @@ def build_results(
     results["seed_topics"] = seed_topics()
     results["differential"] = summary_for_report()
     results["reliability"] = story.load_reliability()
+    results["compose"] = story.load_compose()
     results["verdicts"] = judge(results)
     return results
 

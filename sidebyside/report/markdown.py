@@ -80,6 +80,11 @@ def render_markdown(results: dict[str, Any]) -> str:
         md_table(story.RELIABILITY_HEADER, story.reliability_rows(results.get("reliability"))),
     ]
     parts.append(differential_markdown(results))
+    parts += [
+        "\n## Docker compose: the stack in containers\n",
+        story.compose_intro(results.get("compose")) + "\n",
+        md_table(story.COMPOSE_HEADER, story.compose_rows(results)),
+    ]
     return "\n".join(parts)
 
 

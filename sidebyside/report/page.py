@@ -94,6 +94,7 @@ NAV = (
             ("seed-notes", "seed notes"),
             ("differential", "differential"),
             ("reliability", "reliability"),
+            ("compose", "compose"),
         )
     )
     + "</p></nav>"
@@ -339,6 +340,9 @@ def render_html_report(results: dict[str, Any]) -> str:
         "<h2 id='reliability'>Reliability</h2>",
         f"<p>{inline_code(html.escape(story.reliability_intro(reliability)))}</p>",
         html_table(story.RELIABILITY_HEADER, story.reliability_rows(reliability)),
+        "<h2 id='compose'>Docker compose: the stack in containers</h2>",
+        f"<p>{inline_code(html.escape(story.compose_intro(results.get('compose'))))}</p>",
+        html_table(story.COMPOSE_HEADER, story.compose_rows(results)),
     ]
     body = "\n".join(sections)
     return (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -128,3 +129,71 @@ def reliability_intro(figures: dict[str, Any] | None) -> str:
         f"From the last `make test-reliability` ({when}): {passed} checks passed, {failed} "
         "failed: concurrency under gunicorn, fuzzing, the bad-input matrix and security."
     )
+
+
+COMPOSE_FILE = REPO / "var" / "compose.json"
+COMPOSE_HEADER = [
+    "target",
+    "contract through nginx",
+    "contract in-process (this run)",
+    "replica killed: requests / failed",
+    "replica drained: requests / failed",
+    "data kept across down/up",
+]
+
+
+def load_compose(path: Path = COMPOSE_FILE) -> dict[str, Any] | None:
+    """The figures the last `make test-stack` kept (var/compose.json), with their date."""
+    if not path.exists():
+        return None
+    figures = json.loads(path.read_text(encoding="utf-8"))
+    figures["recorded_at"] = path.stat().st_mtime
+    return figures
+
+
+def compose_intro(figures: dict[str, Any] | None) -> str:
+    if not figures:
+        return "No stack run yet: `make test-stack` (part of `make test`) writes var/compose.json."
+    when = datetime.fromtimestamp(figures["recorded_at"], UTC).strftime("%Y-%m-%d %H:%M UTC")
+    sizes = figures.get("image_bytes") or {}
+    size = ", ".join(f"{name} image {n / 2**20:.0f} MiB" for name, n in sizes.items())
+    emulator = (
+        " The `mongo` service was the nx-27017 emulator, so flask-mongo's figures here are "
+        "the emulator's, not MongoDB's."
+        if figures.get("images") == "stand-ins"
+        else ""
+    )
+    return (
+        f"`docker compose up` on Docker Engine {figures.get('engine')} with Compose "
+        f"{figures.get('compose')}, {figures.get('images')} images ({when}): images built in "
+        f"{figures.get('build_s')} s, every service healthy {figures.get('up_wait_s')} s after "
+        f"`up`; {size}. Two replicas per target behind nginx.{emulator}"
+    )
+
+
+def compose_rows(results: dict[str, Any]) -> list[list[Any]]:
+    figures = results.get("compose")
+    if not figures:
+        return []
+    native = (results.get("contract") or {}).get("targets", {})
+
+    def counts(section: dict[str, Any] | None) -> str:
+        return f"{section['requests']} / {section['failed']}" if section else "—"
+
+    rows = []
+    for target, found in figures.get("targets", {}).items():
+        contract = found.get("contract")
+        inprocess = native.get(target, {}).get("areas")
+        rows.append(
+            [
+                target,
+                f"{contract['passed']} passed, {contract['failed']} failed" if contract else "—",
+                f"{sum(a.get('passed', 0) for a in inprocess.values())} passed"
+                if inprocess
+                else "—",
+                counts(found.get("replica_kill")),
+                counts(found.get("restart_drain")),
+                {True: "yes", False: "NO"}.get(found.get("persisted"), "—"),
+            ]
+        )
+    return rows

@@ -252,3 +252,37 @@ def test_the_report_measures_its_own_stores_whatever_database_url_says(
     layers = run_json(["flask-sql", "--requests", "3"])
     assert "error" not in layers, layers
     assert layers["endpoints"]["product list"]["status"] == 200
+
+
+def test_the_compose_section_reads_var_compose_json(tmp_path: Path) -> None:
+    from sidebyside.report import story
+
+    assert story.load_compose(tmp_path / "none.json") is None
+    assert "make test-stack" in story.compose_intro(None)
+    figures = {
+        "engine": "26.1.5",
+        "compose": "2.40.3",
+        "images": "stand-ins",
+        "up_wait_s": 15.4,
+        "build_s": 22.7,
+        "image_bytes": {"app": 447 * 2**20},
+        "targets": {
+            "django": {
+                "contract": {"passed": 577, "failed": 0},
+                "replica_kill": {"requests": 444, "failed": 0},
+                "restart_drain": {"requests": 361, "failed": 2},
+                "persisted": False,
+            }
+        },
+    }
+    path = tmp_path / "compose.json"
+    path.write_text(json.dumps(figures), encoding="utf-8")
+    loaded = story.load_compose(path)
+    intro = story.compose_intro(loaded)
+    assert "26.1.5" in intro and "15.4 s" in intro and "app image 447 MiB" in intro
+    assert "nx-27017" in intro
+    native = {"targets": {"django": {"areas": {"a": {"passed": 500}, "b": {"passed": 77}}}}}
+    rows = story.compose_rows({"compose": loaded, "contract": native})
+    assert rows == [
+        ["django", "577 passed, 0 failed", "577 passed", "444 / 0", "361 / 2", "NO"],
+    ]
