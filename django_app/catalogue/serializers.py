@@ -139,6 +139,10 @@ class ProductSerializer(ContractModelSerializer):
             fields["sku"].read_only = True
         return fields
 
+    def validate_price(self, value: Decimal) -> Decimal:
+        # "-0" is a price of zero: the answer shows "0.00", as the stored row does.
+        return value.copy_abs()
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Slugs to categories, once every field is valid: an unknown slug is a 422 on
         `categories` only when nothing else is wrong (Flask's service checks it then too)."""
