@@ -1,4 +1,4 @@
-"""Errors: every failure, from DRF or from Django itself, leaves as one JSON envelope."""
+"""Errors: every failure, from the domain, DRF or Django itself, leaves as one JSON envelope."""
 
 from __future__ import annotations
 
@@ -11,17 +11,14 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from catalogue.exceptions import Conflict
 
-class Conflict(exceptions.APIException):
-    """409 with a specific code (`sku_taken`, `insufficient_stock`, ...)."""
+
+class ConflictError(exceptions.APIException):
+    """A domain `Conflict` at the API's edge: 409, with the rule's own code."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the resource."
     default_code = "conflict"
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(detail=detail, code=code)
-        self.error_code = code
 
 
 class InvalidCredentials(exceptions.AuthenticationFailed):
@@ -68,7 +65,11 @@ def flatten_field_errors(detail: Any) -> list[str]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's EXCEPTION_HANDLER: shape the envelope, map validation failures to 422."""
+    """DRF's EXCEPTION_HANDLER: give domain errors their status, shape the envelope, map
+    validation failures to 422."""
+    if isinstance(exc, Conflict):
+        # Services name the rule a write broke; which HTTP status that is, only the API knows.
+        exc = ConflictError(exc.message, code=exc.code)
     response = drf_exception_handler(exc, context)
     if response is None:
         # Not an API exception: let Django's handler500 answer (and log it).
@@ -86,9 +87,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             field: flatten_field_errors(errors) for field, errors in detail.items()
         }
         return response
-    code = getattr(exc, "error_code", None)
-    if isinstance(exc, InvalidCredentials):
-        code = "invalid_credentials"
+    # These two carry their own code (`sku_taken`, `invalid_credentials`); others, their status's.
+    code = exc.get_codes() if isinstance(exc, ConflictError | InvalidCredentials) else None
     message = str(exc.detail) if isinstance(exc, exceptions.APIException) else str(exc)
     if isinstance(exc, Http404):
         message = "Not found."

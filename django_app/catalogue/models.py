@@ -6,8 +6,8 @@ import hashlib
 import secrets
 import unicodedata
 from datetime import datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.validators import (
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 SKU_VALIDATOR = RegexValidator(r"^[A-Z0-9-]+\Z", "Use upper-case letters, digits and hyphens.")
 SLUG_VALIDATOR = RegexValidator(r"^[a-z0-9-]+\Z", "Use lower-case letters, digits and hyphens.")
+# Money and averages are shown to the cent, rounded half up.
+CENT = Decimal("0.01")
 
 
 def search_key(*texts: str) -> str:
@@ -70,6 +72,13 @@ class Category(TimestampedModel):
         return self.name
 
 
+class Rating(TypedDict):
+    """A product's rating as the API and the pages show it."""
+
+    average: str | None
+    count: int
+
+
 class ProductQuerySet(models.QuerySet["Product"]):
     def active(self) -> ProductQuerySet:
         return self.filter(is_active=True)
@@ -79,7 +88,7 @@ class ProductQuerySet(models.QuerySet["Product"]):
         return self if user.is_staff else self.active()
 
     def with_rating(self) -> ProductQuerySet:
-        """Annotate review count and sum; the serializer turns them into an average.
+        """Annotate review count and sum; `Product.rating` turns them into an average.
 
         Correlated subqueries rather than Count("reviews") over a join: with ORDER BY
         and LIMIT the database aggregates the page's rows only, and COUNT(*) for the
@@ -115,6 +124,10 @@ class Product(TimestampedModel):
 
     objects = ProductQuerySet.as_manager()
 
+    # Set by ProductQuerySet.with_rating(): NULL without reviews, as a product just created.
+    rating_count: int | None = None
+    rating_sum: int | None = None
+
     class Meta:
         ordering = ["sku"]
         constraints = [
@@ -127,6 +140,15 @@ class Product(TimestampedModel):
     def save(self, *args: object, **kwargs: object) -> None:
         self.search_key = search_key(self.name, self.sku, self.description)
         super().save(*args, **kwargs)
+
+    @property
+    def rating(self) -> Rating:
+        """The average (to the cent) and count of its reviews, from the rating annotations."""
+        count = self.rating_count or 0
+        average = None
+        if count:
+            average = str((Decimal(self.rating_sum or 0) / count).quantize(CENT, ROUND_HALF_UP))
+        return {"average": average, "count": count}
 
 
 class Review(TimestampedModel):

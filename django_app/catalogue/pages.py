@@ -23,20 +23,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from catalogue import selectors, services
-from catalogue.auth import LoginFailureThrottle
-from catalogue.errors import Conflict
+from catalogue.exceptions import Conflict
 from catalogue.forms import CatalogueFilterForm, LoginForm, ReviewForm
-from catalogue.models import Product
-from catalogue.serializers import RatingField
+from catalogue.throttling import LoginFailureThrottle
 
 PAGE_SIZE = 12
 REVIEWS_SHOWN = 100
-
-
-def rated(product: Product) -> Product:
-    """Attach `{"average", "count"}` from the rating annotations, as the API shows it."""
-    product.rating = RatingField().to_representation(product)
-    return product
 
 
 def error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
@@ -57,12 +49,14 @@ def home_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 def catalogue_page(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET)
-    products = selectors.product_list(user=request.user, filters=form.filters())
+    products = selectors.product_filter(
+        selectors.product_list(user=request.user), filters=form.filters()
+    )
     page: Page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     context: dict[str, Any] = {
         "form": form,
         "page": page,
-        "products": [rated(product) for product in page],
+        "products": page.object_list,
         "categories": selectors.category_list(),
     }
     return render(request, "catalogue/catalogue.html", context)
@@ -71,7 +65,7 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def product_page(request: HttpRequest, sku: str) -> HttpResponse:
     try:
-        product = rated(selectors.product_get(user=request.user, sku=sku))
+        product = selectors.product_get(user=request.user, sku=sku)
     except Http404:
         return error_page(request, 404, f"No product with SKU {sku}.")
     form = ReviewForm()
@@ -83,7 +77,7 @@ def product_page(request: HttpRequest, sku: str) -> HttpResponse:
             try:
                 services.review_create(product=product, author=request.user, data=form.cleaned_data)
             except Conflict as exc:  # reviewed meanwhile, from another tab or the API
-                messages.error(request, str(exc.detail))
+                messages.error(request, exc.message)
             else:
                 messages.success(request, "Thank you, your review is published.")
             return redirect("product-page", sku=product.sku)  # post/redirect/get

@@ -12,14 +12,12 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 
-from catalogue.models import Category, PriceChange, Product, Review, search_key
+from catalogue.models import CENT, Category, PriceChange, Product, Review, search_key
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser, AnonymousUser
 
     AnyUser = AbstractUser | AnonymousUser
-
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -58,17 +56,17 @@ def categories_in(slugs: list[str]) -> QuerySet[Category]:
     return Category.objects.filter(slug__in=slugs)
 
 
-def category_get(*, slug: str) -> Category:
-    return get_object_or_404(category_list(), slug=slug)
-
-
 # A product's categories as the API shows them: slugs, in one query per page.
 CATEGORY_SLUGS = Prefetch("categories", queryset=Category.objects.only("slug"))
 
 
-def products_filtered(*, user: AnyUser, filters: ProductFilters) -> QuerySet[Product]:
-    """The visible products that match the filters, unordered and unannotated."""
-    products = Product.objects.visible_to(user)
+def product_list(*, user: AnyUser) -> QuerySet[Product]:
+    """The products `user` may see, with ratings; categories come in one prefetch query."""
+    return Product.objects.visible_to(user).with_rating().prefetch_related(CATEGORY_SLUGS)
+
+
+def product_filter(products: QuerySet[Product], *, filters: ProductFilters) -> QuerySet[Product]:
+    """The products that match the filters, in the order they ask for (then by sku)."""
     if filters.search:
         products = products.filter(search_key__contains=search_key(filters.search))
     if filters.category:
@@ -79,24 +77,12 @@ def products_filtered(*, user: AnyUser, filters: ProductFilters) -> QuerySet[Pro
         products = products.filter(price__lte=filters.max_price)
     if filters.in_stock is not None:
         products = products.filter(stock__gt=0) if filters.in_stock else products.filter(stock=0)
-    return products
-
-
-def product_list(*, user: AnyUser, filters: ProductFilters) -> QuerySet[Product]:
-    """Filtered, ordered products with ratings; categories come in one prefetch query."""
-    return (
-        products_filtered(user=user, filters=filters)
-        .with_rating()
-        .prefetch_related(CATEGORY_SLUGS)
-        .order_by(filters.ordering, "sku")
-    )
+    return products.order_by(filters.ordering, "sku")
 
 
 def product_get(*, user: AnyUser, sku: str) -> Product:
-    """One visible product, with its rating and categories (404 otherwise): no filters or
-    ordering to build for one row."""
-    product = Product.objects.visible_to(user).filter(sku=sku).with_rating()
-    return get_object_or_404(product.prefetch_related(CATEGORY_SLUGS))
+    """One visible product, with its rating and categories (404 otherwise)."""
+    return get_object_or_404(product_list(user=user), sku=sku)
 
 
 def product_version(products: QuerySet[Product]) -> Version:
@@ -119,12 +105,14 @@ def product_version(products: QuerySet[Product]) -> Version:
 
 
 def product_list_version(*, user: AnyUser, filters: ProductFilters) -> Version:
-    """What a page of `product_list` depends on: the matching products and their reviews."""
-    return product_version(products_filtered(user=user, filters=filters))
+    """What a filtered page of `product_list` depends on: the matching products and their
+    reviews."""
+    return product_version(product_filter(Product.objects.visible_to(user), filters=filters))
 
 
 def product_detail_version(*, user: AnyUser, sku: str) -> Version | None:
-    """What `product_get` depends on (None: nothing visible, the view answers 404)."""
+    """What one product of `product_list` depends on (None: nothing visible, the view
+    answers 404)."""
     version = product_version(Product.objects.visible_to(user).filter(sku=sku))
     return version if version.counts[0] else None
 
@@ -144,13 +132,6 @@ def review_exists(*, product: Product, author: AnyUser) -> bool:
     if not author.is_authenticated:
         return False
     return Review.objects.filter(product=product, author=author).exists()
-
-
-def review_get(*, product: Product, review_id: str) -> Review:
-    if not (review_id.isascii() and review_id.isdigit() and len(review_id) <= 18):
-        # Opaque ids: anything but a plain number that fits a BIGINT names no review.
-        raise Review.DoesNotExist
-    return Review.objects.select_related("product", "author").get(product=product, pk=review_id)
 
 
 def price_history(*, product: Product) -> QuerySet[PriceChange]:

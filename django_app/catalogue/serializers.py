@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import password_validation
@@ -12,7 +12,7 @@ from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.db import models
 from rest_framework import serializers
 
-from catalogue import selectors
+from catalogue import selectors, services
 from catalogue.fields import (
     EMAIL_VALIDATOR,
     NO_CONTROL_CHARACTERS,
@@ -22,8 +22,6 @@ from catalogue.fields import (
     StrictIntegerField,
 )
 from catalogue.models import Category, PriceChange, Product, Review
-
-CENT = Decimal("0.01")
 
 
 class TimestampField(serializers.DateTimeField):
@@ -63,6 +61,9 @@ class RegisterSerializer(serializers.Serializer):
         password_validation.validate_password(value)
         return value
 
+    def create(self, validated_data: dict[str, Any]) -> User:
+        return services.user_register(**validated_data)
+
     def to_representation(self, instance: User) -> dict[str, Any]:
         # The new account is answered as every user is: username, email, is_staff.
         return UserSerializer(instance).data
@@ -74,7 +75,8 @@ class LoginSerializer(serializers.Serializer):
 
 
 class CategorySerializer(ContractModelSerializer):
-    product_count = serializers.IntegerField(read_only=True)
+    # Annotated by selectors.category_list(); a category just created has no products.
+    product_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
         model = Category
@@ -88,6 +90,12 @@ class CategorySerializer(ContractModelSerializer):
             fields["slug"].read_only = True
         return fields
 
+    def create(self, validated_data: dict[str, Any]) -> Category:
+        return services.category_create(**validated_data)
+
+    def update(self, instance: Category, validated_data: dict[str, Any]) -> Category:
+        return services.category_update(category=instance, data=validated_data)
+
 
 class CategorySlugsField(serializers.ListField):
     """In: a JSON array of slugs (DRF's ListField refuses an object). Out: the sorted slugs
@@ -97,25 +105,11 @@ class CategorySlugsField(serializers.ListField):
         return sorted(category.slug for category in categories.all())
 
 
-class RatingField(serializers.Field):
-    """`{"average": "4.25" | null, "count": n}` from the queryset's rating annotations."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(source="*", read_only=True, **kwargs)
-
-    def to_representation(self, product: Product) -> dict[str, Any]:
-        count = product.rating_count or 0
-        average = None
-        if count:
-            average = str((Decimal(product.rating_sum) / count).quantize(CENT, ROUND_HALF_UP))
-        return {"average": average, "count": count}
-
-
 class ProductSerializer(ContractModelSerializer):
     price = MoneyField(max_digits=10, min_value=Decimal("0"), max_value=Decimal("1000000"))
     stock = StrictIntegerField(min_value=0, max_value=2_147_483_647, default=0)
     categories = CategorySlugsField(child=StrictCharField(), default=list)
-    rating = RatingField()
+    rating = serializers.ReadOnlyField()  # Product.rating, from the rating annotations
     created_at = TimestampField(read_only=True)
     updated_at = TimestampField(read_only=True)
 
@@ -145,6 +139,10 @@ class ProductSerializer(ContractModelSerializer):
             fields["sku"].read_only = True
         return fields
 
+    def validate_price(self, value: Decimal) -> Decimal:
+        # "-0" is a price of zero: the answer shows "0.00", as the stored row does.
+        return value.copy_abs()
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Slugs to categories, once every field is valid: an unknown slug is a 422 on
         `categories` only when nothing else is wrong (Flask's service checks it then too)."""
@@ -157,6 +155,12 @@ class ProductSerializer(ContractModelSerializer):
                 raise serializers.ValidationError({"categories": messages})
             attrs["categories"] = [found[slug] for slug in slugs]
         return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> Product:
+        return services.product_create(data=validated_data)
+
+    def update(self, instance: Product, validated_data: dict[str, Any]) -> Product:
+        return services.product_update(product=instance, data=validated_data, partial=self.partial)
 
 
 class ReservationSerializer(serializers.Serializer):
@@ -173,6 +177,14 @@ class ReviewSerializer(ContractModelSerializer):
     class Meta:
         model = Review
         fields = ["id", "product", "author", "rating", "title", "body", "created_at"]
+
+    def create(self, validated_data: dict[str, Any]) -> Review:
+        # `product` and `author` come from the view's `save()`, the rest from the body.
+        product, author = validated_data.pop("product"), validated_data.pop("author")
+        return services.review_create(product=product, author=author, data=validated_data)
+
+    def update(self, instance: Review, validated_data: dict[str, Any]) -> Review:
+        return services.review_update(review=instance, data=validated_data)
 
 
 class PriceChangeSerializer(serializers.ModelSerializer):

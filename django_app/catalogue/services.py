@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model, QuerySet
 
-from catalogue.errors import Conflict
+from catalogue.exceptions import Conflict
 from catalogue.models import AuthToken, Category, Product, Review, now_ms
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.test import SimpleTestCase, TestCase
 
 from catalogue import selectors, services
-from catalogue.errors import Conflict
+from catalogue.exceptions import Conflict
 from catalogue.models import Category, PriceChange, Product, Review
 
 
@@ -40,7 +40,8 @@ class CatalogueTestCase(TestCase):
 
 class SelectorTests(CatalogueTestCase):
     def skus(self, user: User, **filters: object) -> list[str]:
-        products = selectors.product_list(user=user, filters=selectors.ProductFilters(**filters))
+        wanted = selectors.ProductFilters(**filters)
+        products = selectors.product_filter(selectors.product_list(user=user), filters=wanted)
         return [product.sku for product in products]
 
     def test_search_treats_percent_and_underscore_literally(self) -> None:
@@ -57,7 +58,7 @@ class SelectorTests(CatalogueTestCase):
 
     def test_list_query_count_does_not_grow_with_the_page(self) -> None:
         with self.assertNumQueries(2):  # the page with ratings, then one prefetch
-            list(selectors.product_list(user=self.staff, filters=selectors.ProductFilters()))
+            list(selectors.product_list(user=self.staff))
 
     def test_review_exists_for_its_author_only(self) -> None:
         self.assertTrue(selectors.review_exists(product=self.hammer, author=self.ann))
@@ -93,7 +94,7 @@ class ServiceTests(CatalogueTestCase):
     def test_reserve_beyond_stock_conflicts_and_changes_nothing(self) -> None:
         with self.assertRaises(Conflict) as failure:
             services.product_reserve(product=self.hammer, quantity=6)
-        self.assertEqual(failure.exception.error_code, "insufficient_stock")
+        self.assertEqual(failure.exception.code, "insufficient_stock")
         self.hammer.refresh_from_db()
         self.assertEqual(self.hammer.stock, 5)
         self.assertEqual(services.product_reserve(product=self.hammer, quantity=5), 0)
@@ -107,7 +108,7 @@ class ServiceTests(CatalogueTestCase):
     def test_duplicate_review_is_a_conflict(self) -> None:
         with self.assertRaises(Conflict) as failure:
             services.review_create(product=self.hammer, author=self.ann, data={"rating": 3})
-        self.assertEqual(failure.exception.error_code, "already_reviewed")
+        self.assertEqual(failure.exception.code, "already_reviewed")
 
 
 # Two requests through the real WSGI handler, which (unlike the test Client) runs

@@ -16,7 +16,7 @@ from django.utils.decorators import method_decorator
 from rest_framework import generics
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.exceptions import ParseError
-from rest_framework.permissions import SAFE_METHODS, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -75,31 +75,20 @@ def stats(request: Request) -> Response:
 
 
 class CategoryListView(generics.ListCreateAPIView):
+    queryset = selectors.category_list()
     serializer_class = CategorySerializer
     permission_classes = [IsStaffOrReadOnly]
-
-    def get_queryset(self) -> QuerySet[Category]:
-        return selectors.category_list()
-
-    def perform_create(self, serializer: CategorySerializer) -> None:
-        category = services.category_create(**serializer.validated_data)
-        serializer.instance = selectors.category_get(slug=category.slug)
 
     def get_success_headers(self, data: dict[str, Any]) -> dict[str, str]:
         return {"Location": reverse("category-detail", kwargs={"slug": data["slug"]})}
 
 
 class CategoryDetailView(generics.RetrieveUpdateDestroyAPIView):
+    queryset = selectors.category_list()
     serializer_class = CategorySerializer
     permission_classes = [IsStaffOrReadOnly]
+    lookup_field = "slug"
     http_method_names = ["get", "patch", "delete", "head", "options"]
-
-    def get_object(self) -> Category:
-        return selectors.category_get(slug=self.kwargs["slug"])
-
-    def perform_update(self, serializer: CategorySerializer) -> None:
-        services.category_update(category=serializer.instance, data=serializer.validated_data)
-        serializer.instance = selectors.category_get(slug=serializer.instance.slug)
 
     def perform_destroy(self, instance: Category) -> None:
         services.category_delete(category=instance)
@@ -158,12 +147,10 @@ class ProductListView(generics.ListCreateAPIView):
         return super().get_renderers()
 
     def get_queryset(self) -> QuerySet[Product]:
-        return selectors.product_list(user=self.request.user, filters=product_query(self.request))
+        return selectors.product_list(user=self.request.user)
 
-    def perform_create(self, serializer: ProductSerializer) -> None:
-        product = services.product_create(data=serializer.validated_data)
-        # Read back through the selector: the response carries the rating annotations.
-        serializer.instance = selectors.product_get(user=self.request.user, sku=product.sku)
+    def filter_queryset(self, queryset: QuerySet[Product]) -> QuerySet[Product]:
+        return selectors.product_filter(queryset, filters=product_query(self.request))
 
     def get_success_headers(self, data: dict[str, Any]) -> dict[str, str]:
         return {"Location": reverse("product-detail", kwargs={"sku": data["sku"]})}
@@ -173,17 +160,10 @@ class ProductListView(generics.ListCreateAPIView):
 class ProductDetailView(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = ProductSerializer
     permission_classes = [IsStaffOrReadOnly]
+    lookup_field = "sku"
 
-    def get_object(self) -> Product:
-        if self.request.method in SAFE_METHODS:
-            return selectors.product_get(user=self.request.user, sku=self.kwargs["sku"])
-        return selectors.product_row_get(user=self.request.user, sku=self.kwargs["sku"])
-
-    def perform_update(self, serializer: ProductSerializer) -> None:
-        product = services.product_update(
-            product=serializer.instance, data=serializer.validated_data, partial=serializer.partial
-        )
-        serializer.instance = selectors.product_get(user=self.request.user, sku=product.sku)
+    def get_queryset(self) -> QuerySet[Product]:
+        return selectors.product_list(user=self.request.user)
 
     def perform_destroy(self, instance: Product) -> None:
         services.product_delete(product=instance)
@@ -222,27 +202,26 @@ class ReviewListView(generics.ListCreateAPIView):
         return selectors.review_list(product=self.product)
 
     def perform_create(self, serializer: ReviewSerializer) -> None:
-        serializer.instance = services.review_create(
-            product=self.product, author=self.request.user, data=serializer.validated_data
-        )
+        serializer.save(product=self.product, author=self.request.user)
 
 
 class ReviewDetailView(generics.UpdateAPIView, generics.DestroyAPIView):
     serializer_class = ReviewSerializer
     permission_classes = [IsReviewAuthorOrStaffDelete]
     http_method_names = ["patch", "delete", "options"]
+    lookup_url_kwarg = "review_id"
+
+    def get_queryset(self) -> QuerySet[Review]:
+        product = selectors.product_row_get(user=self.request.user, sku=self.kwargs["sku"])
+        return selectors.review_list(product=product)
 
     def get_object(self) -> Review:
-        product = selectors.product_row_get(user=self.request.user, sku=self.kwargs["sku"])
-        try:
-            review = selectors.review_get(product=product, review_id=self.kwargs["review_id"])
-        except Review.DoesNotExist as exc:
-            raise Http404 from exc
-        self.check_object_permissions(self.request, review)
-        return review
-
-    def perform_update(self, serializer: ReviewSerializer) -> None:
-        services.review_update(review=serializer.instance, data=serializer.validated_data)
+        review_id = self.kwargs["review_id"]
+        # Ids are opaque: only a plain number that fits a BIGINT names a review. The ORM
+        # would read " 1", "+1" or "1_0" as a number, and fail on a larger one.
+        if not (review_id.isascii() and review_id.isdigit() and len(review_id) <= 18):
+            raise Http404
+        return super().get_object()
 
     def perform_destroy(self, instance: Review) -> None:
         services.review_delete(review=instance)

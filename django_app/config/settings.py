@@ -179,7 +179,7 @@ else:
         }
     }
 
-# Failed sign-ins per username and window before 429 (catalogue.auth.LoginFailureThrottle),
+# Failed sign-ins per username and window before 429 (catalogue.throttling.LoginFailureThrottle),
 # on the API and the sign-in page alike: "5/min", "10/h", ...
 LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "5/min")
 
