@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from sidebyside.constants import REPO
 from sidebyside.provenance import code_lines
-from sidebyside.servers import REPO
 
 HOLDS, PARTLY, DOES_NOT_HOLD, NOT_MEASURED = "holds", "partly", "does not hold", "not measured"
 # Concerns that exist for the server-rendered pages; the rest make the JSON API.

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sidebyside import bench, machine, profile, scaling, startup
+from sidebyside.constants import REPO, SQL_TARGETS
 from sidebyside.defaults import measure_defaults
 from sidebyside.differential import scratch_postgres, summary_for_report
 from sidebyside.loc import count_loc, load_concerns
@@ -31,7 +32,7 @@ from sidebyside.provenance import add_provenance
 from sidebyside.report import story
 from sidebyside.report.markdown import render_markdown
 from sidebyside.report.page import render_html_report
-from sidebyside.servers import REPO, TARGETS
+from sidebyside.servers import TARGETS
 from sidebyside.stores import postgres_missing, postgres_url, seeded_stores
 from sidebyside.verdicts import judge
 
@@ -69,7 +70,6 @@ FULL = {
     # The SQL targets again on PostgreSQL, beside SQLite: bench and layers.
     "postgres_rounds": 2,
 }
-SQL_TARGETS = ["django", "flask-sql"]
 FRAMEWORK_BASELINES = ("minimal-django", "minimal-flask")
 
 

@@ -8,12 +8,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+from sidebyside.constants import REPO
 from sidebyside.diff import render_html
 from sidebyside.loc import load_concerns
 from sidebyside.provenance import split_text
 from sidebyside.report import story, tables
 from sidebyside.report.charts import bar_chart, layers_chart, scaling_chart
-from sidebyside.servers import REPO, TARGETS
+from sidebyside.servers import TARGETS
 
 CSS = """
 :root{color-scheme:light dark;--fg:#1d1d1f;--bg:#fff;--muted:#555;--line:#ddd;--head:#f5f5f7;

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sidebyside.servers import REPO
+from sidebyside.constants import REPO
 from sidebyside.summary import summary
 
 RELIABILITY_DIR = REPO / "var" / "reliability"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sidebyside.constants import REPO
 from sidebyside.profile import run_json
 from sidebyside.report import (
     QUICK,
@@ -26,7 +27,7 @@ from sidebyside.report.tables import (
     noise_rows,
     postgres_rows,
 )
-from sidebyside.servers import BASELINES, REPO, TARGETS
+from sidebyside.servers import BASELINES, TARGETS
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
 <testsuites><testsuite name="pytest">
