@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any
 
 from sidebyside.report.tables import fmt
+from sidebyside.results import Results
 
 COLORS = {"django": "#0c4b33", "flask-sql": "#3b7dd8", "flask-mongo": "#4faa41"}
 
@@ -61,7 +61,7 @@ def layer_colour(layer: str) -> str:
     return next(colour for prefix, colour in LAYER_GROUPS if layer.startswith(prefix))
 
 
-def layers_chart(results: dict[str, Any]) -> str:
+def layers_chart(results: Results) -> str:
     """One stacked bar per target and endpoint, each layer a segment (title = its name)."""
     section = results.get("layers") or {"targets": {}}
     bars = [
@@ -102,7 +102,7 @@ def layers_chart(results: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def scaling_chart(results: dict[str, Any]) -> str:
+def scaling_chart(results: Results) -> str:
     """ms against catalogue size (log scale), one line per target and endpoint."""
     section = results.get("scaling") or {}
     lines: dict[str, list[tuple[int, float]]] = {}

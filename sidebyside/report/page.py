@@ -14,6 +14,7 @@ from sidebyside.loc import load_concerns
 from sidebyside.provenance import split_text
 from sidebyside.report import story, tables
 from sidebyside.report.charts import bar_chart, layers_chart, scaling_chart
+from sidebyside.results import Loc, Results
 from sidebyside.servers import TARGETS
 
 CSS = """
@@ -106,7 +107,7 @@ def code_link(concern: str) -> RawHtml:
     return RawHtml(f"<a href='#code-{html.escape(concern)}'>{html.escape(concern)}</a>")
 
 
-def code_sections(loc: dict[str, Any]) -> list[str]:
+def code_sections(loc: Loc) -> list[str]:
     """`#code`: each concern's files side by side, its three-way line split on top."""
     parts = ["<h2 id='code'>Every concern, side by side</h2>"]
     for concern in loc["concerns"]:
@@ -126,7 +127,7 @@ def code_sections(loc: dict[str, Any]) -> list[str]:
     return parts
 
 
-def seed_topic_links(results: dict[str, Any]) -> list[list[Any]]:
+def seed_topic_links(results: Results) -> list[list[Any]]:
     """The seed-notes topics, each file linked to its concern's code in `#code`."""
     concern_of = {
         path: name
@@ -185,7 +186,7 @@ def screenshots_html() -> str:
     return "".join(parts)
 
 
-def layers_details(results: dict[str, Any]) -> str:
+def layers_details(results: Results) -> str:
     """The text alternative of the chart: every layer of every bar, in ms."""
     section = results.get("layers") or {"targets": {}}
     parts = []
@@ -201,7 +202,7 @@ def layers_details(results: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def render_html_report(results: dict[str, Any]) -> str:
+def render_html_report(results: Results) -> str:
     meta = results["meta"]
     loc = results["loc"]
     sections = [
