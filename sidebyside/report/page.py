@@ -42,11 +42,6 @@ NAV = (
 )
 
 
-def html_table(header: list[str], rows: list[list[Any]], label: str = "") -> Markup:
-    """A table; a cell that is Markup (a link) is kept as it is, the rest is text."""
-    return macro("parts.html.j2", "table", header=header, rows=rows, label=label)
-
-
 def code_link(concern: str) -> Markup:
     return Markup("<a href='#code-{0}'>{0}</a>").format(concern)
 
