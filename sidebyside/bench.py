@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from sidebyside import machine
+from sidebyside.constants import ENDPOINTS, REPO
 from sidebyside.servers import (
     BASELINES,
     FRAMEWORK_BASELINE,
-    REPO,
     free_port,
     start_gunicorn,
     stop,
@@ -28,14 +28,6 @@ from sidebyside.servers import (
 
 Progress = Callable[[str], None]
 
-ENDPOINTS = {
-    "health": "/api/health",
-    "product_list": "/api/products?page_size=20",
-    "search": "/api/products?search=a&in_stock=true&ordering=-price&page_size=20",
-    "product_detail": "/api/products/{sku}",
-    "stats": "/api/stats",
-    "catalogue_page": "/catalogue",
-}
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 SERVER_CPUS, CLIENT_CPUS = "0", "1"
 

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from rich.console import Console
 
-from sidebyside.servers import CONTRACT_CORS_ORIGIN, REPO, TARGETS, mongo_emulator, serve
+from sidebyside.constants import REPO
+from sidebyside.servers import CONTRACT_CORS_ORIGIN, TARGETS, mongo_emulator, serve
 
 console = Console(stderr=True)
 

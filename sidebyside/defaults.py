@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sidebyside.servers import REPO
+from sidebyside.constants import REPO
 
 SECURITY_HEADERS: tuple[str, ...] = (
     "X-Content-Type-Options",

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from sidebyside.servers import CONTRACT_CORS_ORIGIN, REPO, TARGETS, mongo_emulator, serve
+from sidebyside.constants import REPO
+from sidebyside.servers import CONTRACT_CORS_ORIGIN, TARGETS, mongo_emulator, serve
 from sidebyside.stores import DEFAULT_FIXTURE, seed
 
 RESULT_FILE = REPO / "var" / "differential.json"

@@ -33,17 +33,19 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-ENDPOINTS: dict[str, tuple[str, dict[str, str]]] = {
-    "health": ("/api/health", {}),
-    "product list": ("/api/products?page_size=20", {}),
-    "product detail": ("/api/products/AUD-0005", {}),
-    "product detail 304": ("/api/products/AUD-0005", {"If-None-Match": "<etag>"}),
-    "stats": ("/api/stats", {}),
-    "/catalogue page": ("/catalogue", {}),
+from sidebyside.constants import ENDPOINTS, REPO
+
+DETAIL = ENDPOINTS["product_detail"].format(sku="AUD-0005")
+# Each profiled request: its path and extra headers ("<etag>" is the detail's ETag).
+PROFILED: dict[str, tuple[str, dict[str, str]]] = {
+    "health": (ENDPOINTS["health"], {}),
+    "product list": (ENDPOINTS["product_list"], {}),
+    "product detail": (DETAIL, {}),
+    "product detail 304": (DETAIL, {"If-None-Match": "<etag>"}),
+    "stats": (ENDPOINTS["stats"], {}),
+    "/catalogue page": (ENDPOINTS["catalogue_page"], {}),
 }
 TOLERANCE = 0.10
 WSGI_SERVER = "WSGI server (call, iterate, close)"
@@ -326,11 +328,11 @@ def fastest(runs: list[Any], key: Callable[[Any], float]) -> list[Any]:
 
 def measure(app: Any, requests: int, instrument: Callable[[Any], None]) -> dict[str, Any]:
     call = caller(app)
-    _status, headers = call(ENDPOINTS["product detail"][0], {})
+    _status, headers = call(PROFILED["product detail"][0], {})
     etag = headers.get("ETag", 'W/"none"')
     plans = {
         name: (path, {k: (etag if v == "<etag>" else v) for k, v in extra.items()})
-        for name, (path, extra) in ENDPOINTS.items()
+        for name, (path, extra) in PROFILED.items()
     }
     instrument(app)
     CLOCK.calibrate()
@@ -401,7 +403,7 @@ def profile_target(name: str, requests: int) -> dict[str, Any]:
                 CLOCK.leave()
 
         monitoring.register(MongoTimer())  # before the app makes its client
-    from tests.targets import load_target
+    from sidebyside.targets import load_target
 
     with contextlib.redirect_stdout(sys.stderr):  # seeding reports what it loaded
         target = load_target(name)
@@ -422,11 +424,11 @@ def profile_baseline(framework: str, requests: int) -> dict[str, Any]:
         from sidebyside.baselines.minimal_flask import app
     call = caller(app)
     for _ in range(max(5, requests // 10)):
-        call("/api/health", {})
+        call(ENDPOINTS["health"], {})
     timed: list[float] = []
     cpu: list[float] = []
     for _ in range(requests):
-        call("/api/health", {}, timed, cpu)
+        call(ENDPOINTS["health"], {}, timed, cpu)
     return {
         "ms": round(statistics.fmean(fastest(timed, key=float)) * 1000, 4),
         "cpu_ms": round(statistics.fmean(fastest(cpu, key=float)) * 1000, 4),

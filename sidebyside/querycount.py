@@ -12,7 +12,7 @@ import sys
 
 import httpx
 
-from tests.targets import load_target
+from sidebyside.targets import load_target
 
 
 def main(argv: list[str]) -> int:

@@ -24,14 +24,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-ENDPOINTS = {
-    "list": "/api/products?page_size=20",
+from sidebyside.constants import ENDPOINTS, REPO, SQL_TARGETS
+
+# The search is the one SEARCH_SQL explains, hence "lamp".
+CURVES = {
+    "list": ENDPOINTS["product_list"],
     "search": "/api/products?search=lamp&page_size=20",
-    "detail": "/api/products/{sku}",
-    "stats": "/api/stats",
+    "detail": ENDPOINTS["product_detail"],
+    "stats": ENDPOINTS["stats"],
 }
-SQL_TARGETS = ("django", "flask-sql")
 SEARCH_SQL = "EXPLAIN SELECT COUNT(*) FROM {table} WHERE search_key LIKE '%lamp%'"
 INDEXES_SQL = "SELECT indexname FROM pg_indexes WHERE tablename = '{table}' AND indexdef LIKE '%gin_trgm_ops%'"  # noqa: E501
 
@@ -85,7 +86,7 @@ def probe(target: str, sku: str, requests: int) -> dict[str, Any]:
     with counted_app(target) as (app, queries, explain):
         call = caller(app)
         figures: dict[str, Any] = {}
-        for name, path in ENDPOINTS.items():
+        for name, path in CURVES.items():
             path = path.format(sku=sku)
             for _ in range(3):
                 status, _headers = call(path, {})

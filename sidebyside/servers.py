@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from sidebyside.constants import REPO
+
 # Servers run on the runtime dependencies only (`make setup` builds .venv-serve with
 # `uv sync --no-default-groups`), as in the Docker image: optional packages of the dev
 # environment would otherwise be imported by the apps (DRF imports requests, pygments

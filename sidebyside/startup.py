@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from sidebyside import machine
+from sidebyside.constants import REPO
 from sidebyside.servers import (
     BASELINES,
-    REPO,
     SERVER_PYTHON,
     free_port,
     spec_for,

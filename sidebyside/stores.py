@@ -9,7 +9,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from sidebyside.servers import REPO, SERVER_PYTHON, TARGETS, mongo_emulator, prepare
+from sidebyside.constants import REPO
+from sidebyside.servers import SERVER_PYTHON, TARGETS, mongo_emulator, prepare
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 GENERATOR = REPO / "shared_spec" / "fixtures" / "generate.py"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
+from sidebyside.results import Results
 from sidebyside.verdicts import PAGE_CONCERNS, api_concerns, ours
 
 
@@ -14,7 +14,7 @@ def more_or_fewer(flask: int, django: int, what: str) -> str:
     return f"{abs(difference)} lines {word} for {what} ({flask} vs {django})"
 
 
-def contract_line(results: dict[str, Any]) -> str:
+def contract_line(results: Results) -> str:
     targets = results["contract"]["targets"]
     passed = {t: f["totals"].get("passed", 0) for t, f in targets.items()}
     failed = {t: f["totals"].get("failed", 0) for t, f in targets.items()}
@@ -30,7 +30,7 @@ def contract_line(results: dict[str, Any]) -> str:
     return line + "."
 
 
-def loc_line(results: dict[str, Any]) -> str:
+def loc_line(results: Results) -> str:
     api = api_concerns(results)
     api_text = more_or_fewer(ours(results, "flask", api), ours(results, "django", api), "the API")
     pages_text = more_or_fewer(
@@ -41,14 +41,14 @@ def loc_line(results: dict[str, Any]) -> str:
     return f"Our own code in Flask, against Django: {api_text}, {pages_text}."
 
 
-def startup_line(results: dict[str, Any]) -> str:
+def startup_line(results: Results) -> str:
     section = results["startup"]
     targets = ", ".join(f"{t} {f['median_ms']:.0f} ms" for t, f in section["targets"].items())
     baselines = ", ".join(f"{t} {f['median_ms']:.0f} ms" for t, f in section["baselines"].items())
     return f"Cold start to first answer: {targets} (floors: {baselines})."
 
 
-def throughput_line(results: dict[str, Any], endpoint: str = "product_list") -> str:
+def throughput_line(results: Results, endpoint: str = "product_list") -> str:
     targets = results["bench"]["targets"]
     cells = [
         f"{t} {f['endpoints'][endpoint]['rps']:,.0f} req/s"
@@ -59,21 +59,21 @@ def throughput_line(results: dict[str, Any], endpoint: str = "product_list") -> 
     return f"Product list under load: {', '.join(cells)}. Worker memory: {memory}."
 
 
-def verdict_line(results: dict[str, Any]) -> str:
+def verdict_line(results: Results) -> str:
     tally = Counter(v["verdict"] for v in results.get("verdicts", []))
     words = {"holds": "hold", "partly": "hold in part", "does not hold": "do not hold"}
     parts = [f"{count} {words.get(verdict, verdict)}" for verdict, count in tally.most_common()]
     return f"The seed notes' {sum(tally.values())} claims, judged on this run: {', '.join(parts)}."
 
 
-def noise_summary(results: dict[str, Any]) -> str:
+def noise_summary(results: Results) -> str:
     machine = results.get("machine", {})
     if machine.get("noisy"):
         return "NOISY RUN: " + "; ".join(machine.get("reasons", [])) + ". Ratios only."
     return "Quiet run: the machine's load stayed under the noise thresholds."
 
 
-def summary(results: dict[str, Any]) -> list[tuple[str, str]]:
+def summary(results: Results) -> list[tuple[str, str]]:
     """(sentence, anchor of its evidence), in the order a reader acts on them."""
     return [
         (verdict_line(results), "#verdicts"),

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from sidebyside.constants import REPO
 from sidebyside.provenance import code_lines
-from sidebyside.servers import REPO
+from sidebyside.results import Results
 
 HOLDS, PARTLY, DOES_NOT_HOLD, NOT_MEASURED = "holds", "partly", "does not hold", "not measured"
 # Concerns that exist for the server-rendered pages; the rest make the JSON API.
@@ -31,7 +32,7 @@ class Verdict:
     links: list[str] = field(default_factory=list)
 
 
-def ours(results: dict[str, Any], app: str, concerns: frozenset[str] | None = None) -> int:
+def ours(results: Results, app: str, concerns: frozenset[str] | None = None) -> int:
     """Our handwritten code lines in `app`, over every concern or the ones named."""
     return sum(
         row["apps"][app]["code"]
@@ -40,7 +41,7 @@ def ours(results: dict[str, Any], app: str, concerns: frozenset[str] | None = No
     )
 
 
-def api_concerns(results: dict[str, Any]) -> frozenset[str]:
+def api_concerns(results: Results) -> frozenset[str]:
     return frozenset(row["name"] for row in results["loc"]["concerns"]) - PAGE_CONCERNS
 
 
@@ -48,7 +49,7 @@ def ratio_text(numerator: float, denominator: float) -> str:
     return f"{numerator / denominator:.2f}x" if denominator else "—"
 
 
-def ten_lines(results: dict[str, Any]) -> Verdict:
+def ten_lines(results: Results) -> Verdict:
     flask = code_lines(REPO / "sidebyside" / "baselines" / "minimal_flask.py")
     django = code_lines(REPO / "sidebyside" / "baselines" / "minimal_django.py")
     startup = results.get("startup", {}).get("baselines", {})
@@ -67,7 +68,7 @@ def ten_lines(results: dict[str, Any]) -> Verdict:
                    verdict, evidence, ["#startup", "#loc"])  # fmt: skip
 
 
-def quick_development(results: dict[str, Any]) -> Verdict:
+def quick_development(results: Results) -> Verdict:
     django, flask = ours(results, "django"), ours(results, "flask")
     api = api_concerns(results)
     api_d, api_f = ours(results, "django", api), ours(results, "flask", api)
@@ -93,7 +94,7 @@ def quick_development(results: dict[str, Any]) -> Verdict:
                    verdict, evidence, ["#loc", "#provenance", "#code"])  # fmt: skip
 
 
-def production_ready(results: dict[str, Any]) -> Verdict:
+def production_ready(results: Results) -> Verdict:
     defaults = results.get("defaults")
     if not defaults:
         return Verdict("production-ready", PRODUCTION_CLAIM, NOT_MEASURED, [], ["#defaults"])
@@ -114,7 +115,7 @@ def production_ready(results: dict[str, Any]) -> Verdict:
 PRODUCTION_CLAIM = "By default, Django comes with batteries to be production ready"
 
 
-def nosql(results: dict[str, Any]) -> Verdict:
+def nosql(results: Results) -> Verdict:
     targets = results["contract"]["targets"]
     mongo, sql = targets.get("flask-mongo"), targets.get("flask-sql")
     claim = "Flask supports SQL and NoSQL databases; Django suits relational databases only"
@@ -130,7 +131,7 @@ def nosql(results: dict[str, Any]) -> Verdict:
     return Verdict("nosql", claim, verdict, evidence, ["#contract", "#code-queries"])
 
 
-def jinja_included(results: dict[str, Any]) -> Verdict:
+def jinja_included(results: Results) -> Verdict:
     requires = importlib.metadata.requires("flask") or []
     bundled = any(req.lower().startswith("jinja2") for req in requires)
     evidence = [
@@ -143,7 +144,7 @@ def jinja_included(results: dict[str, Any]) -> Verdict:
                    DOES_NOT_HOLD if bundled else HOLDS, evidence, ["#code-templates"])  # fmt: skip
 
 
-def builtin_orm(results: dict[str, Any]) -> Verdict:
+def builtin_orm(results: Results) -> Verdict:
     rows = {row["name"]: row for row in results["loc"]["concerns"]}
     claim = "Django has a built-in ORM; in Flask we need to use the SQLAlchemy ORM"
     if "provenance" not in rows.get("models", {}):
@@ -160,7 +161,7 @@ def builtin_orm(results: dict[str, Any]) -> Verdict:
                    ["#provenance", "#code-models"])  # fmt: skip
 
 
-def middleware_overhead(results: dict[str, Any]) -> Verdict:
+def middleware_overhead(results: Results) -> Verdict:
     claim = "Each middleware carries a performance overhead for each request"
     targets = (results.get("layers") or {}).get("targets", {})
     evidence = []
@@ -187,7 +188,7 @@ def middleware_overhead(results: dict[str, Any]) -> Verdict:
     return Verdict("middleware-overhead", claim, HOLDS, evidence, ["#layers", "#bench"])
 
 
-def raw_sql(results: dict[str, Any]) -> Verdict:
+def raw_sql(results: Results) -> Verdict:
     claim = "Large aggregate queries are written in raw SQL"
     bench = results.get("bench", {}).get("targets", {})
     queries = {t: f["endpoints"]["stats"].get("queries") for t, f in bench.items()
@@ -218,6 +219,6 @@ JUDGES: tuple[Callable[[dict[str, Any]], Verdict], ...] = (
 )
 
 
-def judge(results: dict[str, Any]) -> list[dict[str, Any]]:
+def judge(results: Results) -> list[dict[str, Any]]:
     """Every claim's verdict, for results.json's `verdicts`."""
     return [asdict(judge_one(results)) for judge_one in JUDGES]

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from sidebyside.targets import TARGETS
 from tests.livesite import LiveSite, live_site
-from tests.targets import TARGETS
 
 
 @pytest.fixture(scope="session", params=sorted(TARGETS))

@@ -1,6 +1,6 @@
 """Live sites for the page and browser suites: each target under gunicorn on loopback, seeded.
 
-Why live servers and not the in-process adapters of tests/targets: the Django and
+Why live servers and not the in-process adapters of sidebyside/targets: the Django and
 Flask apps both name their package `catalogue`, so one Python process can hold only
 one of them -- and one `pytest tests/pages tests/browser` must cover every target.
 A live server also means real cookies, and WhiteNoise / Flask serving static files

@@ -32,8 +32,9 @@ import psycopg
 import pytest
 
 from sidebyside.cli import port_taken
+from sidebyside.constants import REPO
 from sidebyside.differential import scratch_postgres
-from sidebyside.servers import REPO, TARGETS
+from sidebyside.servers import TARGETS
 
 README = REPO / "README.md"
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"

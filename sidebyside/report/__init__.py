@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sidebyside import bench, machine, profile, scaling, startup
+from sidebyside.constants import REPO, SQL_TARGETS
 from sidebyside.defaults import measure_defaults
 from sidebyside.differential import scratch_postgres, summary_for_report
 from sidebyside.loc import count_loc, load_concerns
@@ -31,7 +32,8 @@ from sidebyside.provenance import add_provenance
 from sidebyside.report import story
 from sidebyside.report.markdown import render_markdown
 from sidebyside.report.page import render_html_report
-from sidebyside.servers import REPO, TARGETS
+from sidebyside.results import Contract, ContractTarget, Loc, Postgres, Results
+from sidebyside.servers import TARGETS
 from sidebyside.stores import postgres_missing, postgres_url, seeded_stores
 from sidebyside.verdicts import judge
 
@@ -69,7 +71,6 @@ FULL = {
     # The SQL targets again on PostgreSQL, beside SQLite: bench and layers.
     "postgres_rounds": 2,
 }
-SQL_TARGETS = ["django", "flask-sql"]
 FRAMEWORK_BASELINES = ("minimal-django", "minimal-flask")
 
 
@@ -102,7 +103,7 @@ def parse_junit(path: Path) -> dict[str, Any]:
 
 def run_contract(
     targets: list[str], progress: Progress, database_url: str | None = None
-) -> dict[str, Any]:
+) -> Contract:
     """The contract suite in-process for each target, the targets in parallel.
 
     The SQL targets run on `database_url`, or on the adapters' own SQLite files: never
@@ -111,7 +112,7 @@ def run_contract(
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     if database_url:
         env["DATABASE_URL"] = database_url
-    results: dict[str, Any] = {}
+    results: dict[str, ContractTarget] = {}
     with tempfile.TemporaryDirectory(prefix="sidebyside-contract-") as tmp:
         running = {}
         for target in targets:
@@ -170,10 +171,10 @@ def build_results(
     scale: int | None = None,
     targets: list[str] | None = None,
     progress: Progress = print,
-) -> dict[str, Any]:
+) -> Results:
     targets = targets or list(TARGETS)
     plan = QUICK if quick else FULL
-    results: dict[str, Any] = {"meta": {**environment(database, scale), "quick": quick, **plan}}
+    results: Results = {"meta": {**environment(database, scale), "quick": quick, **plan}}
     # What is counted, not timed, runs beside the contract suites: nothing measured
     # for speed shares the machine with it.
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -223,9 +224,7 @@ def build_results(
     return results
 
 
-def measure_on_postgres(
-    targets: list[str], plan: dict[str, Any], progress: Progress
-) -> dict[str, Any]:
+def measure_on_postgres(targets: list[str], plan: dict[str, Any], progress: Progress) -> Postgres:
     """The SQL targets' bench and layers again, each on a scratch PostgreSQL database."""
     url = postgres_url()
     missing = postgres_missing(url)
@@ -255,14 +254,14 @@ def measure_on_postgres(
     return {"server": urlsplit(url).netloc, "bench": bench_results, "layers": layers}
 
 
-def count_loc_with_provenance(progress: Progress) -> dict[str, Any]:
+def count_loc_with_provenance(progress: Progress) -> Loc:
     progress("loc: our lines, the framework's and the extensions'")
     loc = count_loc(REPO)
     add_provenance(loc, load_concerns(REPO), PROVENANCE_CACHE)
     return loc
 
 
-def write_report(results: dict[str, Any], out: Path) -> list[Path]:
+def write_report(results: Results, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     files = {
         "results.json": json.dumps(results, indent=2, ensure_ascii=False) + "\n",

@@ -7,6 +7,7 @@ from typing import Any
 from sidebyside.loc import render_loc_markdown
 from sidebyside.provenance import render_provenance_markdown
 from sidebyside.report import story, tables
+from sidebyside.results import Loc, Results
 
 
 def md_table(header: list[str], rows: list[list[Any]]) -> str:
@@ -15,13 +16,13 @@ def md_table(header: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def differential_markdown(results: dict[str, Any]) -> str:
+def differential_markdown(results: Results) -> str:
     line, rows = tables.differential_lines(results)
     table = md_table(["cases", "difference class"], rows) if rows else ""
     return f"\n## Differential runner\n\n{line}\n\n{table}"
 
 
-def render_markdown(results: dict[str, Any]) -> str:
+def render_markdown(results: Results) -> str:
     meta = results["meta"]
     parts = [
         "# sidebyside: Django vs Flask, measured\n",
@@ -88,7 +89,7 @@ def render_markdown(results: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def code_links_markdown(loc: dict[str, Any]) -> str:
+def code_links_markdown(loc: Loc) -> str:
     """Each concern's files in both apps, linked from report/ (`sidebyside diff NAME` shows
     them side by side in a terminal; index.html shows them highlighted)."""
     lines = []

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sidebyside.servers import REPO
+from sidebyside.constants import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

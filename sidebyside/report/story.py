@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sidebyside.servers import REPO
+from sidebyside.constants import REPO
+from sidebyside.results import Results
 from sidebyside.summary import summary
 
 RELIABILITY_DIR = REPO / "var" / "reliability"
@@ -33,7 +34,7 @@ def link_list(links: list[str]) -> str:
     return " ".join(f"<a href='{html.escape(link)}'>{html.escape(link[1:])}</a>" for link in links)
 
 
-def summary_html(results: dict[str, Any]) -> str:
+def summary_html(results: Results) -> str:
     items = "".join(
         f"<li>{html.escape(text)} <a href='{anchor}'>evidence</a></li>"
         for text, anchor in summary(results)
@@ -41,11 +42,11 @@ def summary_html(results: dict[str, Any]) -> str:
     return f"<section id='summary' aria-label='What this run found'><ul>{items}</ul></section>"
 
 
-def summary_markdown(results: dict[str, Any]) -> str:
+def summary_markdown(results: Results) -> str:
     return "\n".join(f"- {text} ([evidence]({anchor}))" for text, anchor in summary(results)) + "\n"
 
 
-def verdicts_html(results: dict[str, Any]) -> str:
+def verdicts_html(results: Results) -> str:
     cards = []
     for verdict in results.get("verdicts", []):
         evidence = "".join(f"<li>{html.escape(line)}</li>" for line in verdict["evidence"])
@@ -60,7 +61,7 @@ def verdicts_html(results: dict[str, Any]) -> str:
     return "<h2 id='verdicts'>The seed notes' claims, judged</h2>" + "".join(cards)
 
 
-def verdicts_markdown(results: dict[str, Any]) -> str:
+def verdicts_markdown(results: Results) -> str:
     parts = ["## The seed notes' claims, judged\n"]
     for verdict in results.get("verdicts", []):
         parts.append(f"### {verdict['claim']}: **{verdict['verdict']}**\n")
@@ -69,7 +70,7 @@ def verdicts_markdown(results: dict[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def defaults_rows(results: dict[str, Any]) -> list[list[str]]:
+def defaults_rows(results: Results) -> list[list[str]]:
     defaults = results.get("defaults")
     if not defaults:
         return []
@@ -171,7 +172,7 @@ def compose_intro(figures: dict[str, Any] | None) -> str:
     )
 
 
-def compose_rows(results: dict[str, Any]) -> list[list[Any]]:
+def compose_rows(results: Results) -> list[list[Any]]:
     figures = results.get("compose")
     if not figures:
         return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sidebyside.bench import scatter
+from sidebyside.results import Bench, Results
 
 
 def fmt(value: Any) -> str:
@@ -15,7 +16,7 @@ def fmt(value: Any) -> str:
     return str(value).replace("|", "\\|")
 
 
-def contract_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+def contract_rows(results: Results) -> tuple[list[str], list[list[Any]]]:
     targets = results["contract"]["targets"]
     areas = sorted({area for t in targets.values() for area in t["areas"]})
     rows = []
@@ -41,7 +42,7 @@ def contract_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     return ["area", *targets], rows
 
 
-def bytecode_line(results: dict[str, Any]) -> str:
+def bytecode_line(results: Results) -> str:
     """How the servers' venv was prepared, in one sentence (startup is measured on it)."""
     state = results["startup"]["serve_venv"]
     libraries, sources = state["libraries"], state["app_sources"]
@@ -57,7 +58,7 @@ def bytecode_line(results: dict[str, Any]) -> str:
     )
 
 
-def noise_line(results: dict[str, Any]) -> str:
+def noise_line(results: Results) -> str:
     """The run's noise verdict (`results["machine"]`), in one sentence."""
     verdict = results["machine"]
     limits = verdict["thresholds"]
@@ -70,7 +71,7 @@ def noise_line(results: dict[str, Any]) -> str:
     return f"Quiet run ({rule})."
 
 
-def noise_rows(results: dict[str, Any]) -> list[list[Any]]:
+def noise_rows(results: Results) -> list[list[Any]]:
     return [
         [
             section,
@@ -89,7 +90,7 @@ NOISE_HEADER = ["section", "load before (1/5/15 min)", "load after", "steal %", 
 STARTUP_HEADER = ["server", "median ms", "min ms", "max ms", "scatter"]
 
 
-def startup_rows(results: dict[str, Any]) -> list[list[Any]]:
+def startup_rows(results: Results) -> list[list[Any]]:
     section = results["startup"]
     rows = []
     for group in ("targets", "baselines"):
@@ -107,7 +108,7 @@ def scatter_text(value: float | None, count: int, unit: str) -> str:
     return f"±{value:.0%} of {count} {unit}"
 
 
-def bench_rows(results: dict[str, Any], section_key: str = "bench") -> list[list[Any]]:
+def bench_rows(results: Results, section_key: str = "bench") -> list[list[Any]]:
     section = results[section_key]
     rows = []
     for name, target in section["targets"].items():
@@ -129,7 +130,7 @@ BENCH_HEADER = ["server", "endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "no
                 "queries/req", "x floor", "x minimal", "scatter of x minimal"]  # fmt: skip
 
 
-def bench_note(section: dict[str, Any]) -> str:
+def bench_note(section: Bench) -> str:
     config = section["config"]
     stable = config.get("stable_within")
     repeat = (
@@ -158,7 +159,7 @@ def not_measured(section: dict[str, Any]) -> str | None:
     return f"Not measured: {section['skipped']}." if "skipped" in section else None
 
 
-def postgres_note(results: dict[str, Any]) -> str:
+def postgres_note(results: Results) -> str:
     section = results.get("postgres") or {}
     return not_measured(section) or (
         f"The SQL targets again, each on a scratch PostgreSQL database on {section['server']} "
@@ -168,7 +169,7 @@ def postgres_note(results: dict[str, Any]) -> str:
     )
 
 
-def postgres_rows(results: dict[str, Any]) -> list[list[Any]]:
+def postgres_rows(results: Results) -> list[list[Any]]:
     section = results.get("postgres") or {}
     if "skipped" in section:
         return []
@@ -202,7 +203,7 @@ def database_ms(endpoint: dict[str, Any]) -> float | None:
     return endpoint.get("layers_ms", {}).get("database execution")
 
 
-def memory_rows(results: dict[str, Any]) -> list[list[Any]]:
+def memory_rows(results: Results) -> list[list[Any]]:
     section = results["bench"]
     rows = [
         [name, t["rss_mb"], t["rss_ratio_to_minimal"]] for name, t in section["targets"].items()
@@ -211,7 +212,7 @@ def memory_rows(results: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
-def seed_topic_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+def seed_topic_rows(results: Results) -> tuple[list[str], list[list[Any]]]:
     rows = [
         [t["topic"], t["django"] or "—", t["flask"] or "—", t.get("note", "")]
         for t in results["seed_topics"]
@@ -219,7 +220,7 @@ def seed_topic_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]
     return ["topic", "django", "flask", "note"], rows
 
 
-def differential_lines(results: dict[str, Any]) -> tuple[str, list[list[Any]]]:
+def differential_lines(results: Results) -> tuple[str, list[list[Any]]]:
     """One sentence about the last differential run, and its largest difference classes."""
     run = results.get("differential")
     if not run:
@@ -244,7 +245,7 @@ LAYERS_HEADER = [
 ]
 
 
-def layers_note(results: dict[str, Any]) -> str:
+def layers_note(results: Results) -> str:
     section = results.get("layers")
     if not section:
         return "Not measured in this run."
@@ -270,7 +271,7 @@ def layers_note(results: dict[str, Any]) -> str:
     )
 
 
-def layers_rows(results: dict[str, Any]) -> list[list[Any]]:
+def layers_rows(results: Results) -> list[list[Any]]:
     section = results.get("layers") or {"targets": {}, "baselines": {}}
     rows = []
     for target, figures in section["targets"].items():
@@ -293,7 +294,7 @@ def layers_rows(results: dict[str, Any]) -> list[list[Any]]:
 SCALING_HEADER = ["target", "products", "endpoint", "ms", "queries", "search uses an index"]
 
 
-def scaling_note(results: dict[str, Any]) -> str:
+def scaling_note(results: Results) -> str:
     section = results.get("scaling") or {}
     return not_measured(section) or (
         f"Catalogues of {', '.join(str(size) for size in section['sizes'])} products "
@@ -304,7 +305,7 @@ def scaling_note(results: dict[str, Any]) -> str:
     )
 
 
-def scaling_rows(results: dict[str, Any]) -> list[list[Any]]:
+def scaling_rows(results: Results) -> list[list[Any]]:
     section = results.get("scaling") or {}
     rows = []
     for target, sizes in section.get("targets", {}).items():

@@ -34,7 +34,7 @@ import yaml
 
 from sidebyside.differential import scratch_postgres
 from sidebyside.servers import free_port, mongo_emulator, stop, wait_healthy
-from tests.targets import TARGETS as CONTRACT_TARGETS
+from sidebyside.targets import TARGETS as CONTRACT_TARGETS
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "compose.yaml"

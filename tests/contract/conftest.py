@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from sidebyside.servers import CONTRACT_CORS_ORIGIN
+from sidebyside.targets import TARGETS, Target, load_target
 from tests.contract.openapi_check import Spec
 from tests.contract.support import FIXTURE, PASSWORDS, REPO
-from tests.targets import TARGETS, Target, load_target
 
 DIVERGENCES = REPO / "tests" / "known_divergences.toml"
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")

@@ -159,7 +159,7 @@ def test_the_pages_are_same_origin_only(session_api: Api, origin: str) -> None:
 DEFAULT_PROBE = """
 import json, sys
 import httpx
-from tests.targets import load_target
+from sidebyside.targets import load_target
 
 target = load_target(sys.argv[1])
 transport = httpx.WSGITransport(app=target.wsgi_app())

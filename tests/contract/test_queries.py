@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from sidebyside.targets import Target
 from tests.contract.conftest import Api
-from tests.targets import Target
 
 pytestmark = pytest.mark.inprocess
 # Every target: the version query (CONTRACT.md, "Conditional reads"), then the count, the

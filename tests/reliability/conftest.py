@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from sidebyside.targets import TARGETS
 from tests.reliability.support import REPORT_LINES, write_figures
-from tests.targets import TARGETS
 
 HERE = Path(__file__).resolve().parent
 INPROCESS = HERE / "inprocess"

@@ -27,8 +27,8 @@ import pytest
 
 from sidebyside.servers import mongo_emulator, prepare, serve
 from sidebyside.stores import DEFAULT_FIXTURE, seed
+from sidebyside.targets import TARGETS
 from tests.reliability.support import FIXTURE, PASSWORDS, REPORT_LINES, write_figures
-from tests.targets import TARGETS
 
 WORKERS = 4
 USERS = ["alice", "bob", "carol", "dave"]

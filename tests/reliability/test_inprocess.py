@@ -14,8 +14,8 @@ import sys
 
 import pytest
 
+from sidebyside.targets import TARGETS
 from tests.reliability.support import REPO, REPORT_LINES, write_figures
-from tests.targets import TARGETS
 
 FIGURES = re.compile(r"^RELIABILITY-FIGURES target=(\S+) (.*)$", re.MULTILINE)
 

@@ -24,9 +24,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from sidebyside.targets import TARGETS
 from tests.livesite import live_site
 from tests.reliability.support import FIGURES_DIR, PASSWORDS, REPO, REPORT_LINES
-from tests.targets import TARGETS
 
 SPEC = REPO / "shared_spec" / "openapi.yaml"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")

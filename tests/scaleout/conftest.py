@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from sidebyside.servers import REPO
+from sidebyside.constants import REPO
+from sidebyside.targets import TARGETS
 from tests.scaleout.cluster import Cluster, cluster
-from tests.targets import TARGETS
 
 FIGURES_FILE = REPO / "var" / "scaleout.json"
 

@@ -115,7 +115,7 @@ def test_measure_alternates_timers_off_and_on_request_by_request() -> None:
     warm = max(5, 10 // 10)
     per_endpoint = warm + 2 * 10
     measured = seen[1:]  # the first request reads the ETag for the 304 case
-    assert len(measured) == per_endpoint * len(profile.ENDPOINTS)
+    assert len(measured) == per_endpoint * len(profile.PROFILED)
     for start in range(0, len(measured), per_endpoint):
         block = measured[start : start + per_endpoint]
         assert block[:warm] == [False] * warm

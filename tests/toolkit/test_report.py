@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
+from sidebyside.constants import REPO
 from sidebyside.profile import run_json
 from sidebyside.report import (
     QUICK,
@@ -26,7 +28,8 @@ from sidebyside.report.tables import (
     noise_rows,
     postgres_rows,
 )
-from sidebyside.servers import BASELINES, REPO, TARGETS
+from sidebyside.results import SCHEMA_FILE
+from sidebyside.servers import BASELINES, TARGETS
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
 <testsuites><testsuite name="pytest">
@@ -122,6 +125,13 @@ def quick_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_report_quick_writes_all_three_files(quick_report: Path) -> None:
     names = {path.name for path in quick_report.iterdir()}
     assert {"index.html", "report.md", "results.json"} <= names
+
+
+def test_results_json_matches_its_schema(quick_report: Path) -> None:
+    results = json.loads((quick_report / "results.json").read_text())
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    errors = Draft202012Validator(schema).iter_errors(results)
+    assert [f"{list(error.absolute_path)}: {error.message}" for error in errors] == []
 
 
 def test_results_json_has_every_section_for_every_target(quick_report: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sidebyside.servers import REPO
+from sidebyside.constants import REPO
 from sidebyside.startup import (
     APP_SOURCES,
     bytecode_coverage,

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from sidebyside.targets import Target, load_target
 from tests.reliability.support import login
-from tests.targets import Target, load_target
 
 FIGURES_KEY = pytest.StashKey[dict[str, int]]()
 

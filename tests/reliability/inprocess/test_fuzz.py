@@ -24,9 +24,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from sidebyside.targets import Target
 from tests.reliability.inprocess.conftest import FIGURES_KEY
 from tests.reliability.support import REPO, auth
-from tests.targets import Target
 
 SCHEMA = schemathesis.openapi.from_path(REPO / "shared_spec" / "openapi.yaml")
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]

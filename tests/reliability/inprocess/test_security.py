@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
+from sidebyside.targets import Target
 from tests.reliability.support import CSRF_INPUT, PASSWORDS, auth, cookie_flags, login
-from tests.targets import Target
 
 MIN_PBKDF2_ITERATIONS = 600_000  # OWASP 2023 for PBKDF2-HMAC-SHA256
 MIN_SCRYPT_N = 2**15

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 TARGETS = {
-    "django": "tests.targets.django_target",
-    "flask-sql": "tests.targets.flask_target",
-    "flask-mongo": "tests.targets.flask_target",
+    "django": "sidebyside.targets.django_target",
+    "flask-sql": "sidebyside.targets.flask_target",
+    "flask-mongo": "sidebyside.targets.flask_target",
 }
 
 
@@ -54,7 +54,3 @@ def load_target(name: str) -> Target:
     """Import and build the adapter for one target name."""
     module = importlib.import_module(TARGETS[name])
     return module.build(name)
-
-
-def iter_target_names() -> Iterator[str]:
-    yield from TARGETS

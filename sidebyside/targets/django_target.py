@@ -8,13 +8,11 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from tests.targets import QueryCounter
-
-REPO = Path(__file__).resolve().parents[2]
+from sidebyside.constants import REPO
+from sidebyside.targets import QueryCounter
 
 
 class DjangoTarget:

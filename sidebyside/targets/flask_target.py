@@ -9,16 +9,15 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
 from pymongo import monitoring
 
+from sidebyside.constants import REPO
 from sidebyside.servers import start_mongo_emulator, stop_mongo_emulator
-from tests.targets import QueryCounter
+from sidebyside.targets import QueryCounter
 
-REPO = Path(__file__).resolve().parents[2]
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
