@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sidebyside.servers import CONTRACT_CORS_ORIGIN
+
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "deploy" / "docker" / "engine.sh"
 STANDINS = ROOT / "deploy" / "standins"
@@ -93,6 +95,9 @@ class Stack:
         env.update({TARGET_PORTS[target]: str(port) for target, port in ports.items()})
         # Quick drains: the restart test waits for one per replica.
         env.setdefault("DRAIN_SECONDS", "3")
+        # The servers and the contract service allow the suite's origin, so every CORS case
+        # runs through nginx too (compose's default is none: no CORS headers).
+        env.setdefault("CORS_ALLOWED_ORIGINS", CONTRACT_CORS_ORIGIN)
         return cls(env=env, standins=standins, ports=ports)
 
     def run(

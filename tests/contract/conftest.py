@@ -48,6 +48,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "inprocess: needs the app in this process (white-box, or a request httpx won't send)",
     )
+    config.addinivalue_line(
+        "markers", "allowed_origin: needs a server that allows CORS_ALLOWED_ORIGINS' first origin"
+    )
     config.stash[SPEC_KEY] = Spec.load()
 
 
@@ -66,11 +69,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.xfail(strict=True, reason=entry["reason"]))
     # White-box cases need the app in this process; `live` cases need a real HTTP server
     # (a chunked body reaches a WSGI app in-process without the server's de-chunking).
-    unfit = "inprocess" if config.getoption("--base-url") else "live"
-    deselected = [item for item in items if item.get_closest_marker(unfit)]
+    unfit = {"inprocess" if config.getoption("--base-url") else "live"}
+    if not os.environ.get("CORS_ALLOWED_ORIGINS", "").strip():
+        # A live server started without origins: say so, rather than pass by silently.
+        unfit.add("allowed_origin")
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                "CORS: the server under test allows no origin (CORS_ALLOWED_ORIGINS is empty "
+                "here); its allowed-origin cases are deselected, only the default is checked",
+                yellow=True,
+            )
+    deselected = [item for item in items if unfit & {m.name for m in item.iter_markers()}]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker(unfit)]
+        items[:] = [item for item in items if item not in deselected]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
