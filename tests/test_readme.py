@@ -44,9 +44,9 @@ LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 # that another test runs here, spelled as `Command.key` spells them (the README's line
 # without its comment, words single-spaced, shell quotes removed): the failure lists them.
 RUN_ELSEWHERE: dict[str, str] = {
-    # What CI runs, twice (.ci/run); `make report` in its quick form, and in full by hand.
+    # What CI runs (.ci/run); `make report` in its quick form, and in full by hand.
     "make test": ".ci/run",
-    "DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test make test": ".ci/run",
+    "DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test make test DB_ONLY=1": ".ci/run",
     "make report": "tests/toolkit/test_report.py::quick_report",
     # The compose stack, run for real on the stand-ins (docs/compose.md).
     "docker compose up --build --wait": "tests/compose/test_stack.py::stack",
