@@ -54,7 +54,7 @@ test: setup lint test-spec test-units test-contract test-live test-pages test-re
 endif
 
 lint: setup lint-spec  ## ruff, mypy (0 errors), Django's checks, both apps' migrations in step with their models
-	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" $(RUN) pre-commit run --all-files --show-diff-on-failure
+	$(RUN) pre-commit run --all-files --show-diff-on-failure
 	cd django_app && ../$(RUN) python manage.py check
 	cd django_app && ../$(RUN) python manage.py makemigrations --check --dry-run
 	cd flask_app && ../$(RUN) flask --app catalogue check-migrations
