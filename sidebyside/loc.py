@@ -66,10 +66,8 @@ TOTAL_KEYS: tuple[str, ...] = (
 )
 
 _SQL_ONLY_PREFIXES: tuple[str, ...] = ("flask_app/catalogue/migrations/",)
-_SQL_ONLY_FILES: frozenset[str] = frozenset(
-    {"flask_app/catalogue/db.py", "flask_app/catalogue/models.py"}
-)
-_REPOSITORY = PurePosixPath("flask_app/catalogue/repository")
+_SQL_ONLY_FILES: frozenset[str] = frozenset({"flask_app/catalogue/models.py"})
+_FLASK_PACKAGE = PurePosixPath("flask_app/catalogue")
 
 
 def load_concerns(repo: Path) -> dict[str, dict[str, Any]]:
@@ -80,13 +78,13 @@ def load_concerns(repo: Path) -> dict[str, dict[str, Any]]:
 def flask_targets(path: str) -> tuple[str, ...]:
     """The Flask targets that use `path` (repo-relative, posix).
 
-    SQL-only: db.py, models.py, migrations/**, repository/sql*.py.
-    Mongo-only: repository/mongo*.py. Everything else: both.
+    SQL-only: models.py, migrations/**, and every module named sql*.py (db/sql.py,
+    store/sql.py, ...). Mongo-only: every module named mongo*.py. Everything else: both.
     """
     pure = PurePosixPath(path)
     if path in _SQL_ONLY_FILES or path.startswith(_SQL_ONLY_PREFIXES):
         return ("flask-sql",)
-    if pure.parent == _REPOSITORY:
+    if pure.is_relative_to(_FLASK_PACKAGE):
         if pure.name.startswith("sql"):
             return ("flask-sql",)
         if pure.name.startswith("mongo"):

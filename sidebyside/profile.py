@@ -225,7 +225,7 @@ def instrument_django(app: Any) -> None:
 
 def instrument_flask(app: Any) -> None:
     import catalogue.api.products
-    import catalogue.middleware
+    import catalogue.hooks
     import flask.templating
     from flask import Flask
     from flask.ctx import RequestContext
@@ -250,18 +250,18 @@ def instrument_flask(app: Any) -> None:
     CLOCK.patch(Flask, "dispatch_request", "view code and other")
     CLOCK.patch(Flask, "make_response", "negotiation and rendering")
     CLOCK.patch(catalogue.api.products, "render_product_page", "negotiation and rendering")
-    CLOCK.patch(catalogue.middleware, "gzip_response", "gzip")
+    CLOCK.patch(catalogue.hooks, "gzip_response", "gzip")
     CLOCK.patch(BaseModel, "model_dump", "serialization")
     CLOCK.patch(flask.templating, "_render", "template rendering")
     for name in ("open_session", "save_session"):
         CLOCK.patch(app.session_interface, name, "sessions")
     if app.config["CATALOGUE_BACKEND"] == "mongo":
-        import catalogue.repository.mongo as mongo
+        import catalogue.store.mongo as mongo
 
         for name in ("product_out", "review_out"):
             CLOCK.patch(mongo, name, "materialisation")
         return
-    import catalogue.repository.sql as sql
+    import catalogue.store.sql as sql
     from sqlalchemy import event
     from sqlalchemy.orm import Session
     from sqlalchemy.sql.elements import ClauseElement

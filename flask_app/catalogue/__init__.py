@@ -6,41 +6,42 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import BaseConverter
+
+
+class SegmentConverter(BaseConverter):
+    """Werkzeug's default `<name>` converter minus NUL: no sku, slug or id contains one,
+    and PostgreSQL refuses it in a query, so such a path matches no rule (404, never 500)."""
+
+    regex = "[^/\x00]+"
+
+
+class CatalogueJSONProvider(DefaultJSONProvider):
+    """The contract's JSON: keys in schema order, UTF-8 text rather than \\u escapes."""
+
+    sort_keys = False
+    ensure_ascii = False
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: configuration first, then every concern's `init_app`."""
-    from catalogue import (
-        api,
-        auth,
-        cli,
-        cors,
-        docs,
-        errors,
-        middleware,
-        pages,
-        repository,
-        sessions,
-        signals,
-    )
+    from catalogue import api, cli, cors, db, docs, errors, hooks, login, pages
+    from catalogue.auth.throttle import login_throttle
     from catalogue.config import settings_from_env
-    from catalogue.converters import SegmentConverter
 
     app = Flask(__name__)
+    app.json = CatalogueJSONProvider(app)
     app.config.from_mapping(settings_from_env())
     if config:
         app.config.update(config)
-    # Match DRF's JSON: keys in schema order, UTF-8 text rather than \u escapes.
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
-    repository.init_app(app)
-    signals.init_app(app)
-    # Before the middleware: its after-request hooks then run after the middleware's, so
-    # `Vary` lists Origin last, as on Django (its CORS middleware is outside gzip's).
+    db.init_app(app)
+    # Before the app-wide hooks: its after-request hooks then run after theirs, so `Vary`
+    # lists Origin last (after gzip's Accept-Encoding).
     cors.init_app(app)
-    middleware.init_app(app)  # its hooks first: request id and clock, canonical paths
-    sessions.init_app(app)
-    auth.login_throttle.init_app(app)
+    hooks.init_app(app)  # its before-request hook first: request id and clock, canonical paths
+    login.init_app(app)
+    login_throttle.init_app(app)
     errors.init_app(app)
     app.url_map.converters["segment"] = SegmentConverter  # before the rules that use it
     app.register_blueprint(api.bp)

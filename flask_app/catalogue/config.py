@@ -18,7 +18,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def origins_from_env() -> list[str]:
     """CORS_ALLOWED_ORIGINS as a list; an entry that is not `scheme://host[:port]` would
-    silently match nothing, so it stops the app (Django's system check refuses it too)."""
+    silently match nothing, so it stops the app."""
     origins = [
         origin.strip()
         for origin in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",")
@@ -65,12 +65,12 @@ def settings_from_env() -> dict[str, Any]:
         # front ends that may call it with a token. Empty, the default: no CORS headers.
         "CORS_ORIGINS": origins_from_env(),
         "LOGIN_THROTTLE_RATE": os.environ.get("LOGIN_THROTTLE_RATE", "5/min"),
-        # The throttle's store: Redis when set, else the app's own database (limits_storage.py).
+        # The throttle's store: Redis when set, else the app's own database (auth/storage.py).
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         # One Redis may serve several apps: flask-sql and flask-mongo keep apart.
         "REDIS_KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", f"catalogue-flask-{backend}"),
         # Behind a TLS proxy: request.scheme from X-Forwarded-Proto, so the CSRF Origin and
-        # Referer checks know the page came over HTTPS (Django: SECURE_PROXY_SSL_HEADER).
+        # Referer checks know the page came over HTTPS.
         "TRUST_X_FORWARDED_PROTO": env_bool("TRUST_X_FORWARDED_PROTO"),
         # Readiness: GET /api/health answers 503 while this file exists (the instance
         # is draining; deploy/gunicorn.conf.py creates it on SIGTERM).
@@ -78,9 +78,9 @@ def settings_from_env() -> dict[str, Any]:
         "OPENAPI_SPEC_PATH": os.environ.get(
             "OPENAPI_SPEC_PATH", str(REPO_DIR / "shared_spec" / "openapi.yaml")
         ),
-        # The pages' session is this signed cookie (see sessions.py); Django's is a table row.
-        # A form's CSRF token lives as long as the session, as Django's CSRF cookie outlives
-        # an open form (Flask-WTF's default is one hour).
+        # The pages' session is this signed cookie (see login.py). A form's CSRF token lives
+        # as long as the session: a form left open for an hour still posts (Flask-WTF's
+        # default limit is one hour).
         "WTF_CSRF_TIME_LIMIT": None,
         "PERMANENT_SESSION_LIFETIME": 14 * 24 * 3600,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -8,7 +8,7 @@ import flask_swagger_ui
 from flask import Blueprint, make_response, render_template
 from flask.typing import ResponseReturnValue
 
-from catalogue.middleware import API_DOCS_CONTENT_SECURITY_POLICY
+from catalogue.hooks import API_DOCS_CONTENT_SECURITY_POLICY
 
 # Only the package's files: its own blueprint renders an inline script (refused by the
 # Content-Security-Policy) and serves the page at /api/docs/, with the trailing slash
@@ -22,7 +22,7 @@ bp = Blueprint(
 
 @bp.route("/api/docs")
 def api_docs() -> ResponseReturnValue:
-    # The API's paths get no policy from the middleware (their answers keep the
+    # The API's paths get no policy from the app-wide hooks (their answers keep the
     # contract's headers), so this page sets the site's own.
     response = make_response(render_template("catalogue/api_docs.html"))
     response.headers["Content-Security-Policy"] = API_DOCS_CONTENT_SECURITY_POLICY

@@ -56,7 +56,7 @@ CLIENT_MESSAGES = {
 
 def client_message(exc: HTTPException) -> str:
     """The raiser's description, else the API's words for the status (never Werkzeug's)."""
-    if exc.description != type(exc).description:
+    if exc.description is not None and exc.description != type(exc).description:
         return exc.description
     return CLIENT_MESSAGES.get(exc.code or 500, exc.name).format(method=request.method)
 
@@ -79,7 +79,7 @@ def http_error(
     Werkzeug's exceptions carry a status, a description and headers; the contract's code
     and per-field messages ride along as attributes rather than in a subclass per case."""
     error = exc_class(description, **kwargs)
-    error.error_code, error.fields = code, fields
+    vars(error).update(error_code=code, fields=fields)  # attributes Werkzeug does not declare
     return error
 
 

@@ -15,15 +15,14 @@ from pydantic import ValidationError as PydanticValidationError
 from wtforms import Field, Form, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from catalogue.repository import ProductFilters
 from catalogue.schemas import Rating, ReviewBody, ReviewTitle, strip
+from catalogue.store import ProductFilters
 
 RATING_CHOICES = [("", "Choose a rating")] + [(str(n), f"{n} / 5") for n in range(5, 0, -1)]
 
 
 def no_null_characters(form: Form, field: Field) -> None:
-    """Django's CharField refuses NUL (ProhibitNullCharactersValidator); PostgreSQL cannot
-    store it, nor compare it in a query."""
+    """No NUL in any text field: PostgreSQL cannot store it, nor compare it in a query."""
     if "\x00" in (field.data or ""):
         raise ValidationError("Null characters are not allowed.")
 
@@ -52,7 +51,7 @@ class CatalogueFilterForm(FlaskForm):
     category = StringField(filters=[strip], validators=[Length(max=50), no_null_characters])
 
     def filters(self) -> ProductFilters:
-        """The repository's filters; an invalid form filters nothing (its errors are shown)."""
+        """The store's filters; an invalid form filters nothing (its errors are shown)."""
         if not self.validate():
             return ProductFilters()
         return ProductFilters(search=self.search.data or "", category=self.category.data or "")

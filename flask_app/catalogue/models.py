@@ -78,7 +78,6 @@ class AuthToken(Base):
     user: Mapped[User] = relationship()
 
 
-# Plural table names, SQLAlchemy-style; Django prefixes its tables with the app label.
 product_categories = Table(
     "product_categories",
     Base.metadata,
@@ -120,7 +119,7 @@ class Product(TimestampMixin, Base):
     price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     stock: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True, index=True)
-    # NFKC + casefold of name, sku and description (repository.search_key), set on write.
+    # NFKC + casefold of name, sku and description (store.search_key), set on write.
     search_key: Mapped[str] = mapped_column(Text, default="")
 
     categories: Mapped[list[Category]] = relationship(
@@ -161,7 +160,7 @@ class PriceChange(Base):
 
 class RateLimitEntry(Base):
     """One hit counted by a `limits` rate limit (the login throttle's sign-in attempts),
-    read by repository/sql_limits.py. A key's entries take numbered slots: the primary key
+    read by auth/sql_storage.py. A key's entries take numbered slots: the primary key
     `(key, slot)` lets one insert win a slot however many race for it, so a limit of N
     admits N. Rows expire, and each write sweeps the expired."""
 

@@ -28,12 +28,12 @@ EMAIL_PATTERN = (
 )
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SURROGATES = re.compile(r"[\ud800-\udfff]")
-# Longer whole numbers are refused before being expanded, as DRF refuses longer strings.
+# Longer whole numbers are refused before being expanded (the contract's limit).
 MAX_INTEGER_DIGITS = 1000
 
 
 def strip(value: Any) -> Any:
-    """Python's `str.strip()`, as DRF trims: pydantic's own strip keeps U+001C-U+001F."""
+    """Python's `str.strip()`, the contract's trimming: pydantic's own keeps U+001C-U+001F."""
     return value.strip() if isinstance(value, str) else value
 
 
@@ -111,7 +111,7 @@ class InputSchema(BaseModel):
         if value is None:
             raise ValueError("This field may not be null.")
         if isinstance(value, str) and "\x00" in value:
-            # DRF's CharField refuses NUL too; PostgreSQL cannot store it in text.
+            # PostgreSQL cannot store NUL in text.
             raise ValueError("Null characters are not allowed.")
         if isinstance(value, str) and SURROGATES.search(value):
             # JSON can spell a lone surrogate (`"\ud800"`); no store can encode it.
@@ -209,7 +209,11 @@ class ProductQuerySchema(InputSchema):
     min_price: MoneyText | None = None
     max_price: MoneyText | None = None
     in_stock: Literal["true", "false"] | None = None
-    ordering: Literal["name", "-name", "price", "-price", "created_at", "-created_at"] = "sku"
+    # `sku` is the order when none is asked for, not a value a client may send.
+    ordering: Annotated[
+        Literal["name", "-name", "price", "-price", "created_at", "-created_at"],
+        Field(default="sku"),
+    ]
 
 
 class UserOut(BaseModel):

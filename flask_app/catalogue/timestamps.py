@@ -1,6 +1,6 @@
 """Timestamps every store writes: aware UTC, truncated to milliseconds.
 
-Store-neutral on purpose: the MongoDB repository uses it too, and must not import
+Store-neutral on purpose: the MongoDB store uses it too, and must not import
 `models.py` (and with it SQLAlchemy) to tell the time.
 """
 

@@ -8,8 +8,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from catalogue import create_app
+from catalogue.cli import sql_seed
+from catalogue.db.sql import get_session
 from catalogue.migrations import upgrade
-from catalogue.repository import get_repository
 
 SMALL_CATALOGUE = {
     "users": [
@@ -69,7 +70,7 @@ def app(tmp_path):
     app = create_app({"DATABASE_URL": url, "CATALOGUE_BACKEND": "sql"})
     upgrade(url)
     with app.app_context():
-        get_repository().seed(SMALL_CATALOGUE, flush=True, hasher=lambda password: "x")
+        sql_seed.load(get_session(), SMALL_CATALOGUE, flush=True, hasher=lambda password: "x")
     return app
 
 

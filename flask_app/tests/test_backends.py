@@ -53,7 +53,7 @@ def test_the_mongo_backend_imports_no_sql_library(mongo_url: str) -> None:
     assert "pymongo" in modules
     loaded = sorted(m for m in modules if m.split(".")[0] in {"sqlalchemy", "alembic"})
     assert loaded == []
-    assert "catalogue.models" not in modules and "catalogue.db" not in modules
+    assert "catalogue.models" not in modules and "catalogue.db.sql" not in modules
 
 
 def test_the_probe_sees_sqlalchemy_when_the_sql_backend_uses_it(tmp_path: Path) -> None:

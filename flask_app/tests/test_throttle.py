@@ -18,10 +18,11 @@ from contextlib import ExitStack
 import httpx
 import pytest
 from catalogue import create_app
+from catalogue.auth.storage import EntryStorage
+from catalogue.auth.throttle import storage_for
+from catalogue.db.mongo import get_database
+from catalogue.db.mongo_schema import init_db
 from catalogue.migrations import upgrade
-from catalogue.repository.limits_storage import EntryStorage, storage_for
-from catalogue.repository.mongo import get_database
-from catalogue.repository.mongo_schema import init_db
 from flask import current_app
 from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter

@@ -44,7 +44,7 @@ class FlaskSqlTarget:
         return self.app
 
     def reset(self) -> None:
-        from catalogue.auth import login_throttle
+        from catalogue.auth.throttle import login_throttle
 
         result = self._runner.invoke(args=["seed", "--flush"])
         if result.exit_code != 0:
@@ -91,7 +91,7 @@ class FlaskSqlTarget:
     @contextmanager
     def failing_service(self) -> Iterator[None]:
         boom = RuntimeError("simulated failure inside the stats query")
-        with mock.patch("catalogue.repository.sql_stats.catalogue_stats", side_effect=boom):
+        with mock.patch("catalogue.store.sql_stats.catalogue_stats", side_effect=boom):
             yield
 
     def close(self) -> None:
@@ -164,7 +164,7 @@ class FlaskMongoTarget(FlaskSqlTarget):
     @contextmanager
     def failing_service(self) -> Iterator[None]:
         boom = RuntimeError("simulated failure inside the stats pipeline")
-        with mock.patch("catalogue.repository.mongo_stats.catalogue_stats", side_effect=boom):
+        with mock.patch("catalogue.store.mongo_stats.catalogue_stats", side_effect=boom):
             yield
 
     def close(self) -> None:

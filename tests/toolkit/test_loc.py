@@ -135,7 +135,7 @@ def test_per_target_totals_exclude_the_other_backend(tree):
 
 def test_flask_target_rule_by_path():
     sql, mongo, both = ("flask-sql",), ("flask-mongo",), ("flask-sql", "flask-mongo")
-    assert flask_targets("flask_app/catalogue/db.py") == sql
+    assert flask_targets("flask_app/catalogue/db/sql.py") == sql
     assert flask_targets("flask_app/catalogue/models.py") == sql
     assert flask_targets("flask_app/catalogue/migrations/versions/0001_initial.py") == sql
     assert flask_targets("flask_app/catalogue/repository/sql_stats.py") == sql

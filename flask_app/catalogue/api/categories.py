@@ -3,57 +3,53 @@
 from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
-from flask.views import MethodView
 
 from catalogue import services
 from catalogue.api import bp
+from catalogue.api.input import parse
+from catalogue.api.listing import page_request, paginated
+from catalogue.auth.decorators import staff_required
 from catalogue.exceptions import NotFound
-from catalogue.pagination import page_request, paginated
-from catalogue.parsers import parse
-from catalogue.permissions import staff_required
-from catalogue.repository import get_repository
 from catalogue.schemas import CategoryCreateSchema, CategoryOut, CategoryUpdateSchema
+from catalogue.store import get_store
 
 
-def category_get(slug: str) -> CategoryOut:
-    category = get_repository().category_get(slug)
+def get_category_or_404(slug: str) -> CategoryOut:
+    category = get_store().category_get(slug)
     if category is None:
         raise NotFound
     return category
 
 
-class CategoryListView(MethodView):
-    def get(self) -> ResponseReturnValue:
-        page = page_request()
-        return paginated(*get_repository().category_list(page), page)
-
-    @staff_required
-    def post(self) -> ResponseReturnValue:
-        data = parse(CategoryCreateSchema)
-        category = services.category_create(**data.model_dump())
-        location = f"/api/categories/{category.slug}"
-        return category.model_dump(mode="json"), 201, {"Location": location}
+@bp.get("/categories")
+def list_categories() -> ResponseReturnValue:
+    return paginated(get_store().category_list(page_request()))
 
 
-bp.add_url_rule("/categories", view_func=CategoryListView.as_view("category-list"))
+@bp.post("/categories")
+@staff_required
+def create_category() -> ResponseReturnValue:
+    data = parse(CategoryCreateSchema)
+    category = services.category_create(**data.model_dump())
+    location = f"/api/categories/{category.slug}"
+    return category.model_dump(mode="json"), 201, {"Location": location}
 
 
-class CategoryDetailView(MethodView):
-    def get(self, slug: str) -> ResponseReturnValue:
-        return category_get(slug).model_dump(mode="json")
-
-    @staff_required
-    def patch(self, slug: str) -> ResponseReturnValue:
-        category = category_get(slug)
-        data = parse(CategoryUpdateSchema).model_dump(exclude_unset=True)
-        return services.category_update(slug=category.slug, data=data).model_dump(mode="json")
-
-    @staff_required
-    def delete(self, slug: str) -> ResponseReturnValue:
-        services.category_delete(slug=category_get(slug).slug)
-        return "", 204
+@bp.get("/categories/<segment:slug>")
+def get_category(slug: str) -> ResponseReturnValue:
+    return get_category_or_404(slug).model_dump(mode="json")
 
 
-bp.add_url_rule(
-    "/categories/<segment:slug>", view_func=CategoryDetailView.as_view("category-detail")
-)
+@bp.patch("/categories/<segment:slug>")
+@staff_required
+def update_category(slug: str) -> ResponseReturnValue:
+    category = get_category_or_404(slug)
+    data = parse(CategoryUpdateSchema).model_dump(exclude_unset=True)
+    return services.category_update(slug=category.slug, data=data).model_dump(mode="json")
+
+
+@bp.delete("/categories/<segment:slug>")
+@staff_required
+def delete_category(slug: str) -> ResponseReturnValue:
+    services.category_delete(slug=get_category_or_404(slug).slug)
+    return "", 204

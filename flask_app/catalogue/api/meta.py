@@ -12,19 +12,19 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import ServiceUnavailable
 
 from catalogue.api import bp
-from catalogue.conditional import Validators, conditional
-from catalogue.repository import get_repository
+from catalogue.etag import Validators, conditional
+from catalogue.store import get_store
 
 
-@bp.route("/health")
+@bp.get("/health")
 def health() -> ResponseReturnValue:
     # Readiness: a draining instance still serves, but asks to be taken out of rotation.
     drain_file = current_app.config["DRAIN_FILE"]
     if drain_file and os.path.exists(drain_file):
         raise ServiceUnavailable("This instance is shutting down.")
-    repository = get_repository()
+    store = get_store()
     try:
-        repository.ping()
+        store.ping()
     except Exception as exc:  # any driver's connection error means the same thing here
         raise ServiceUnavailable from exc
     backend = current_app.config["CATALOGUE_BACKEND"]
@@ -32,7 +32,7 @@ def health() -> ResponseReturnValue:
         "status": "ok",
         "framework": "flask",
         "backend": backend,
-        "database": repository.database,
+        "database": store.database,
     }
 
 
@@ -42,12 +42,12 @@ def openapi_document(path: str) -> dict[str, Any]:
         return yaml.safe_load(spec)
 
 
-@bp.route("/openapi.json")
+@bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
     return openapi_document(current_app.config["OPENAPI_SPEC_PATH"])
 
 
-@bp.route("/stats")
+@bp.get("/stats")
 def stats() -> ResponseReturnValue:
-    repository = get_repository()
-    return conditional(Validators(repository.stats_version(), "stats"), repository.stats)
+    store = get_store()
+    return conditional(Validators(store.stats_version(), "stats"), store.stats)

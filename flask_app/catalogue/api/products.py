@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from flask import g
 from flask.typing import ResponseReturnValue
-from flask.views import MethodView
 
 from catalogue import services
 from catalogue.api import bp
-from catalogue.conditional import Validators, conditional
-from catalogue.pagination import page_request, paginated
-from catalogue.parsers import parse, parse_query
-from catalogue.permissions import can_see_inactive, staff_required, token_required
-from catalogue.renderers import render_product_page
-from catalogue.repository import ProductFilters, get_repository
+from catalogue.api.formats import render_product_page
+from catalogue.api.input import parse, parse_query
+from catalogue.api.listing import page_request, paginated
+from catalogue.auth.decorators import can_see_inactive, staff_required, token_required
+from catalogue.etag import Validators, conditional
+from catalogue.exceptions import NotFound
 from catalogue.schemas import (
     ProductCreateSchema,
     ProductOut,
@@ -22,6 +21,7 @@ from catalogue.schemas import (
     ProductUpdateSchema,
     ReservationSchema,
 )
+from catalogue.store import ProductFilters, get_store
 
 
 def product_query() -> ProductFilters:
@@ -31,80 +31,78 @@ def product_query() -> ProductFilters:
     return ProductFilters(**query)
 
 
-def product_get(sku: str) -> ProductOut:
-    return services.product_get(sku=sku, include_inactive=can_see_inactive())
+def get_product_or_404(sku: str) -> ProductOut:
+    """The product, if the caller may see it: inactive ones are for staff only."""
+    product = get_store().product_get(sku, can_see_inactive())
+    if product is None:
+        raise NotFound
+    return product
 
 
-class ProductListView(MethodView):
-    def get(self) -> ResponseReturnValue:
-        filters, page, staff = product_query(), page_request(), can_see_inactive()
-        repository = get_repository()
-        version = repository.product_list_version(filters, staff)
-        validators = Validators(version, "products", filters, page, staff, g.media_type)
-
-        def render() -> ResponseReturnValue:
-            total, products = repository.product_list(filters, staff, page)
-            return render_product_page(paginated(total, products, page))
-
-        return conditional(validators, render)
-
-    @staff_required
-    def post(self) -> ResponseReturnValue:
-        data = parse(ProductCreateSchema)
-        product = services.product_create(data=data.model_dump())
-        location = f"/api/products/{product.sku}"
-        return product.model_dump(mode="json"), 201, {"Location": location}
+@bp.get("/products")
+def list_products() -> ResponseReturnValue:
+    filters, page, staff = product_query(), page_request(), can_see_inactive()
+    store = get_store()
+    version = store.product_list_version(filters, staff)
+    validators = Validators(version, "products", filters, page, staff, g.media_type)
+    return conditional(
+        validators,
+        lambda: render_product_page(paginated(store.product_list(filters, staff, page))),
+    )
 
 
-bp.add_url_rule("/products", view_func=ProductListView.as_view("product-list"))
+@bp.post("/products")
+@staff_required
+def create_product() -> ResponseReturnValue:
+    data = parse(ProductCreateSchema)
+    product = services.product_create(data=data.model_dump())
+    location = f"/api/products/{product.sku}"
+    return product.model_dump(mode="json"), 201, {"Location": location}
 
 
-class ProductDetailView(MethodView):
-    def get(self, sku: str) -> ResponseReturnValue:
-        staff = can_see_inactive()
-        version = get_repository().product_version(sku, staff)
-        validators = version and Validators(version, "product", sku, staff)
-        return conditional(validators, lambda: product_get(sku).model_dump(mode="json"))
-
-    @staff_required
-    def put(self, sku: str) -> ResponseReturnValue:
-        product = product_get(sku)
-        data = parse(ProductReplaceSchema).model_dump()
-        updated = services.product_update(product=product, data=data, partial=False)
-        return updated.model_dump(mode="json")
-
-    @staff_required
-    def patch(self, sku: str) -> ResponseReturnValue:
-        product = product_get(sku)
-        data = parse(ProductUpdateSchema).model_dump(exclude_unset=True)
-        updated = services.product_update(product=product, data=data, partial=True)
-        return updated.model_dump(mode="json")
-
-    @staff_required
-    def delete(self, sku: str) -> ResponseReturnValue:
-        services.product_delete(product=product_get(sku))
-        return "", 204
+@bp.get("/products/<segment:sku>")
+def get_product(sku: str) -> ResponseReturnValue:
+    staff = can_see_inactive()
+    version = get_store().product_version(sku, staff)
+    validators = Validators(version, "product", sku, staff) if version else None
+    return conditional(validators, lambda: get_product_or_404(sku).model_dump(mode="json"))
 
 
-bp.add_url_rule("/products/<segment:sku>", view_func=ProductDetailView.as_view("product-detail"))
+@bp.put("/products/<segment:sku>")
+@staff_required
+def replace_product(sku: str) -> ResponseReturnValue:
+    product = get_product_or_404(sku)
+    data = parse(ProductReplaceSchema).model_dump()
+    updated = services.product_update(product=product, data=data, partial=False)
+    return updated.model_dump(mode="json")
 
 
-@bp.post("/products/<segment:sku>/reserve", endpoint="product-reserve")
+@bp.patch("/products/<segment:sku>")
+@staff_required
+def update_product(sku: str) -> ResponseReturnValue:
+    product = get_product_or_404(sku)
+    data = parse(ProductUpdateSchema).model_dump(exclude_unset=True)
+    updated = services.product_update(product=product, data=data, partial=True)
+    return updated.model_dump(mode="json")
+
+
+@bp.delete("/products/<segment:sku>")
+@staff_required
+def delete_product(sku: str) -> ResponseReturnValue:
+    services.product_delete(product=get_product_or_404(sku))
+    return "", 204
+
+
+@bp.post("/products/<segment:sku>/reserve")
 @token_required
 def product_reserve(sku: str) -> ResponseReturnValue:
-    product = product_get(sku)
+    product = get_product_or_404(sku)
     quantity = parse(ReservationSchema).quantity
     stock = services.product_reserve(product=product, quantity=quantity)
     return {"sku": product.sku, "reserved": quantity, "stock": stock}
 
 
-class PriceHistoryView(MethodView):
-    def get(self, sku: str) -> ResponseReturnValue:
-        product, page = product_get(sku), page_request()
-        return paginated(*get_repository().price_history(product.sku, page), page)
-
-
-bp.add_url_rule(
-    "/products/<segment:sku>/price-history",
-    view_func=PriceHistoryView.as_view("product-price-history"),
-)
+@bp.get("/products/<segment:sku>/price-history")
+def price_history(sku: str) -> ResponseReturnValue:
+    product, page = get_product_or_404(sku), page_request()
+    return paginated(get_store().price_history(product.sku, page))

@@ -1,4 +1,4 @@
-"""Migrations (flask-sql): Alembic, mirroring Django's migration history one for one."""
+"""Migrations (flask-sql): Alembic revisions, applied by `flask init-db`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from catalogue.db import sqlalchemy_url
+from catalogue.db.sql import sqlalchemy_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 

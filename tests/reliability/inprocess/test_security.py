@@ -33,9 +33,9 @@ def stored_password_hash(target: Target, username: str) -> str:
 
         return get_user_model().objects.get(username=username).password
     with flask_app(target).app_context():
-        from catalogue.repository import get_repository
+        from catalogue.store import get_store
 
-        user = get_repository().user_get(username)
+        user = get_store().user_get(username)
         assert user is not None
         return user.password_hash
 
@@ -54,7 +54,7 @@ def stored_tokens(target: Target) -> list[str]:
             with app.extensions["sqlalchemy_engine"].connect() as connection:
                 rows = connection.execute(text("SELECT * FROM auth_tokens")).all()
             return [repr(tuple(row)) for row in rows]
-        from catalogue.repository.mongo import get_database
+        from catalogue.db.mongo import get_database
 
         return [repr(doc) for doc in get_database().auth_tokens.find()]
 

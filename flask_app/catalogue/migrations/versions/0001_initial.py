@@ -1,4 +1,4 @@
-"""initial: the same schema as Django's catalogue 0001_initial.
+"""initial: users, auth tokens, categories, products, reviews and price changes.
 
 Revision ID: 0001_initial
 Revises: 

@@ -1,4 +1,4 @@
-"""product search key: NFKC + casefold of name, sku and description (Django's 0002).
+"""product search key: NFKC + casefold of name, sku and description.
 
 Revision ID: 0002_product_search_key
 Revises: 0001_initial
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from catalogue.repository import search_key
+from catalogue.store import search_key
 
 revision: str = "0002_product_search_key"
 down_revision: str | None = "0001_initial"

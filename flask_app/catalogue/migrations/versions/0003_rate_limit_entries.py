@@ -1,4 +1,4 @@
-"""rate limit entries: the login throttle's failures, shared by every worker (Django: its cache table).
+"""rate limit entries: the login throttle's failures, shared by every worker.
 
 Revision ID: 0003_rate_limit_entries
 Revises: 0002_product_search_key

@@ -1,5 +1,5 @@
 """product search trigram index on PostgreSQL: LIKE '%term%' on search_key stops reading
-every row once the term is selective (Django's 0003). Nothing on SQLite.
+every row once the term is selective. Nothing on SQLite.
 
 Revision ID: 0004_product_search_trigram
 Revises: 0003_rate_limit_entries

@@ -1,18 +1,18 @@
-"""Repository on SQLAlchemy 2.0: `select()` statements on the request's session."""
+"""The catalogue store on SQLAlchemy 2.0 (flask-sql): `select()`s on the request's session."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, text, update
+from sqlalchemy import ColumnElement, Select, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from catalogue.db import get_session
-from catalogue.exceptions import Conflict
+from catalogue.db.sql import get_session
+from catalogue.exceptions import Conflict, NotFound
 from catalogue.models import (
     AuthToken,
     Category,
@@ -22,20 +22,20 @@ from catalogue.models import (
     User,
     product_categories,
 )
-from catalogue.repository import (
+from catalogue.schemas import CENT, CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
+from catalogue.store import (
+    Page,
     PageRequest,
     ProductFilters,
     UserRecord,
     Version,
     search_key,
-    sql_seed,
+    sql_events,  # noqa: F401  (registers the price-history event)
     sql_stats,
 )
-from catalogue.schemas import CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
 from catalogue.timestamps import now_ms
 
-CENT = Decimal("0.01")
-ORDERING = {
+ORDERING: dict[str, ColumnElement[Any]] = {
     "sku": Product.sku.asc(),
     "name": Product.name.asc(),
     "-name": Product.name.desc(),
@@ -87,7 +87,7 @@ def category_out(category: Category, product_count: int) -> CategoryOut:
 
 
 def product_out(product: Product, count: int, total: int | None) -> ProductOut:
-    average = (Decimal(total) / count).quantize(CENT, ROUND_HALF_UP) if count else None
+    average = (Decimal(total or 0) / count).quantize(CENT, ROUND_HALF_UP) if count else None
     return ProductOut(
         sku=product.sku,
         name=product.name,
@@ -114,7 +114,7 @@ def review_out(review: Review, sku: str) -> ReviewOut:
     )
 
 
-class SqlRepository:
+class SqlStore:
     def __init__(self) -> None:
         self.session = get_session()
         bind = self.session.get_bind()
@@ -175,10 +175,10 @@ class SqlRepository:
             .order_by(Category.slug)
         )
 
-    def category_list(self, page: PageRequest) -> tuple[int, list[CategoryOut]]:
+    def category_list(self, page: PageRequest) -> Page[CategoryOut]:
         total = self.session.scalar(select(func.count(Category.id))) or 0
         rows = self.session.execute(self._categories().limit(page.size).offset(page.offset))
-        return total, [category_out(category, count) for category, count in rows]
+        return Page.of(page, total, [category_out(category, count) for category, count in rows])
 
     def category_get(self, slug: str) -> CategoryOut | None:
         row = self.session.execute(self._categories().where(Category.slug == slug)).first()
@@ -202,7 +202,9 @@ class SqlRepository:
         for field, value in fields.items():
             setattr(category, field, value)
         self.session.flush()
-        return self.category_get(slug)
+        return category_out(
+            *self.session.execute(self._categories().where(Category.slug == slug)).one()
+        )
 
     def category_in_use(self, slug: str) -> bool:
         return bool(
@@ -244,17 +246,22 @@ class SqlRepository:
 
     def product_list(
         self, filters: ProductFilters, include_inactive: bool, page: PageRequest
-    ) -> tuple[int, list[ProductOut]]:
+    ) -> Page[ProductOut]:
         query = self._filtered(filters, include_inactive)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         ordered = self._with_rating(query).order_by(ORDERING[filters.ordering], Product.sku)
         rows = self.session.execute(ordered.limit(page.size).offset(page.offset))
-        return total, [product_out(*row) for row in rows]
+        return Page.of(page, total, [product_out(*row) for row in rows])
 
     def product_get(self, sku: str, include_inactive: bool) -> ProductOut | None:
         query = self._with_rating(self._products(include_inactive).where(Product.sku == sku))
         row = self.session.execute(query).first()
         return product_out(*row) if row else None
+
+    def _product_out(self, sku: str) -> ProductOut:
+        """A product just written, with its rating: it exists, active or not."""
+        query = self._with_rating(self._products(include_inactive=True).where(Product.sku == sku))
+        return product_out(*self.session.execute(query).one())
 
     def _version(self, products: Select[Any]) -> Version:
         """One aggregate query over the products joined to their reviews: rows, reviews, and
@@ -297,18 +304,19 @@ class SqlRepository:
             self.session.flush()
         except IntegrityError as exc:
             raise Conflict("sku_taken", f"A product with sku {fields['sku']!r} exists.") from exc
-        return self.product_get(fields["sku"], include_inactive=True)
+        return self._product_out(fields["sku"])
 
-    def product_update(self, sku: str, fields: dict[str, Any]) -> ProductOut:
-        product = self._product(sku)
+    def product_update(self, product: ProductOut, fields: dict[str, Any]) -> ProductOut:
+        """A new price also writes a PriceChange, in the same flush (sql_events.py)."""
+        row = self._product(product.sku)
         fields = dict(fields)
         if "categories" in fields:
-            product.categories = self._category_rows(fields.pop("categories"))
+            row.categories = self._category_rows(fields.pop("categories"))
         for field, value in fields.items():
-            setattr(product, field, value)
-        product.updated_at = now_ms()
+            setattr(row, field, value)
+        row.updated_at = now_ms()
         self.session.flush()
-        return self.product_get(sku, include_inactive=True)
+        return self._product_out(product.sku)
 
     def product_delete(self, sku: str) -> None:
         self.session.delete(self._product(sku))
@@ -325,7 +333,7 @@ class SqlRepository:
 
     # reviews and price history
 
-    def review_list(self, sku: str, page: PageRequest) -> tuple[int, list[ReviewOut]]:
+    def review_list(self, sku: str, page: PageRequest) -> Page[ReviewOut]:
         query = select(Review).join(Product).where(Product.sku == sku)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = self.session.scalars(
@@ -334,9 +342,9 @@ class SqlRepository:
             .limit(page.size)
             .offset(page.offset)
         )
-        return total, [review_out(review, sku) for review in rows]
+        return Page.of(page, total, [review_out(review, sku) for review in rows])
 
-    def _review(self, sku: str, review_id: str) -> Review | None:
+    def _review_or_none(self, sku: str, review_id: str) -> Review | None:
         if not (review_id.isascii() and review_id.isdigit() and len(review_id) <= 18):
             return None  # opaque ids: anything but a number that fits a BIGINT names none
         return self.session.scalar(
@@ -346,8 +354,14 @@ class SqlRepository:
             .options(selectinload(Review.author))
         )
 
+    def _review(self, sku: str, review_id: str) -> Review:
+        review = self._review_or_none(sku, review_id)
+        if review is None:
+            raise NotFound
+        return review
+
     def review_get(self, sku: str, review_id: str) -> ReviewOut | None:
-        review = self._review(sku, review_id)
+        review = self._review_or_none(sku, review_id)
         return review_out(review, sku) if review else None
 
     def review_exists(self, sku: str, author: UserRecord) -> bool:
@@ -366,7 +380,7 @@ class SqlRepository:
             self.session.flush()
         except IntegrityError as exc:
             raise Conflict("already_reviewed", "You have already reviewed this product.") from exc
-        return self.review_get(sku, str(review.id))
+        return review_out(self._review(sku, str(review.id)), sku)
 
     def review_update(self, sku: str, review_id: str, fields: dict[str, Any]) -> ReviewOut:
         review = self._review(sku, review_id)
@@ -379,13 +393,7 @@ class SqlRepository:
         self.session.delete(self._review(sku, review_id))
         self.session.flush()
 
-    def price_change_add(self, sku: str, old_price: Decimal, new_price: Decimal) -> None:
-        product_id = self._product(sku).id
-        self.session.add(
-            PriceChange(product_id=product_id, old_price=old_price, new_price=new_price)
-        )
-
-    def price_history(self, sku: str, page: PageRequest) -> tuple[int, list[PriceChangeOut]]:
+    def price_history(self, sku: str, page: PageRequest) -> Page[PriceChangeOut]:
         query = select(PriceChange).join(Product).where(Product.sku == sku)
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = self.session.scalars(
@@ -393,10 +401,11 @@ class SqlRepository:
             .limit(page.size)
             .offset(page.offset)
         )
-        return total, [
+        changes = [
             PriceChangeOut(old_price=c.old_price, new_price=c.new_price, changed_at=c.changed_at)
             for c in rows
         ]
+        return Page.of(page, total, changes)
 
     # whole-catalogue operations
 
@@ -412,6 +421,3 @@ class SqlRepository:
         return Version(
             counts=(products, categories), changed=(products_changed, categories_changed)
         )
-
-    def seed(self, data: dict[str, Any], flush: bool, hasher: Callable[[str], str]) -> str:
-        return sql_seed.load(self.session, data, flush=flush, hasher=hasher)

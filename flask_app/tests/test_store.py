@@ -1,17 +1,17 @@
-"""SqlRepository: filters, ordering, the conditional reserve, raw-SQL stats."""
+"""SqlStore: filters, ordering, the conditional reserve, raw-SQL stats."""
 
 from decimal import Decimal
 
-from catalogue.repository import PageRequest, ProductFilters, get_repository
-from catalogue.repository.sql import like_escaped
+from catalogue.store import PageRequest, ProductFilters, get_store
+from catalogue.store.sql import like_escaped
 
 PAGE = PageRequest(page=1, size=100)
 
 
 def skus(filters: ProductFilters, include_inactive: bool = False) -> list[str]:
-    total, products = get_repository().product_list(filters, include_inactive, PAGE)
-    assert total == len(products)
-    return [product.sku for product in products]
+    page = get_store().product_list(filters, include_inactive, PAGE)
+    assert page.total == len(page.items)
+    return [product.sku for product in page.items]
 
 
 def test_like_wildcards_are_escaped():
@@ -44,32 +44,32 @@ def test_in_stock_and_price_filters(ctx):
 
 
 def test_rating_is_averaged_half_up(ctx):
-    product = get_repository().product_get("B-2", include_inactive=False)
+    product = get_store().product_get("B-2", include_inactive=False)
     assert product.rating.count == 2
     assert product.rating.average == Decimal("4.50")
 
 
 def test_reserve_is_conditional(ctx):
-    repository = get_repository()
-    with repository.atomic():
-        assert repository.product_reserve("B-2", 5) == 0
-    with repository.atomic():
-        assert repository.product_reserve("B-2", 1) is None
+    store = get_store()
+    with store.atomic():
+        assert store.product_reserve("B-2", 5) == 0
+    with store.atomic():
+        assert store.product_reserve("B-2", 1) is None
 
 
 def test_non_numeric_review_id_names_no_review(ctx):
-    assert get_repository().review_get("B-2", "abc") is None
+    assert get_store().review_get("B-2", "abc") is None
 
 
 def test_review_exists_for_its_author_only(ctx):
-    repository = get_repository()
-    ann = repository.user_get("ann")
-    assert repository.review_exists("B-2", ann)
-    assert not repository.review_exists("A-1", ann)
+    store = get_store()
+    ann = store.user_get("ann")
+    assert store.review_exists("B-2", ann)
+    assert not store.review_exists("A-1", ann)
 
 
 def test_stats_count_active_products_once(ctx):
-    stats = get_repository().stats()
+    stats = get_store().stats()
     by_slug = {row["slug"]: row for row in stats["categories"]}
     assert by_slug["tools"]["product_count"] == 2
     assert by_slug["tools"]["inventory_value"] == "50.00"

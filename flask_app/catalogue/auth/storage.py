@@ -3,11 +3,11 @@
 `limits` (the library under Flask-Limiter) ships storages for Redis, Memcached
 and MongoDB, and one in process memory. `REDIS_URL` picks its Redis storage.
 Without it the app keeps the entries in its own store, through the small
-storage below: `limits` has no SQL storage (Django ships a DatabaseCache
-backend; Flask has no cache framework at all), and its MongoDB storage needs
-update pipelines and array-index paths that the `nx-27017` emulator does not
-implement (README, "MongoDB in tests"). Process memory is never the default: a
-limit that each gunicorn worker counts alone is not a limit.
+storage below: `limits` has no SQL storage (and Flask no cache framework), and
+its MongoDB storage needs update pipelines and array-index paths that the
+`nx-27017` emulator does not implement (README, "MongoDB in tests"). Process
+memory is never the default: a limit that each gunicorn worker counts alone is
+not a limit.
 
 Every storage here can also `release` a key's newest entry: the login throttle
 counts an attempt before checking its password, and gives it back when it was right.
@@ -21,7 +21,6 @@ from abc import abstractmethod
 from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
-from flask import Flask
 from limits.storage import MovingWindowSupport, RedisStorage, Storage
 
 
@@ -36,7 +35,9 @@ class ReleasableRedisStorage(RedisStorage):
     (pushed by an atomic Lua script): giving back the newest entry is one LPOP."""
 
     def release(self, key: str) -> None:
-        self.get_connection().lpop(self.prefixed_key(key))
+        # limits types its client as a protocol of the commands it uses, which lacks LPOP;
+        # the client is redis-py's, which has it.
+        self.get_connection().lpop(self.prefixed_key(key))  # type: ignore[attr-defined]
 
 
 class EntryStorage(Storage, MovingWindowSupport):
@@ -45,7 +46,7 @@ class EntryStorage(Storage, MovingWindowSupport):
     (entries that share the first one's expiry).
 
     A hit takes a numbered slot, and the store keeps `(key, slot)` unique: inserting the
-    entry is the atomic step (Django's `cache.add()`), so of any number of hits racing
+    entry is the atomic step, so of any number of hits racing
     for a moving window of N, exactly N get a slot. Expired entries are swept before each
     hit; one that expires between the sweep and the insert keeps its slot a moment
     longer: the limit can hold a little longer, it never opens early.
@@ -141,18 +142,3 @@ class EntryStorage(Storage, MovingWindowSupport):
         now = time.time()
         count, first = self.live(key, now)
         return (now if first is None else first - expiry), count
-
-
-def storage_for(app: Flask) -> Storage:
-    """Redis when REDIS_URL is set, else the app's own store (SQL table or Mongo collection)."""
-    if app.config["REDIS_URL"]:
-        return ReleasableRedisStorage(
-            app.config["REDIS_URL"], key_prefix=app.config["REDIS_KEY_PREFIX"]
-        )
-    if app.config["CATALOGUE_BACKEND"] == "mongo":
-        from catalogue.repository.mongo_limits import MongoEntryStorage
-
-        return MongoEntryStorage()
-    from catalogue.repository.sql_limits import SqlEntryStorage
-
-    return SqlEntryStorage()

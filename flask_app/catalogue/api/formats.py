@@ -1,4 +1,4 @@
-"""Renderers: content negotiation, and the product list as CSV or a plain-text table."""
+"""Representations: Accept negotiation, and the product list as JSON, CSV or a plain-text table."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ CSV_COLUMNS = [
     "updated_at",
 ]
 TEXT_COLUMNS = ["SKU", "NAME", "PRICE", "STOCK", "RATING"]
-# Endpoints with more than JSON to offer negotiate for themselves, on reads only.
-MULTI_FORMAT_ENDPOINTS = {"api.product-list"}
+# URLs with more than JSON to offer: every answer there varies by Accept, though only
+# reads negotiate among the formats.
+MULTI_FORMAT_RULES = {"/api/products"}
 QVALUE = re.compile(r"^(0(\.[0-9]{0,3})?|1(\.0{0,3})?)\Z")
 
 
@@ -88,14 +89,14 @@ def negotiate(offered: Sequence[str]) -> str:
 def negotiate_request() -> None:
     """Before each API request, first of all: pick the representation or answer 406 --
     before authentication, query parsing and any write (a refused POST changes nothing)."""
-    g.varies_by_accept = request.endpoint in MULTI_FORMAT_ENDPOINTS
+    rule = request.url_rule
+    g.varies_by_accept = rule is not None and rule.rule in MULTI_FORMAT_RULES
     pages = g.varies_by_accept and request.method in {"GET", "HEAD"}
     g.media_type = negotiate(list(RENDERERS) if pages else [JSON])
 
 
 def vary_on_accept(response: Response) -> Response:
-    """After each answer of an endpoint with several representations: say that Accept
-    chose it (DRF does so for views with more than one renderer)."""
+    """After each answer of a URL with several representations: say that Accept chose it."""
     if g.get("varies_by_accept"):
         response.vary.add("Accept")
     return response

@@ -1,5 +1,4 @@
-"""Middleware as request hooks: request id, timing, security headers (Content-Security-Policy
-on the pages), gzip, canonical paths, OPTIONS."""
+"""App-wide request hooks: request id, timing, security headers, gzip, canonical paths."""
 
 from __future__ import annotations
 
@@ -10,9 +9,10 @@ import uuid
 
 from flask import Flask, Response, current_app, g, redirect, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response as BaseResponse
 
+from catalogue.api.formats import weighted
 from catalogue.errors import allow_header
-from catalogue.renderers import weighted
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,128}\Z")
 GZIP_MIN_BYTES = 1024
@@ -23,8 +23,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-# The pages load only this site's stylesheet: no inline script or style anywhere. The
-# same string as the Django app's (which also covers its admin's scripts and images).
+# The pages load only this site's stylesheet: no inline script or style anywhere (the
+# contract's policy, the same string on every target).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
@@ -35,7 +35,7 @@ CONTENT_SECURITY_POLICY = (
 API_DOCS_CONTENT_SECURITY_POLICY = f"{CONTENT_SECURITY_POLICY}; img-src 'self' data:"
 
 
-def start_request() -> Response | None:
+def start_request() -> BaseResponse | None:
     """Before each request (and before the blueprints' auth and Accept hooks): stamp id and
     clock; answer `/path/` and `//path` with 308 to `/path`, and OPTIONS with 204 + Allow."""
     g.started = time.perf_counter()
@@ -97,7 +97,9 @@ def finish_request(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    """Trust X-Forwarded-Proto when configured, then the hooks around every request."""
     if app.config["TRUST_X_FORWARDED_PROTO"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1)
+        # Flask's documented way to wrap the WSGI app; its stubs type `wsgi_app` as a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=1)  # type: ignore[method-assign]
     app.before_request(start_request)
     app.after_request(finish_request)

@@ -12,7 +12,6 @@ from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
 from catalogue.config import REPO_DIR
-from catalogue.repository import get_repository
 
 DEFAULT_FIXTURE = REPO_DIR / "shared_spec" / "fixtures" / "catalogue.json"
 
@@ -28,8 +27,8 @@ def hashed(password: str) -> str:
 def init_db_command() -> None:
     """Bring the store up to date: Alembic migrations, or Mongo collections and indexes."""
     if current_app.config["CATALOGUE_BACKEND"] == "mongo":
-        from catalogue.repository.mongo import get_database
-        from catalogue.repository.mongo_schema import init_db
+        from catalogue.db.mongo import get_database
+        from catalogue.db.mongo_schema import init_db
 
         click.echo(
             f"Collections, validators and indexes ready: {', '.join(init_db(get_database()))}."
@@ -44,7 +43,7 @@ def init_db_command() -> None:
 @click.command("check-migrations")
 @with_appcontext
 def check_migrations_command() -> None:
-    """Fail when the models have changes no migration records (Django: makemigrations --check)."""
+    """Fail when the models have changes that no migration records."""
     import tempfile
 
     from catalogue.migrations import check
@@ -63,7 +62,16 @@ def check_migrations_command() -> None:
 def seed_command(path: Path, flush: bool) -> None:
     """Load shared_spec/fixtures/catalogue.json (or --file) into the store."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    click.echo(get_repository().seed(data, flush=flush, hasher=hashed))
+    if current_app.config["CATALOGUE_BACKEND"] == "mongo":
+        from catalogue.cli import mongo_seed
+        from catalogue.db.mongo import get_database
+
+        click.echo(mongo_seed.load(get_database(), data, flush=flush, hasher=hashed))
+        return
+    from catalogue.cli import sql_seed
+    from catalogue.db.sql import get_session
+
+    click.echo(sql_seed.load(get_session(), data, flush=flush, hasher=hashed))
 
 
 @click.command("create-user")

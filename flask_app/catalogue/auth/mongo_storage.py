@@ -6,15 +6,15 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from catalogue.repository.limits_storage import EntryStorage
-from catalogue.repository.mongo import get_database
+from catalogue.auth.storage import EntryStorage
+from catalogue.db.mongo import get_database
 
 
 class MongoEntryStorage(EntryStorage):
     """One document per entry, with plain finds, inserts and deletes: what both MongoDB and
     the emulator run alike (limits' own MongoDB storage does not run on the emulator).
     Taking a slot is an `insert_one` that the unique index `key_slot_unique`
-    (mongo_schema.py) refuses with DuplicateKeyError when another hit has it."""
+    (db/mongo_schema.py) refuses with DuplicateKeyError when another hit has it."""
 
     @property
     def base_exceptions(self) -> type[Exception]:

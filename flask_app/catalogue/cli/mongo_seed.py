@@ -8,12 +8,9 @@ from typing import Any
 
 from pymongo.database import Database
 
-from catalogue.repository.fixture import loaded, parse_time, product_fields, review_fields
-from catalogue.repository.mongo_schema import init_db
-
-
-def cents(value: str) -> int:
-    return int(Decimal(value) * 100)
+from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
+from catalogue.db.mongo_schema import init_db
+from catalogue.store.mongo import cents
 
 
 def load_users(db: Database, data: dict[str, Any], hasher: Callable[[str], str]) -> dict:
@@ -55,7 +52,11 @@ def load(db: Database, data: dict[str, Any], *, flush: bool, hasher: Callable[[s
     for doc in categories:
         doc["updated_at"] = doc["created_at"]
     products = [
-        {**product_fields(p), "price_cents": cents(p["price"]), "categories": p["categories"]}
+        {
+            **product_fields(p),
+            "price_cents": cents(Decimal(p["price"])),
+            "categories": p["categories"],
+        }
         for p in data["products"]
     ]
     reviews = [
@@ -70,8 +71,8 @@ def load(db: Database, data: dict[str, Any], *, flush: bool, hasher: Callable[[s
     changes = [
         {
             "product_sku": c["product"],
-            "old_price_cents": cents(c["old_price"]),
-            "new_price_cents": cents(c["new_price"]),
+            "old_price_cents": cents(Decimal(c["old_price"])),
+            "new_price_cents": cents(Decimal(c["new_price"])),
             "changed_at": parse_time(c["changed_at"]),
         }
         for c in data["price_changes"]

@@ -1,4 +1,4 @@
-"""Pagination: strict page parameters, DRF-shaped pages with site-relative links."""
+"""API lists: strict `page`/`page_size` parameters, and pages with site-relative links."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from flask import current_app, request
 from pydantic import BaseModel
 from werkzeug.exceptions import BadRequest, NotFound
 
-from catalogue.parsers import query_param
-from catalogue.repository import PageRequest
+from catalogue.api.input import query_param
+from catalogue.store import Page, PageRequest
 
 
 def positive_int(name: str, default: int, maximum: int | None = None) -> int:
@@ -34,12 +34,12 @@ def page_request() -> PageRequest:
     )
     page = positive_int("page", 1)
     if (page - 1) * size > MAX_OFFSET:
-        raise NotFound("Invalid page.")  # past the last page, as DRF answers
+        raise NotFound("Invalid page.")  # past the last page
     return PageRequest(page=page, size=size)
 
 
 def page_link(page: int | None) -> str:
-    """This request's URL with `page` replaced (dropped for page 1), keys sorted like DRF."""
+    """This request's URL with `page` replaced (dropped for page 1), keys sorted."""
     args = request.args.to_dict(flat=False)
     args.pop("page", None)
     if page is not None and page > 1:
@@ -48,15 +48,16 @@ def page_link(page: int | None) -> str:
     return f"{request.path}?{query}" if query else request.path
 
 
-def paginated(total: int, items: list[BaseModel], page: PageRequest) -> dict[str, Any]:
-    if page.page > 1 and page.offset >= total:
+def paginated(page: Page[Any]) -> dict[str, Any]:
+    """The contract's list envelope; a page past the last (but the first) is a 404."""
+    if page.page > 1 and (page.page - 1) * page.per_page >= page.total:
         raise NotFound("Invalid page.")
-    has_next = page.offset + len(items) < total
+    items: list[BaseModel] = page.items
     return {
-        "count": total,
+        "count": page.total,
         "page": page.page,
-        "page_size": page.size,
-        "next": page_link(page.page + 1) if has_next else None,
-        "previous": page_link(page.page - 1) if page.page > 1 else None,
+        "page_size": page.per_page,
+        "next": page_link(page.next_num) if page.has_next else None,
+        "previous": page_link(page.prev_num) if page.has_prev else None,
         "results": [item.model_dump(mode="json") for item in items],
     }

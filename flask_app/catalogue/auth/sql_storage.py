@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Insert, delete, func, select, text
+from typing import Any
+
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.dml import ReturningInsert
 
-from catalogue.db import get_session
-from catalogue.models import RateLimitEntry
-from catalogue.repository.limits_storage import EntryStorage
+from catalogue.auth.storage import EntryStorage
+from catalogue.db.sql import get_session
+from catalogue.models import Base
 
-ENTRIES = RateLimitEntry.__table__
+ENTRIES = Base.metadata.tables["rate_limit_entries"]
 
-# INSERT ... ON CONFLICT DO NOTHING RETURNING is dialect SQL (PostgreSQL 9.5+, SQLite 3.35+).
-DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+def insert_unless_taken(
+    dialect: str, key: str, slot: int, expires_at: float
+) -> ReturningInsert[Any]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING slot: dialect SQL (PostgreSQL 9.5+,
+    SQLite 3.35+). RETURNING, not rowcount: psycopg reports no rowcount for it (-1)."""
+    values = {"key": key, "slot": slot, "expires_at": expires_at}
+    if dialect == "postgresql":
+        return (
+            postgresql.insert(ENTRIES)
+            .values(values)
+            .on_conflict_do_nothing()
+            .returning(ENTRIES.c.slot)
+        )
+    return sqlite.insert(ENTRIES).values(values).on_conflict_do_nothing().returning(ENTRIES.c.slot)
 
 
 class SqlEntryStorage(EntryStorage):
@@ -54,10 +70,7 @@ class SqlEntryStorage(EntryStorage):
 
     def take(self, key: str, slot: int, expires_at: float) -> bool:
         session = get_session()
-        insert: Insert = DIALECT_INSERTS[session.get_bind().dialect.name](ENTRIES)
-        statement = insert.values(key=key, slot=slot, expires_at=expires_at)
-        # RETURNING, not rowcount: psycopg reports no rowcount for this statement (-1).
-        statement = statement.on_conflict_do_nothing().returning(ENTRIES.c.slot)
+        statement = insert_unless_taken(session.get_bind().dialect.name, key, slot, expires_at)
         taken = session.execute(statement).first() is not None
         session.commit()
         return taken
@@ -68,7 +81,8 @@ class SqlEntryStorage(EntryStorage):
             ENTRIES.c.key == key, ENTRIES.c.slot == slot, ENTRIES.c.expires_at == expires_at
         )
         session = get_session()
-        freed = session.execute(statement).rowcount == 1
+        # The session's connection: its CursorResult has the rowcount.
+        freed = session.connection().execute(statement).rowcount == 1
         session.commit()
         return freed
 
@@ -77,7 +91,7 @@ class SqlEntryStorage(EntryStorage):
         if key is not None:
             statement = statement.where(ENTRIES.c.key == key)
         session = get_session()
-        deleted = session.execute(statement).rowcount
+        deleted = session.connection().execute(statement).rowcount
         session.commit()
         return deleted
 

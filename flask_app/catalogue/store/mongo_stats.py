@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.database import Database
 
-CENT = Decimal("0.01")
+from catalogue.schemas import CENT
 
 FIGURES = {
     "count": {"$sum": 1},
@@ -21,7 +22,7 @@ FIGURES = {
 
 # One pipeline, two facets: the per-category figures and the totals (which count
 # each product once) from a single pass over the active products.
-STATS = [
+STATS: list[Mapping[str, Any]] = [
     {"$match": {"is_active": True}},
     {
         "$facet": {

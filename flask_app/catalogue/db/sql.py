@@ -1,4 +1,4 @@
-"""Database plumbing (flask-sql): one engine per app, one session per request."""
+"""SQL connections (flask-sql): one engine per app, one session per request."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def sqlalchemy_url(url: str) -> str:
-    """Accept the DATABASE_URL Django accepts: `postgresql://` means psycopg 3 here too."""
+    """`postgres://` and `postgresql://` URLs (the contract's DATABASE_URL) mean psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
@@ -49,6 +49,7 @@ def make_engine(url: str) -> Engine:
 
 
 def init_app(app: Flask) -> None:
+    """The engine and session factory live in `app.extensions`; sessions close at teardown."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["sqlalchemy_engine"] = engine
     app.extensions["sqlalchemy_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)

@@ -52,7 +52,7 @@ VALIDATORS = {
         ["product_sku", "old_price_cents", "new_price_cents", "changed_at"],
         {"old_price_cents": INT, "new_price_cents": INT, "changed_at": DATE},
     ),
-    # The login throttle's attempts (mongo_limits.py); expiry in epoch seconds, as `limits`.
+    # The login throttle's attempts (auth/mongo_storage.py); expiry in epoch seconds, as `limits`.
     "rate_limit_entries": schema(
         ["key", "slot", "expires_at"],
         {"key": STRING, "slot": INT, "expires_at": {"bsonType": "double"}},
@@ -112,7 +112,7 @@ def init_db(db: Database) -> list[str]:
 
 def backfill_search_keys(db: Database) -> None:
     """Products stored before `search_key` existed get one (Alembic's 0002, on MongoDB)."""
-    from catalogue.repository import search_key
+    from catalogue.store import search_key
 
     for doc in db.products.find({"search_key": {"$exists": False}}):
         key = search_key(doc["name"], doc["sku"], doc["description"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from catalogue.repository import search_key
+from catalogue.store import search_key
 
 
 def parse_time(value: str) -> datetime:

@@ -1,20 +1,21 @@
-"""Repository: the one interface to the store; `CATALOGUE_BACKEND` picks SQL or MongoDB.
+"""The catalogue store: one interface, two backends; `CATALOGUE_BACKEND` picks SQL or MongoDB.
 
-Django has no such layer: its ORM *is* the interface, and it speaks SQL only.
-Services, views and schemas here never learn which store is behind it.
+Every read and write of the catalogue goes through `get_store()`: services, views and
+schemas never learn which store is behind it.
 """
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
-from flask import Flask, current_app, g
+from flask import current_app, g
 
 from catalogue.schemas import CategoryOut, PriceChangeOut, ProductOut, ReviewOut
 
@@ -77,8 +78,45 @@ class PageRequest:
         return (self.page - 1) * self.size
 
 
-class CatalogueRepository(Protocol):
-    """Every read and write the services need, in store-neutral terms."""
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list and where it sits, named as Flask-SQLAlchemy's `Pagination` is."""
+
+    page: int
+    per_page: int
+    total: int
+    items: list[T]
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    @classmethod
+    def of(cls, request: PageRequest, total: int, items: list[T]) -> Page[T]:
+        return cls(page=request.page, per_page=request.size, total=total, items=items)
+
+
+class CatalogueStore(Protocol):
+    """Every read and write of the catalogue, in store-neutral terms."""
 
     database: str
 
@@ -93,7 +131,7 @@ class CatalogueRepository(Protocol):
     def token_user(self, digest: str) -> UserRecord | None: ...
     def token_delete(self, digest: str) -> None: ...
 
-    def category_list(self, page: PageRequest) -> tuple[int, list[CategoryOut]]: ...
+    def category_list(self, page: PageRequest) -> Page[CategoryOut]: ...
     def category_get(self, slug: str) -> CategoryOut | None: ...
     def category_slugs_missing(self, slugs: Sequence[str]) -> list[str]: ...
     def category_create(self, slug: str, name: str, description: str) -> CategoryOut: ...
@@ -103,51 +141,40 @@ class CatalogueRepository(Protocol):
 
     def product_list(
         self, filters: ProductFilters, include_inactive: bool, page: PageRequest
-    ) -> tuple[int, list[ProductOut]]: ...
+    ) -> Page[ProductOut]: ...
     def product_get(self, sku: str, include_inactive: bool) -> ProductOut | None: ...
     def product_list_version(self, filters: ProductFilters, include_inactive: bool) -> Version: ...
     def product_version(self, sku: str, include_inactive: bool) -> Version | None: ...
     def product_create(self, fields: dict[str, Any]) -> ProductOut: ...
-    def product_update(self, sku: str, fields: dict[str, Any]) -> ProductOut: ...
+    def product_update(self, product: ProductOut, fields: dict[str, Any]) -> ProductOut:
+        """Write `fields`; a changed price is appended to the product's price history."""
+
     def product_delete(self, sku: str) -> None: ...
     def product_reserve(self, sku: str, quantity: int) -> int | None: ...
 
-    def review_list(self, sku: str, page: PageRequest) -> tuple[int, list[ReviewOut]]: ...
+    def review_list(self, sku: str, page: PageRequest) -> Page[ReviewOut]: ...
     def review_get(self, sku: str, review_id: str) -> ReviewOut | None: ...
     def review_exists(self, sku: str, author: UserRecord) -> bool: ...
     def review_create(self, sku: str, author: UserRecord, fields: dict[str, Any]) -> ReviewOut: ...
     def review_update(self, sku: str, review_id: str, fields: dict[str, Any]) -> ReviewOut: ...
     def review_delete(self, sku: str, review_id: str) -> None: ...
 
-    def price_change_add(self, sku: str, old_price: Decimal, new_price: Decimal) -> None: ...
-    def price_history(self, sku: str, page: PageRequest) -> tuple[int, list[PriceChangeOut]]: ...
+    def price_history(self, sku: str, page: PageRequest) -> Page[PriceChangeOut]: ...
 
     def stats(self) -> dict[str, Any]: ...
     def stats_version(self) -> Version: ...
-    def seed(self, data: dict[str, Any], flush: bool, hasher: Any) -> str: ...
 
 
-def init_app(app: Flask) -> None:
-    """Set up the configured store's plumbing (engine and session, or client)."""
-    if app.config["CATALOGUE_BACKEND"] == "mongo":
-        from catalogue.repository import mongo
-
-        mongo.init_app(app)
-    else:
-        from catalogue import db
-
-        db.init_app(app)
-
-
-def get_repository() -> CatalogueRepository:
-    """The request's repository, built on first use."""
-    if "repository" not in g:
+def get_store() -> CatalogueStore:
+    """The request's store, built on first use (the other backend is never imported)."""
+    if "store" not in g:
         if current_app.config["CATALOGUE_BACKEND"] == "mongo":
-            from catalogue.repository.mongo import MongoRepository
+            from catalogue.store.mongo import MongoStore
 
-            g.repository = MongoRepository()
+            g.store = MongoStore()
         else:
-            from catalogue.repository.sql import SqlRepository
+            from catalogue.store.sql import SqlStore
 
-            g.repository = SqlRepository()
-    return g.repository
+            g.store = SqlStore()
+    store: CatalogueStore = g.store
+    return store

@@ -1,4 +1,4 @@
-"""Conditional reads: weak ETags from a cheap repository version, with Werkzeug's ETags."""
+"""Conditional reads: weak ETags from a cheap store version, answered with a 304 on a match."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from flask import Response, current_app, make_response, request
 from flask.typing import ResponseReturnValue
 
-from catalogue.repository import Version
+from catalogue.store import Version
 
 
 class Validators:

@@ -42,7 +42,7 @@ def staff_required(view: Callable[P, R]) -> Callable[P, R]:
 
 
 def check_review_owner(review: ReviewOut) -> None:
-    """The author edits a review; the author or staff may delete it (it needs the review)."""
+    """The author edits a review; the author or staff may delete it."""
     if review.author == g.user.username:
         return
     if not (request.method == "DELETE" and g.user.is_staff):

@@ -1,4 +1,4 @@
-"""Parsers: request bodies are UTF-8 JSON objects, validated by a pydantic schema, or rejected."""
+"""API input: UTF-8 JSON bodies and query parameters, validated by the pydantic schemas."""
 
 from __future__ import annotations
 

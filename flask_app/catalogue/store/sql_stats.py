@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-CENT = Decimal("0.01")
+from catalogue.schemas import CENT
 
 # Money is summed in integer cents: SQLite keeps NUMERIC columns as floating point, so
 # SUM(price * stock) lost cents at large values. Exact up to 2**63 - 1 cents per sum.

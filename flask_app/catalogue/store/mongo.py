@@ -1,4 +1,4 @@
-"""Repository on MongoDB through pymongo: documents designed for Mongo, not copied tables.
+"""The catalogue store on MongoDB through pymongo (flask-mongo): documents designed for Mongo.
 
 Products embed their category slugs (slugs never change); reviews and price
 changes live in their own collections keyed by sku; money is stored as
@@ -8,7 +8,7 @@ integer cents so sums are exact on any server; ratings are grouped per page.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,25 +16,25 @@ from typing import Any
 
 from bson import ObjectId, json_util
 from bson.errors import InvalidId
-from flask import Flask, current_app
-from pymongo import ASCENDING, DESCENDING, MongoClient, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from catalogue.db.mongo import get_database
 from catalogue.exceptions import Conflict
-from catalogue.repository import (
+from catalogue.schemas import CENT, CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
+from catalogue.store import (
+    Page,
     PageRequest,
     ProductFilters,
     UserRecord,
     Version,
-    mongo_seed,
     mongo_stats,
     search_key,
 )
-from catalogue.schemas import CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
 from catalogue.timestamps import now_ms
 
-CENT = Decimal("0.01")
+Pipeline = list[Mapping[str, Any]]
 # Every update counts itself in `revision` (absent until the first: 0), so a version can
 # be summed: nx-27017 stores a `$set` date as a string, and `$max` then ranks every
 # inserted date above every updated one (README, "MongoDB in tests").
@@ -112,7 +112,7 @@ def object_id(value: str) -> ObjectId | None:
         return None
 
 
-class MongoRepository:
+class MongoStore:
     database = "mongodb"
 
     def __init__(self) -> None:
@@ -155,7 +155,7 @@ class MongoRepository:
 
     def token_user(self, digest: str) -> UserRecord | None:
         """The token's user in one round trip: a $lookup is MongoDB's join."""
-        pipeline = [
+        pipeline: Pipeline = [
             {"$match": {"_id": digest}},
             {
                 "$lookup": {
@@ -177,7 +177,7 @@ class MongoRepository:
     # categories
 
     def _category_counts(self, slugs: Sequence[str]) -> dict[str, int]:
-        pipeline = [
+        pipeline: Pipeline = [
             {"$match": {"is_active": True, "categories": {"$in": list(slugs)}}},
             {"$unwind": "$categories"},
             {"$match": {"categories": {"$in": list(slugs)}}},
@@ -197,12 +197,12 @@ class MongoRepository:
             for doc in docs
         ]
 
-    def category_list(self, page: PageRequest) -> tuple[int, list[CategoryOut]]:
+    def category_list(self, page: PageRequest) -> Page[CategoryOut]:
         total = self.db.categories.count_documents({})
         docs = list(
             self.db.categories.find().sort("slug", ASCENDING).skip(page.offset).limit(page.size)
         )
-        return total, self._category_outs(docs)
+        return Page.of(page, total, self._category_outs(docs))
 
     def category_get(self, slug: str) -> CategoryOut | None:
         doc = self.db.categories.find_one({"slug": slug})
@@ -225,7 +225,14 @@ class MongoRepository:
         self.db.categories.update_one(
             {"slug": slug}, {"$set": {**fields, "updated_at": now_ms()}, **REVISED}
         )
-        return self.category_get(slug)
+        return self._category_outs([self._one("categories", {"slug": slug})])[0]
+
+    def _one(self, collection: str, query: dict[str, Any]) -> dict[str, Any]:
+        """The document a write has just found by its key: it exists."""
+        doc = self.db[collection].find_one(query)
+        if doc is None:
+            raise LookupError(f"{collection}: nothing matches {query}")
+        return doc
 
     def category_in_use(self, slug: str) -> bool:
         return self.db.products.count_documents({"categories": {"$in": [slug]}}, limit=1) > 0
@@ -260,7 +267,7 @@ class MongoRepository:
         """Review count and rating sum for a page of products, in one aggregation."""
         if not skus:
             return {}
-        pipeline = [
+        pipeline: Pipeline = [
             {"$match": {"product_sku": {"$in": list(skus)}}},
             {"$group": {"_id": "$product_sku", "count": {"$sum": 1}, "total": {"$sum": "$rating"}}},
         ]
@@ -274,11 +281,11 @@ class MongoRepository:
 
     def product_list(
         self, filters: ProductFilters, include_inactive: bool, page: PageRequest
-    ) -> tuple[int, list[ProductOut]]:
+    ) -> Page[ProductOut]:
         query = self._filter(filters, include_inactive)
         total = self.db.products.count_documents(query)
         cursor = self.db.products.find(query).sort(ORDERING[filters.ordering])
-        return total, self._outs(list(cursor.skip(page.offset).limit(page.size)))
+        return Page.of(page, total, self._outs(list(cursor.skip(page.offset).limit(page.size))))
 
     def product_get(self, sku: str, include_inactive: bool) -> ProductOut | None:
         query: dict[str, Any] = (
@@ -307,7 +314,7 @@ class MongoRepository:
                 f"{prefix}changed_text": {"$max": {"$cond": [TEXT, "$updated_at", None]}},
             }
 
-        pipeline = [
+        pipeline: Pipeline = [
             {"$match": query},
             {"$group": figures("")},
             {
@@ -360,15 +367,21 @@ class MongoRepository:
             raise Conflict("sku_taken", f"A product with sku {fields['sku']!r} exists.") from exc
         return product_out(doc, (0, 0))
 
-    def product_update(self, sku: str, fields: dict[str, Any]) -> ProductOut:
+    def product_update(self, product: ProductOut, fields: dict[str, Any]) -> ProductOut:
+        """Update the product and, when its price moved, append to its price history: no ORM
+        events here, so the store records the change itself, right after the update."""
         changes = dict(fields)
         if "price" in changes:
             changes["price_cents"] = cents(changes.pop("price"))
         doc = self.db.products.find_one_and_update(
-            {"sku": sku},
+            {"sku": product.sku},
             {"$set": {**changes, "updated_at": now_ms()}, **REVISED},
             return_document=ReturnDocument.AFTER,
         )
+        if doc is None:
+            raise LookupError(f"products: no sku {product.sku!r}")
+        if doc["price_cents"] != cents(product.price):
+            self.price_change_add(product.sku, cents(product.price), doc["price_cents"])
         return self._outs([doc])[0]
 
     def product_delete(self, sku: str) -> None:
@@ -389,12 +402,13 @@ class MongoRepository:
 
     # reviews and price history
 
-    def review_list(self, sku: str, page: PageRequest) -> tuple[int, list[ReviewOut]]:
+    def review_list(self, sku: str, page: PageRequest) -> Page[ReviewOut]:
         total = self.db.reviews.count_documents({"product_sku": sku})
         cursor = self.db.reviews.find({"product_sku": sku}).sort(
             [("created_at", DESCENDING), ("_id", DESCENDING)]
         )
-        return total, [review_out(doc) for doc in cursor.skip(page.offset).limit(page.size)]
+        reviews = [review_out(doc) for doc in cursor.skip(page.offset).limit(page.size)]
+        return Page.of(page, total, reviews)
 
     def review_get(self, sku: str, review_id: str) -> ReviewOut | None:
         oid = object_id(review_id)
@@ -429,27 +443,29 @@ class MongoRepository:
             {"$set": {**fields, "updated_at": now_ms()}, **REVISED},
             return_document=ReturnDocument.AFTER,
         )
+        if doc is None:
+            raise LookupError(f"reviews: no {review_id!r} on {sku!r}")
         return review_out(doc)
 
     def review_delete(self, sku: str, review_id: str) -> None:
         self.db.reviews.delete_one({"_id": ObjectId(review_id), "product_sku": sku})
 
-    def price_change_add(self, sku: str, old_price: Decimal, new_price: Decimal) -> None:
+    def price_change_add(self, sku: str, old_cents: int, new_cents: int) -> None:
         self.db.price_changes.insert_one(
             {
                 "product_sku": sku,
-                "old_price_cents": cents(old_price),
-                "new_price_cents": cents(new_price),
+                "old_price_cents": old_cents,
+                "new_price_cents": new_cents,
                 "changed_at": now_ms(),
             }
         )
 
-    def price_history(self, sku: str, page: PageRequest) -> tuple[int, list[PriceChangeOut]]:
+    def price_history(self, sku: str, page: PageRequest) -> Page[PriceChangeOut]:
         total = self.db.price_changes.count_documents({"product_sku": sku})
         cursor = self.db.price_changes.find({"product_sku": sku}).sort(
             [("changed_at", DESCENDING), ("_id", DESCENDING)]
         )
-        return total, [
+        changes = [
             PriceChangeOut(
                 old_price=from_cents(doc["old_price_cents"]),
                 new_price=from_cents(doc["new_price_cents"]),
@@ -457,6 +473,7 @@ class MongoRepository:
             )
             for doc in cursor.skip(page.offset).limit(page.size)
         ]
+        return Page.of(page, total, changes)
 
     # whole-catalogue operations
 
@@ -467,21 +484,3 @@ class MongoRepository:
 
     def stats(self) -> dict[str, Any]:
         return mongo_stats.catalogue_stats(self.db)
-
-    def seed(self, data: dict[str, Any], flush: bool, hasher: Callable[[str], str]) -> str:
-        return mongo_seed.load(self.db, data, flush=flush, hasher=hasher)
-
-
-def init_app(app: Flask) -> None:
-    # MongoClient is not fork-safe: each gunicorn worker opens its own, on first use.
-    app.extensions["mongo_client"] = None
-
-
-def get_database() -> Database:
-    client = current_app.extensions.get("mongo_client")
-    if client is None:
-        client = MongoClient(
-            current_app.config["MONGO_URL"], tz_aware=True, serverSelectionTimeoutMS=2000
-        )
-        current_app.extensions["mongo_client"] = client
-    return client.get_default_database(default="catalogue")

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
 from catalogue.models import Category, PriceChange, Product, Review, User, product_categories
-from catalogue.repository.fixture import loaded, parse_time, product_fields, review_fields
 
 
 def flush_catalogue(session: Session, data: dict[str, Any]) -> None:
@@ -52,13 +52,17 @@ def load(
                 {"slug": c["slug"], "name": c["name"], "description": c["description"]}
                 for c in data["categories"]
             ],
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     products = dict(
         session.execute(
             insert(Product).returning(Product.sku, Product.id),
             [{**product_fields(p), "price": Decimal(p["price"])} for p in data["products"]],
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     links = [
         {"product_id": products[p["sku"]], "category_id": categories[slug]}

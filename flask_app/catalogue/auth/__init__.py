@@ -1,0 +1,1 @@
+"""Auth for the API: tokens, permissions, the failed-login throttle and the `auth` views."""
