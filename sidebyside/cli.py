@@ -18,9 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from rich.console import Console
 
-from sidebyside.constants import REPO
+from sidebyside.constants import REPO, TARGETS
 from sidebyside.results import Results
-from sidebyside.servers import CONTRACT_CORS_ORIGIN, TARGETS, mongo_emulator, serve
+from sidebyside.servers import CONTRACT_CORS_ORIGIN, TARGET_SPECS, mongo_emulator, serve
 
 console = Console(stderr=True)
 
@@ -125,7 +125,7 @@ def serve_until_interrupted(args: argparse.Namespace, ports: dict[str, int]) -> 
                 serve(target, port=ports[target], workers=args.workers, env=env, quiet=False)
             )
             if args.seed:
-                seed(target, {**env, **TARGETS[target].env}, DEFAULT_FIXTURE)
+                seed(target, {**env, **TARGET_SPECS[target].env}, DEFAULT_FIXTURE)
             seeded = "flushed and seeded" if args.seed else "not reseeded"
             console.print(
                 f"[bold]{target}[/] serving at {url} on {store} ({seeded})", soft_wrap=True

@@ -37,11 +37,11 @@ from pygount import SourceAnalysis  # type: ignore[import-untyped]
 from rich.console import Console
 from rich.table import Table
 
+from sidebyside.constants import TARGETS
 from sidebyside.results import LocCounts
 
 CONCERNS_PATH = Path("shared_spec") / "concerns.toml"
 APPS: tuple[str, ...] = ("django", "flask")
-TARGETS: tuple[str, ...] = ("django", "flask-sql", "flask-mongo")
 APP_OF_TARGET: dict[str, str] = {"django": "django", "flask-sql": "flask", "flask-mongo": "flask"}
 
 TEMPLATE_SUFFIXES: frozenset[str] = frozenset(

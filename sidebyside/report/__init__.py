@@ -24,7 +24,7 @@ from typing import NotRequired, TypedDict
 from urllib.parse import urlsplit
 
 from sidebyside import bench, machine, profile, scaling, startup
-from sidebyside.constants import REPO, SQL_TARGETS
+from sidebyside.constants import REPO, SQL_TARGETS, TARGETS
 from sidebyside.defaults import measure_defaults
 from sidebyside.differential import scratch_postgres, summary_for_report
 from sidebyside.loc import count_loc, load_concerns
@@ -42,7 +42,6 @@ from sidebyside.results import (
     Results,
     SeedTopic,
 )
-from sidebyside.servers import TARGETS
 from sidebyside.stores import postgres_missing, postgres_url, seeded_stores
 from sidebyside.verdicts import judge
 

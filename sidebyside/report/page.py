@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sidebyside.constants import REPO
+from sidebyside.constants import REPO, TARGETS
 from sidebyside.diff import render_html
 from sidebyside.loc import load_concerns
 from sidebyside.provenance import split_text
@@ -20,7 +20,6 @@ from sidebyside.report import story, tables
 from sidebyside.report.charts import bar_chart, layers_chart, scaling_chart
 from sidebyside.report.render import TEMPLATES, macro
 from sidebyside.results import Figures, Loc, Results
-from sidebyside.servers import TARGETS
 
 NAV = (
     ("verdicts", "verdicts"),
