@@ -10,13 +10,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from sidebyside import machine
 from sidebyside.constants import ENDPOINTS, REPO
+from sidebyside.results import Bench, BenchFigures
 from sidebyside.servers import (
     BASELINES,
     FRAMEWORK_BASELINE,
@@ -66,7 +67,8 @@ def run_wrk(url: str, seconds: int, connections: int) -> dict[str, Any]:
     command = [
         "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", url
     ]  # fmt: skip
-    if os.cpu_count() and os.cpu_count() > 1:
+    cpus = os.cpu_count()
+    if cpus and cpus > 1:
         command = ["taskset", "-c", CLIENT_CPUS, *command]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return parse_wrk(done.stdout)
@@ -144,9 +146,9 @@ def measure_bench(
     stable_within: float | None = None,
     max_extra: int = 0,
     extra_budget_s: float = 0.0,
-    baselines: tuple[str, ...] = BASELINES,
+    baselines: Collection[str] = BASELINES,
     progress: Progress = print,
-) -> dict[str, Any]:
+) -> Bench:
     """One interleaved run: every round visits every server and endpoint in the same order.
 
     `envs` are targets started here (on seeded stores); `remote` maps target names to
@@ -168,10 +170,10 @@ def measure_bench(
         for name in local:
             progress(f"bench: starting {name}")
             port = free_port()
-            proc = start_gunicorn(name, port, all_envs[name], workers=1, cpus=SERVER_CPUS)
+            started = start_gunicorn(name, port, all_envs[name], workers=1, cpus=SERVER_CPUS)
             base = f"http://127.0.0.1:{port}"
-            wait_healthy(f"{base}/api/health", proc=proc)
-            servers[name] = (proc, base)
+            wait_healthy(f"{base}/api/health", proc=started)
+            servers[name] = (started, base)
         names = [*remote, *local]
         samples: dict[str, dict[str, list[dict[str, Any]]]] = {n: {} for n in names}
         pairs: dict[str, dict[str, list[float]]] = {n: {} for n in names if n not in baselines}
@@ -232,8 +234,7 @@ def measure_bench(
     result["config"].update(
         stable_within=stable_within, max_extra=max_extra, extra_budget_s=extra_budget_s
     )
-    result["machine"] = load
-    return result
+    return {**result, "machine": load}
 
 
 def aggregate(
@@ -245,7 +246,7 @@ def aggregate(
     rounds: int,
     seconds: float,
     sku: str,
-) -> dict[str, Any]:
+) -> BenchFigures:
     """Medians over rounds, and every figure as a ratio to the floor and to its framework.
 
     The ratio to the framework's minimal app is the median of the paired ratios (each
@@ -267,7 +268,7 @@ def aggregate(
             "socket_errors": sum(run["socket_errors"] for run in runs),
         }
 
-    result: dict[str, Any] = {
+    result: BenchFigures = {
         "config": {
             "rounds": rounds,
             "seconds": seconds,

@@ -18,8 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from rich.console import Console
 
-from sidebyside.constants import REPO
-from sidebyside.servers import CONTRACT_CORS_ORIGIN, TARGETS, mongo_emulator, serve
+from sidebyside.constants import REPO, TARGETS
+from sidebyside.results import Results
+from sidebyside.servers import CONTRACT_CORS_ORIGIN, TARGET_SPECS, mongo_emulator, serve
 
 console = Console(stderr=True)
 
@@ -124,7 +125,7 @@ def serve_until_interrupted(args: argparse.Namespace, ports: dict[str, int]) -> 
                 serve(target, port=ports[target], workers=args.workers, env=env, quiet=False)
             )
             if args.seed:
-                seed(target, {**env, **TARGETS[target].env}, DEFAULT_FIXTURE)
+                seed(target, {**env, **TARGET_SPECS[target].env}, DEFAULT_FIXTURE)
             seeded = "flushed and seeded" if args.seed else "not reseeded"
             console.print(
                 f"[bold]{target}[/] serving at {url} on {store} ({seeded})", soft_wrap=True
@@ -154,7 +155,7 @@ def contract(args: argparse.Namespace) -> int:
 
         with progress_display() as progress:
             database_url = os.environ.get("DATABASE_URL")
-            results = {
+            results: Results = {
                 "contract": run_contract(args.target or list(TARGETS), progress, database_url)
             }
         print(md_table(*contract_rows(results)))
@@ -193,8 +194,7 @@ def loc(args: argparse.Namespace) -> int:
     from sidebyside.provenance import add_provenance, render_provenance_markdown
     from sidebyside.report import PROVENANCE_CACHE
 
-    counts = count_loc(REPO)
-    add_provenance(counts, load_concerns(REPO), PROVENANCE_CACHE)
+    counts = add_provenance(count_loc(REPO), load_concerns(REPO), PROVENANCE_CACHE)
     if args.json:
         print(json.dumps(counts, indent=2))
     else:
@@ -245,7 +245,7 @@ def startup_command(args: argparse.Namespace) -> int:
     from sidebyside.startup import measure_startup
 
     with progress_display() as progress, measured_stores(args, progress) as envs:
-        results = {"startup": measure_startup(envs, args.rounds, progress=progress)}
+        results: Results = {"startup": measure_startup(envs, args.rounds, progress=progress)}
     results["machine"] = summary({"startup": results["startup"]["machine"]})
     print(md_table(STARTUP_HEADER, startup_rows(results)))
     print(bytecode_line(results))
@@ -265,7 +265,7 @@ def bench_command(args: argparse.Namespace) -> int:
     if remote and set(args.target) <= set(remote):
         args.target = []
     with progress_display() as progress, measured_stores(args, progress) as envs:
-        results = {
+        results: Results = {
             "bench": measure_bench(
                 envs,
                 rounds=args.rounds,
@@ -289,7 +289,9 @@ def profile_command(args: argparse.Namespace) -> int:
     from sidebyside.report.tables import LAYERS_HEADER, layers_note, layers_rows
 
     with progress_display() as progress:
-        results = {"layers": measure_layers(args.target or list(TARGETS), args.requests, progress)}
+        results: Results = {
+            "layers": measure_layers(args.target or list(TARGETS), args.requests, progress)
+        }
     print(layers_note(results))
     print(md_table(LAYERS_HEADER, layers_rows(results)))
     if args.json:

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# The implementations the toolkit compares, in the report's order.
+TARGETS = ("django", "flask-sql", "flask-mongo")
 # The targets on a SQL store (flask-mongo's store is the nx-27017 emulator or MongoDB).
 SQL_TARGETS = ("django", "flask-sql")
 # The API and page endpoints every target is measured on; {sku} is a product's SKU.

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sidebyside.constants import REPO
+from sidebyside.results import Defaults, FreshProject
 
 SECURITY_HEADERS: tuple[str, ...] = (
     "X-Content-Type-Options",
@@ -67,7 +68,7 @@ def security_headers(headers: dict[str, str]) -> list[str]:
     return [name for name in SECURITY_HEADERS if name.lower() in present]
 
 
-def fresh_django() -> dict[str, Any]:
+def fresh_django() -> FreshProject:
     """`startproject`'s defaults: the security headers a page gets, the deploy check's findings."""
     with tempfile.TemporaryDirectory(prefix="sidebyside-startproject-") as tmp:
         project = Path(tmp)
@@ -89,7 +90,7 @@ def fresh_django() -> dict[str, Any]:
     }
 
 
-def fresh_flask() -> dict[str, Any]:
+def fresh_flask() -> FreshProject:
     answer = run_probe(FLASK_PROBE, REPO)
     return {
         "how": "the Flask docs' minimal app (sidebyside/baselines/minimal_flask.py)",
@@ -99,6 +100,6 @@ def fresh_flask() -> dict[str, Any]:
     }
 
 
-def measure_defaults() -> dict[str, Any]:
+def measure_defaults() -> Defaults:
     """Both fresh projects, for results.json's `defaults`."""
     return {"django": fresh_django(), "flask": fresh_flask(), "checked": list(SECURITY_HEADERS)}

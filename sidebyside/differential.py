@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from sidebyside.constants import REPO
-from sidebyside.servers import CONTRACT_CORS_ORIGIN, TARGETS, mongo_emulator, serve
+from sidebyside.constants import REPO, TARGETS
+from sidebyside.servers import CONTRACT_CORS_ORIGIN, TARGET_SPECS, mongo_emulator, serve
 from sidebyside.stores import DEFAULT_FIXTURE, seed
 
 RESULT_FILE = REPO / "var" / "differential.json"
@@ -164,7 +164,7 @@ def served_targets(
         served: dict[str, ServedTarget] = {}
         for name in names:
             parts = urlsplit(urls[name])
-            env = {**os.environ, **TARGETS[name].env, **extras[name]}
+            env = {**os.environ, **TARGET_SPECS[name].env, **extras[name]}
             served[name] = ServedTarget(name, parts.hostname or "", parts.port or 80, env)
         reset_all(served)
         yield served

@@ -32,13 +32,16 @@ from io import StringIO
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pygount import SourceAnalysis
+# pygount ships no type information (no stubs, no py.typed).
+from pygount import SourceAnalysis  # type: ignore[import-untyped]
 from rich.console import Console
 from rich.table import Table
 
+from sidebyside.constants import TARGETS
+from sidebyside.results import LocCounts
+
 CONCERNS_PATH = Path("shared_spec") / "concerns.toml"
 APPS: tuple[str, ...] = ("django", "flask")
-TARGETS: tuple[str, ...] = ("django", "flask-sql", "flask-mongo")
 APP_OF_TARGET: dict[str, str] = {"django": "django", "flask-sql": "flask", "flask-mongo": "flask"}
 
 TEMPLATE_SUFFIXES: frozenset[str] = frozenset(
@@ -160,7 +163,7 @@ def ratio(flask: int, django: int) -> float | None:
     return round(flask / django, 2) if django else None
 
 
-def count_loc(repo: Path) -> dict[str, Any]:
+def count_loc(repo: Path) -> LocCounts:
     """Count every file of `shared_spec/concerns.toml` under `repo`.
 
     Returns (JSON-ready)::
@@ -234,7 +237,7 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_loc_markdown(data: dict[str, Any]) -> str:
+def render_loc_markdown(data: LocCounts) -> str:
     """Markdown: concern x (Django code/comment, Flask code/comment, Flask/Django), then
     a totals row per Flask target against Django, and a per-target totals table.
 
@@ -287,7 +290,7 @@ def render_loc_markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def loc_table(data: dict[str, Any]) -> Table:
+def loc_table(data: LocCounts) -> Table:
     """A rich table of `count_loc`'s result, for the terminal."""
     table = Table(title="Lines of code per concern (pygount; comment = comments + docstrings)")
     table.add_column("Concern", style="bold")

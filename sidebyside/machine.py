@@ -12,7 +12,8 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+
+from sidebyside.results import MachineLoad, MachineSummary
 
 # Noisy when the 1-minute load average exceeds the cores by half: a section itself keeps
 # at most two processes busy (bench: the server on one CPU and wrk on the other), so on
@@ -70,7 +71,7 @@ def noise_reasons(
 
 
 @contextmanager
-def watched(section: str) -> Iterator[dict[str, Any]]:
+def watched(section: str) -> Iterator[MachineLoad]:
     """Record the load before and after the block, the steal during it, and a verdict.
 
     The verdict reads the load *after* the section: its 1-minute window covers the
@@ -78,7 +79,14 @@ def watched(section: str) -> Iterator[dict[str, Any]]:
     `sidebyside report`, the contract suites this tool runs first). Both are kept.
     """
     cpus = os.cpu_count() or 1
-    record: dict[str, Any] = {"cpus": cpus, "load_before": load()}
+    # The keys in results.json's order; the last three are filled in after the block.
+    record: MachineLoad = {
+        "cpus": cpus,
+        "load_before": load(),
+        "load_after": [],
+        "steal_pct": None,
+        "noise": [],
+    }
     ticks = cpu_ticks()
     yield record
     record["load_after"] = load()
@@ -88,12 +96,12 @@ def watched(section: str) -> Iterator[dict[str, Any]]:
     )
 
 
-def summary(sections: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+def summary(sections: Mapping[str, MachineLoad]) -> MachineSummary:
     """The whole run's verdict from its sections' records (`results["machine"]`)."""
     reasons = [reason for record in sections.values() for reason in record["noise"]]
     return {
         "noisy": bool(reasons),
         "reasons": reasons,
         "thresholds": {"load_per_cpu": NOISY_LOAD_PER_CPU, "steal_pct": NOISY_STEAL_PCT},
-        "load": {name: dict(record) for name, record in sections.items()},
+        "load": {name: record.copy() for name, record in sections.items()},
     }

@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sidebyside.constants import ENDPOINTS, REPO
+from sidebyside.results import Layers
 
 DETAIL = ENDPOINTS["product_detail"].format(sku="AUD-0005")
 # Each profiled request: its path and extra headers ("<etag>" is the detail's ETag).
@@ -105,6 +106,8 @@ class Clock:
         """Time `owner.name` (a function, method or property) as `layer`."""
         current = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
         if isinstance(current, property):
+            if current.fget is None:
+                raise TypeError(f"{owner!r}.{name} is a property with no getter to time")
             setattr(owner, name, property(self.wrap(layer, current.fget)))
         elif isinstance(current, staticmethod | classmethod):
             setattr(owner, name, type(current)(self.wrap(layer, current.__func__)))
@@ -284,6 +287,7 @@ Answer = tuple[int, dict[str, str]]
 
 def caller(app: Any) -> Callable[..., Answer]:
     """One request through the WSGI callable; the environ is built before the clock starts."""
+    from werkzeug.datastructures import Headers
     from werkzeug.test import EnvironBuilder
 
     def call(
@@ -293,14 +297,16 @@ def caller(app: Any) -> Callable[..., Answer]:
         cpu: list[float] | None = None,
         recorded: list[dict[str, float]] | None = None,
     ) -> Answer:
-        environ = EnvironBuilder(path=path, headers=headers).get_environ()
+        environ = EnvironBuilder(path=path, headers=Headers(headers)).get_environ()
         answer: dict[str, Any] = {}
 
         def start_response(status: str, response_headers: list, exc_info: Any = None) -> None:
             answer["status"] = int(status.split()[0])
             answer["headers"] = dict(response_headers)
 
-        recording = CLOCK.recording() if recorded is not None else contextlib.nullcontext({})
+        recording: contextlib.AbstractContextManager[dict[str, float]] = (
+            CLOCK.recording() if recorded is not None else contextlib.nullcontext({})
+        )
         started, cpu_started = time.perf_counter(), time.thread_time()
         with recording as totals:
             body = app(environ, start_response)
@@ -418,6 +424,7 @@ def profile_target(name: str, requests: int) -> dict[str, Any]:
 
 def profile_baseline(framework: str, requests: int) -> dict[str, Any]:
     sys.path.insert(0, str(REPO))
+    app: Callable[..., Any]
     if framework == "django":
         from sidebyside.baselines.minimal_django import application as app
     else:
@@ -458,12 +465,12 @@ def measure_layers(
     progress: Callable[[str], None] = print,
     database_urls: Mapping[str, str] | None = None,
     baselines: bool = True,
-) -> dict[str, Any]:
+) -> Layers:
     """Every target's layers, then each framework's minimal app, one process at a time.
 
     A target named in `database_urls` runs on that database, the others on SQLite.
     """
-    results: dict[str, Any] = {"requests": requests, "tolerance": TOLERANCE, "targets": {}}
+    results: Layers = {"requests": requests, "tolerance": TOLERANCE, "targets": {}}
     for target in targets:
         progress(f"profile: {target}")
         url = (database_urls or {}).get(target)

@@ -24,7 +24,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from pygount import SourceAnalysis
+# pygount ships no type information (no stubs, no py.typed).
+from pygount import SourceAnalysis  # type: ignore[import-untyped]
+
+from sidebyside.results import Loc, LocCounts
 
 FRAMEWORK_DISTRIBUTIONS: dict[str, frozenset[str]] = {
     "django": frozenset({"django", "asgiref", "sqlparse"}),
@@ -117,9 +120,9 @@ def provenance(app: str, modules: Iterable[str], ours: int, counter: ModuleCount
     return {"framework": framework, "extensions": list(extensions.values()), "ours": ours}
 
 
-def add_provenance(loc: dict[str, Any], concerns: dict[str, Any], cache: Path | None) -> None:
-    """Give every concern of `count_loc`'s result a `provenance` per app, and the result
-    `provenance_totals` per app (framework, extensions by name, ours)."""
+def add_provenance(loc: LocCounts, concerns: dict[str, Any], cache: Path | None) -> Loc:
+    """Give every concern of `count_loc`'s result a `provenance` per app (in place), and
+    return the result with `provenance_totals` per app (framework, extensions by name, ours)."""
     counter = ModuleCounter(cache)
     totals: dict[str, dict[str, Any]] = {}
     for row in loc["concerns"]:
@@ -135,7 +138,7 @@ def add_provenance(loc: dict[str, Any], concerns: dict[str, Any], cache: Path | 
                 label = f"{extension['name']} {extension['version']}"
                 total["extensions"][label] = total["extensions"].get(label, 0) + extension["code"]
     counter.save()
-    loc["provenance_totals"] = totals
+    return {**loc, "provenance_totals": totals}
 
 
 def split_text(split: dict[str, Any]) -> str:
@@ -146,7 +149,7 @@ def split_text(split: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def render_provenance_markdown(loc: dict[str, Any]) -> str:
+def render_provenance_markdown(loc: Loc) -> str:
     """Markdown: per concern, who writes the code in each app."""
     lines = [
         "| Concern | Django: framework · extensions · ours "

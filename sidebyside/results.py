@@ -20,8 +20,8 @@ SCHEMA_FILE = Path(__file__).with_name("results.schema.json")
 Figures = dict[str, Any]
 
 
-class Meta(TypedDict):
-    """Where and how the run was made: the machine, the store, the plan (QUICK or FULL)."""
+class Environment(TypedDict):
+    """Where the run was made: the machine and the store."""
 
     generated_at: str
     python: str
@@ -29,7 +29,11 @@ class Meta(TypedDict):
     cpus: int | None
     database: str
     products: int | str
-    quick: bool
+
+
+class Plan(TypedDict):
+    """How much is measured: `sidebyside.report.QUICK` or `FULL`."""
+
     startup_rounds: int
     bench_rounds: int
     bench_seconds: int
@@ -40,6 +44,12 @@ class Meta(TypedDict):
     profile_requests: int
     scaling_sizes: list[int]
     postgres_rounds: int
+
+
+class Meta(Environment, Plan):
+    """Where and how the run was made: the machine, the store, the plan (QUICK or FULL)."""
+
+    quick: bool
 
 
 class ContractTarget(TypedDict):
@@ -56,12 +66,17 @@ class Contract(TypedDict):
     targets: dict[str, ContractTarget]
 
 
-class Loc(TypedDict):
-    """Lines per concern, target and app (sidebyside.loc), with their provenance."""
+class LocCounts(TypedDict):
+    """Lines per concern, target and app (sidebyside.loc.count_loc)."""
 
     concerns: list[Figures]
     targets: dict[str, Figures]
     apps: dict[str, Figures]
+
+
+class Loc(LocCounts):
+    """Lines per concern, target and app (sidebyside.loc), with their provenance."""
+
     provenance_totals: dict[str, Figures]
 
 
@@ -98,10 +113,15 @@ class Startup(TypedDict):
     baselines: dict[str, Figures]
 
 
-class Bench(TypedDict):
+class BenchFigures(TypedDict):
+    """What `sidebyside.bench.aggregate` makes of the runs: the section but its load."""
+
     config: Figures
     baselines: dict[str, Figures]
     targets: dict[str, Figures]
+
+
+class Bench(BenchFigures):
     machine: MachineLoad
 
 

@@ -19,12 +19,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sidebyside.constants import ENDPOINTS, REPO, SQL_TARGETS
+from sidebyside.results import Scaling
 
 # The search is the one SEARCH_SQL explains, hence "lamp".
 CURVES = {
@@ -113,14 +114,14 @@ def probe(target: str, sku: str, requests: int) -> dict[str, Any]:
 
 def measure_scaling(
     sizes: list[int], requests: int, progress: Callable[[str], None] = print
-) -> dict[str, Any]:
+) -> Scaling:
     """Every size x SQL target on its own scratch PostgreSQL database."""
     from sidebyside.differential import scratch_postgres
     from sidebyside.servers import prepare
     from sidebyside.stores import fixture_file, postgres_missing, postgres_url, seed
 
     url = postgres_url()
-    results: dict[str, Any] = {"sizes": sizes, "requests": requests, "targets": {}}
+    results: Scaling = {"sizes": sizes, "requests": requests, "targets": {}}
     missing = postgres_missing(url)
     if missing:
         results["skipped"] = missing
@@ -163,8 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--requests", type=int, default=30)
     args = parser.parse_args(argv)
+    result: Mapping[str, object]
     if args.probe:
-        result = probe(*args.probe, requests=args.requests)
+        target, sku = args.probe
+        result = probe(target, sku, requests=args.requests)
     else:
         sizes = [int(size) for size in args.sizes.split(",")]
         result = measure_scaling(sizes, args.requests, progress=lambda m: print(m, file=sys.stderr))

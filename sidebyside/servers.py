@@ -42,7 +42,8 @@ class TargetSpec:
     prepare: tuple[str, ...]
 
 
-TARGETS: dict[str, TargetSpec] = {
+# How to serve each of constants.TARGETS.
+TARGET_SPECS: dict[str, TargetSpec] = {
     "django": TargetSpec(
         name="django",
         chdir="django_app",
@@ -90,7 +91,7 @@ FRAMEWORK_BASELINE = {
 
 
 def spec_for(name: str) -> TargetSpec:
-    return TARGETS[name] if name in TARGETS else BASELINES[name]
+    return TARGET_SPECS[name] if name in TARGET_SPECS else BASELINES[name]
 
 
 def prepare(name: str, env: Mapping[str, str]) -> dict[str, str]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sidebyside import machine
 from sidebyside.constants import REPO
+from sidebyside.results import Startup
 from sidebyside.servers import (
     BASELINES,
     SERVER_PYTHON,
@@ -60,7 +61,7 @@ def parse_importtime(stderr: str, entry: str, top: int = 10) -> list[dict[str, A
     imported, so `django`, `rest_framework` or `sqlalchemy` show up rather than the
     app's own entry module that imports them all.
     """
-    rows = []
+    rows: list[dict[str, Any]] = []
     for line in stderr.splitlines():
         fields = line.removeprefix("import time:").split("|")
         if not line.startswith("import time:") or len(fields) != 3:
@@ -154,7 +155,7 @@ def prepare_bytecode() -> dict[str, Any]:
 
 def measure_startup(
     envs: Mapping[str, Mapping[str, str]], rounds: int, progress: Progress = print
-) -> dict[str, Any]:
+) -> Startup:
     """Interleave cold starts of every target and baseline; `envs` maps targets to stores."""
     names = [*envs, *BASELINES]
     all_envs = {**envs, **{name: dict(os.environ) for name in BASELINES}}
@@ -165,7 +166,7 @@ def measure_startup(
             for name in names:
                 progress(f"startup round {round_no + 1}/{rounds}: {name}")
                 samples[name].append(cold_start(name, all_envs[name]))
-    results: dict[str, Any] = {
+    results: Startup = {
         "rounds": rounds,
         "serve_venv": serve_venv,
         "machine": load,
@@ -173,8 +174,8 @@ def measure_startup(
         "baselines": {},
     }
     for name in names:
-        group = "baselines" if name in BASELINES else "targets"
-        results[group][name] = {
+        group = results["baselines"] if name in BASELINES else results["targets"]
+        group[name] = {
             **summarise(samples[name]),
             "heaviest_imports": heaviest_imports(name, all_envs[name]),
         }

@@ -10,7 +10,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from sidebyside.constants import REPO
-from sidebyside.servers import SERVER_PYTHON, TARGETS, mongo_emulator, prepare
+from sidebyside.servers import SERVER_PYTHON, TARGET_SPECS, mongo_emulator, prepare
 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 GENERATOR = REPO / "shared_spec" / "fixtures" / "generate.py"
@@ -47,7 +47,7 @@ def fixture_file(scale: int | None, directory: Path) -> Path:
 
 def seed(target: str, env: dict[str, str], fixture: Path) -> None:
     """Load a fixture file through the app's own command (manage.py / flask CLI)."""
-    spec = TARGETS[target]
+    spec = TARGET_SPECS[target]
     if target == "django":
         command = ["manage.py", "seed_catalogue", "--flush", "--file", str(fixture)]
     else:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import importlib.metadata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
 from sidebyside.constants import REPO
 from sidebyside.provenance import code_lines
-from sidebyside.results import Results
+from sidebyside.results import Figures, Results, VerdictRecord
 
 HOLDS, PARTLY, DOES_NOT_HOLD, NOT_MEASURED = "holds", "partly", "does not hold", "not measured"
 # Concerns that exist for the server-rendered pages; the rest make the JSON API.
@@ -30,6 +29,16 @@ class Verdict:
     verdict: str
     evidence: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+
+    def record(self) -> VerdictRecord:
+        """As results.json keeps it."""
+        return {
+            "id": self.id,
+            "claim": self.claim,
+            "verdict": self.verdict,
+            "evidence": list(self.evidence),
+            "links": list(self.links),
+        }
 
 
 def ours(results: Results, app: str, concerns: frozenset[str] | None = None) -> int:
@@ -100,15 +109,16 @@ def production_ready(results: Results) -> Verdict:
         return Verdict("production-ready", PRODUCTION_CLAIM, NOT_MEASURED, [], ["#defaults"])
     checked = len(defaults["checked"])
     django, flask = defaults["django"], defaults["flask"]
+    deploy_warnings = django["deploy_warnings"] or []  # None only for Flask (no such check)
     evidence = [
         f"A fresh `startproject` sends {len(django['security_headers'])} of {checked} security "
         f"headers with no code ({', '.join(django['security_headers']) or 'none'}); the minimal "
         f"Flask app sends {len(flask['security_headers'])}.",
-        f"The same fresh project fails {len(django['deploy_warnings'])} of `check --deploy`'s "
-        f"checks ({', '.join(django['deploy_warnings'])}): production needs settings, which "
+        f"The same fresh project fails {len(deploy_warnings)} of `check --deploy`'s "
+        f"checks ({', '.join(deploy_warnings)}): production needs settings, which "
         "Django names for you. Flask has no such check; our app's hook adds the headers.",
     ]
-    verdict = PARTLY if django["deploy_warnings"] else HOLDS
+    verdict = PARTLY if deploy_warnings else HOLDS
     return Verdict("production-ready", PRODUCTION_CLAIM, verdict, evidence, ["#defaults"])
 
 
@@ -163,7 +173,8 @@ def builtin_orm(results: Results) -> Verdict:
 
 def middleware_overhead(results: Results) -> Verdict:
     claim = "Each middleware carries a performance overhead for each request"
-    targets = (results.get("layers") or {}).get("targets", {})
+    layers_section = results.get("layers")
+    targets: dict[str, Figures] = layers_section["targets"] if layers_section else {}
     evidence = []
     for target, figures in targets.items():
         health = figures.get("endpoints", {}).get("health")
@@ -207,7 +218,7 @@ def raw_sql(results: Results) -> Verdict:
     return Verdict("raw-sql", claim, HOLDS, evidence, ["#bench", "#code-queries"])
 
 
-JUDGES: tuple[Callable[[dict[str, Any]], Verdict], ...] = (
+JUDGES: tuple[Callable[[Results], Verdict], ...] = (
     ten_lines,
     quick_development,
     production_ready,
@@ -219,6 +230,6 @@ JUDGES: tuple[Callable[[dict[str, Any]], Verdict], ...] = (
 )
 
 
-def judge(results: Results) -> list[dict[str, Any]]:
+def judge(results: Results) -> list[VerdictRecord]:
     """Every claim's verdict, for results.json's `verdicts`."""
-    return [asdict(judge_one(results)) for judge_one in JUDGES]
+    return [judge_one(results).record() for judge_one in JUDGES]

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from sidebyside.targets import TARGETS
+from sidebyside.constants import TARGETS
 from tests.livesite import LiveSite, live_site
 
 

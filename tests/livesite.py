@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from sidebyside.servers import TARGETS, mongo_emulator, serve
+from sidebyside.servers import TARGET_SPECS, mongo_emulator, serve
 from sidebyside.stores import DEFAULT_FIXTURE, seed
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,7 +61,7 @@ def live_site(name: str) -> Iterator[LiveSite]:
                 mongo_emulator(tmp)
             )
         base_url = stack.enter_context(serve(name, env=extra, workers=2))
-        site = LiveSite(name, base_url, {**os.environ, **TARGETS[name].env, **extra})
+        site = LiveSite(name, base_url, {**os.environ, **TARGET_SPECS[name].env, **extra})
         site.reset()
         yield site
 

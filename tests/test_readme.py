@@ -32,9 +32,8 @@ import psycopg
 import pytest
 
 from sidebyside.cli import port_taken
-from sidebyside.constants import REPO
+from sidebyside.constants import REPO, TARGETS
 from sidebyside.differential import scratch_postgres
-from sidebyside.servers import TARGETS
 
 README = REPO / "README.md"
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"

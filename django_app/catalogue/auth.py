@@ -13,11 +13,13 @@ from rest_framework.views import APIView
 
 from catalogue import services
 from catalogue.errors import InvalidCredentials
+from catalogue.models import AuthToken
+from catalogue.permissions import signed_in
 from catalogue.serializers import LoginSerializer, RegisterSerializer, UserSerializer
 from catalogue.throttling import LoginFailureThrottle
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser
+    from django.contrib.auth.models import User
 
 
 class RegisterView(generics.CreateAPIView):
@@ -46,6 +48,9 @@ class TokenView(APIView):
         return Response({"token": key, "user": UserSerializer(user).data})
 
     def delete(self, request: Request) -> Response:
+        # IsAuthenticated admitted the caller, and TokenAuthentication is the only scheme.
+        if not isinstance(request.auth, AuthToken):
+            raise exceptions.NotAuthenticated
         services.token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -54,5 +59,5 @@ class MeView(generics.RetrieveAPIView):
     serializer_class = UserSerializer
     permission_classes = [IsAuthenticated]
 
-    def get_object(self) -> AbstractUser:
-        return self.request.user
+    def get_object(self) -> User:
+        return signed_in(self.request.user)

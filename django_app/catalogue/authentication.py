@@ -14,7 +14,7 @@ from rest_framework import authentication, exceptions
 from catalogue.models import AuthToken, token_digest
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser
+    from django.contrib.auth.models import User
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -22,7 +22,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     model = AuthToken
 
-    def authenticate_credentials(self, key: str) -> tuple[AbstractUser, AuthToken]:
+    def authenticate_credentials(self, key: str) -> tuple[User, AuthToken]:
         token = (
             AuthToken.objects.select_related("user")
             .filter(digest=token_digest(key), user__is_active=True)

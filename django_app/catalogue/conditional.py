@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import condition
@@ -15,7 +15,7 @@ from rest_framework.request import Request
 
 from catalogue.selectors import Version
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 Validator = Callable[..., "Validators | None"]
 
 
@@ -42,7 +42,7 @@ def conditional(validators: Validator) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @functools.wraps(view)
-        def inner(request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+        def inner(request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
             found = validators(request, *args, **kwargs)
             if found is None:  # nothing to validate: the view answers (404)
                 return view(request, *args, **kwargs)

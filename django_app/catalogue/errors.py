@@ -88,7 +88,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         }
         return response
     # These two carry their own code (`sku_taken`, `invalid_credentials`); others, their status's.
-    code = exc.get_codes() if isinstance(exc, ConflictError | InvalidCredentials) else None
+    codes = exc.get_codes() if isinstance(exc, ConflictError | InvalidCredentials) else None
+    code = codes if isinstance(codes, str) else None  # their detail is one string: so is its code
     message = str(exc.detail) if isinstance(exc, exceptions.APIException) else str(exc)
     if isinstance(exc, Http404):
         message = "Not found."

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
@@ -18,7 +19,7 @@ from django.utils.text import compress_string
 from catalogue.errors import error_body
 from catalogue.negotiation import weighted
 
-Handler = Callable[[HttpRequest], HttpResponse]
+Handler = Callable[[HttpRequest], HttpResponseBase]
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,128}\Z")
 GZIP_MIN_BYTES = 1024
@@ -32,11 +33,11 @@ class RequestIdMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         incoming = request.headers.get("X-Request-ID", "")
-        request.id = incoming if REQUEST_ID_PATTERN.match(incoming) else str(uuid.uuid4())
+        request_id = incoming if REQUEST_ID_PATTERN.match(incoming) else str(uuid.uuid4())
         response = self.get_response(request)
-        response["X-Request-ID"] = request.id
+        response["X-Request-ID"] = request_id
         return response
 
 
@@ -46,7 +47,7 @@ class ServerTimingMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         started = time.perf_counter()
         response = self.get_response(request)
         response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
@@ -64,11 +65,11 @@ class HeadMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if response.status_code == 304:
             del response["Content-Length"]
-        elif request.method == "HEAD" and not response.streaming:
+        elif request.method == "HEAD" and isinstance(response, HttpResponse):  # not streaming
             length = response.get("Content-Length", str(len(response.content)))
             response.content = b""
             response["Content-Length"] = length
@@ -87,7 +88,7 @@ class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         is_html = response.get("Content-Type", "").startswith("text/html")
         if is_html and not request.path.startswith("/api/"):
@@ -102,7 +103,7 @@ class CanonicalPathMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         path = request.path
         # Dropping empty segments also keeps `//evil.example/` from becoming an open redirect.
         canonical = "/" + "/".join(segment for segment in path.split("/") if segment)
@@ -129,7 +130,7 @@ class AllowedMethodsMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
     def process_view(
@@ -175,8 +176,11 @@ class GZipMiddleware(DjangoGZipMiddleware):
     Django's module-level check looks for the word `gzip` (so `gzip;q=0` compressed and
     `*` did not), which a subclass cannot swap, hence process_response in full."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if response.streaming or len(response.content) < GZIP_MIN_BYTES:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        # Streaming responses (StreamingHttpResponse, FileResponse) are no HttpResponse.
+        if not isinstance(response, HttpResponse) or len(response.content) < GZIP_MIN_BYTES:
             return response
         patch_vary_headers(response, ("Accept-Encoding",))
         if response.has_header("Content-Encoding") or not accepts_gzip(

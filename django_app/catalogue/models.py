@@ -7,7 +7,7 @@ import secrets
 import unicodedata
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.core.validators import (
@@ -20,12 +20,15 @@ from django.db import models
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 SKU_VALIDATOR = RegexValidator(r"^[A-Z0-9-]+\Z", "Use upper-case letters, digits and hyphens.")
 SLUG_VALIDATOR = RegexValidator(r"^[a-z0-9-]+\Z", "Use lower-case letters, digits and hyphens.")
 # Money and averages are shown to the cent, rounded half up.
 CENT = Decimal("0.01")
+# A product's price range, for the model and the API serializer alike.
+PRICE_MIN = Decimal("0")
+PRICE_MAX = Decimal("1000000")
 
 
 def search_key(*texts: str) -> str:
@@ -53,7 +56,7 @@ class TimestampedModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Each field default calls now_ms() on its own; a new row's two stamps must agree.
         self.updated_at = self.created_at if self._state.adding else now_ms()
         super().save(*args, **kwargs)
@@ -83,7 +86,7 @@ class ProductQuerySet(models.QuerySet["Product"]):
     def active(self) -> ProductQuerySet:
         return self.filter(is_active=True)
 
-    def visible_to(self, user: AbstractUser | AnonymousUser) -> ProductQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> ProductQuerySet:
         """Staff see every product; everyone else only the active ones."""
         return self if user.is_staff else self.active()
 
@@ -115,7 +118,10 @@ class Product(TimestampedModel):
     price = models.DecimalField(
         max_digits=10,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.00")), MaxValueValidator(Decimal("1000000.00"))],
+        validators=[
+            MinValueValidator(PRICE_MIN.quantize(CENT)),  # "0.00" in the admin's messages
+            MaxValueValidator(PRICE_MAX.quantize(CENT)),
+        ],
     )
     stock = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True, db_index=True)
@@ -127,6 +133,8 @@ class Product(TimestampedModel):
     # Set by ProductQuerySet.with_rating(): NULL without reviews, as a product just created.
     rating_count: int | None = None
     rating_sum: int | None = None
+    # Set by the pre_save receiver (signals.py) for its post_save twin: not a column.
+    _previous_price: Decimal | None
 
     class Meta:
         ordering = ["sku"]
@@ -137,7 +145,7 @@ class Product(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_key = search_key(self.name, self.sku, self.description)
         super().save(*args, **kwargs)
 
@@ -202,7 +210,7 @@ class AuthToken(models.Model):
         return f"token for {self.user}"
 
     @classmethod
-    def issue(cls, user: AbstractUser) -> str:
+    def issue(cls, user: User) -> str:
         """Create a token for `user` and return its key, which is shown only once."""
         key = secrets.token_hex(20)
         cls.objects.create(digest=token_digest(key), user=user)

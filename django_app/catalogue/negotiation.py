@@ -9,7 +9,7 @@ after 405, 406 and 401/403, as the contract orders them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -81,7 +81,7 @@ def preferred(offered: Sequence[str], header: str | None) -> str | None:
 class ContentNegotiation(DefaultContentNegotiation):
     """DEFAULT_CONTENT_NEGOTIATION_CLASS: the contract's rule for Accept and Content-Type."""
 
-    def select_parser(self, request: Request, parsers: Sequence[BaseParser]) -> Any:
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
         length = request.META.get("CONTENT_LENGTH") or "0"
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if length.isascii() and length.isdigit() and int(length) > limit:
@@ -90,10 +90,10 @@ class ContentNegotiation(DefaultContentNegotiation):
         return next((parser for parser in parsers if parser.media_type == media_type), None)
 
     def select_renderer(
-        self, request: Request, renderers: Sequence[BaseRenderer], format_suffix: Any = None
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: Any = None
     ) -> tuple[BaseRenderer, str]:
         by_type = {renderer.media_type: renderer for renderer in renderers}
         chosen = preferred(list(by_type), request.headers.get("Accept"))
         if chosen is None:
-            raise NotAcceptable(available_renderers=renderers)
+            raise NotAcceptable(available_renderers=list(renderers))
         return by_type[chosen], chosen

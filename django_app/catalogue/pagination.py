@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.paginator import Page
 from rest_framework import pagination
 from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
@@ -19,7 +20,10 @@ def query_param(request: Request, name: str) -> str | None:
     return values[0] if values and values[0] != "" else None
 
 
-def positive_int(request: Request, name: str, default: int, maximum: int | None = None) -> int:
+D = TypeVar("D", bound=int | None)
+
+
+def positive_int(request: Request, name: str, default: D, maximum: int | None = None) -> int | D:
     raw = query_param(request, name)
     if raw is None:
         return default
@@ -42,30 +46,37 @@ class PageNumberPagination(pagination.PageNumberPagination):
         self.requested_page_size = self.get_page_size(request)
         return super().paginate_queryset(queryset, request, view)
 
-    def get_page_size(self, request: Request) -> int:
+    def get_page_size(self, request: Request) -> int | None:
         return positive_int(request, self.page_size_query_param, self.page_size, self.max_page_size)
 
+    def paginated(self) -> tuple[Page[Any], Request]:
+        """The page and request that `paginate_queryset` kept (links and body come after it)."""
+        if self.page is None or self.request is None:
+            raise RuntimeError("paginate_queryset() has not paginated anything yet.")
+        return self.page, self.request
+
     def get_next_link(self) -> str | None:
-        if not self.page.has_next():
+        page, request = self.paginated()
+        if not page.has_next():
             return None
-        return replace_query_param(
-            self.request.get_full_path(), "page", self.page.next_page_number()
-        )
+        return replace_query_param(request.get_full_path(), "page", page.next_page_number())
 
     def get_previous_link(self) -> str | None:
-        if not self.page.has_previous():
+        page, request = self.paginated()
+        if not page.has_previous():
             return None
-        url = self.request.get_full_path()
-        previous = self.page.previous_page_number()
+        url = request.get_full_path()
+        previous = page.previous_page_number()
         if previous == 1:
             return remove_query_param(url, "page")
         return replace_query_param(url, "page", previous)
 
     def get_paginated_response(self, data: list[Any]) -> Response:
+        page, _ = self.paginated()
         return Response(
             {
-                "count": self.page.paginator.count,
-                "page": self.page.number,
+                "count": page.paginator.count,
+                "page": page.number,
                 "page_size": self.requested_page_size,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),

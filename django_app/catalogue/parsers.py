@@ -1,6 +1,7 @@
 """Parsers: request bodies are UTF-8 JSON objects, or the request is refused."""
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import IO, Any
 
@@ -24,7 +25,7 @@ class JSONObjectParser(JSONParser):
         self,
         stream: IO[bytes],
         media_type: str | None = None,
-        parser_context: dict[str, Any] | None = None,
+        parser_context: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         request = (parser_context or {})["request"]
         charset = request.content_params.get("charset", "utf-8")

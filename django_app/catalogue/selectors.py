@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import connection
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
@@ -15,9 +15,12 @@ from django.utils.dateparse import parse_datetime
 from catalogue.models import CENT, Category, PriceChange, Product, Review, search_key
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractUser | AnonymousUser
+    AnyUser = User | AnonymousUser
+
+
+Row = TypeVar("Row")  # what a queryset yields: filtering and ordering keep it
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,9 @@ def product_list(*, user: AnyUser) -> QuerySet[Product]:
     return Product.objects.visible_to(user).with_rating().prefetch_related(CATEGORY_SLUGS)
 
 
-def product_filter(products: QuerySet[Product], *, filters: ProductFilters) -> QuerySet[Product]:
+def product_filter(
+    products: QuerySet[Product, Row], *, filters: ProductFilters
+) -> QuerySet[Product, Row]:
     """The products that match the filters, in the order they ask for (then by sku)."""
     if filters.search:
         products = products.filter(search_key__contains=search_key(filters.search))

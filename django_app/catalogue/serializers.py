@@ -21,7 +21,7 @@ from catalogue.fields import (
     StrictCharField,
     StrictIntegerField,
 )
-from catalogue.models import Category, PriceChange, Product, Review
+from catalogue.models import PRICE_MAX, PRICE_MIN, Category, PriceChange, Product, Review
 
 
 class TimestampField(serializers.DateTimeField):
@@ -106,7 +106,7 @@ class CategorySlugsField(serializers.ListField):
 
 
 class ProductSerializer(ContractModelSerializer):
-    price = MoneyField(max_digits=10, min_value=Decimal("0"), max_value=Decimal("1000000"))
+    price = MoneyField(max_digits=10, min_value=PRICE_MIN, max_value=PRICE_MAX)
     stock = StrictIntegerField(min_value=0, max_value=2_147_483_647, default=0)
     categories = CategorySlugsField(child=StrictCharField(), default=list)
     rating = serializers.ReadOnlyField()  # Product.rating, from the rating annotations

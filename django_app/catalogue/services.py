@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -12,9 +12,6 @@ from django.db.models import F, Model, QuerySet
 
 from catalogue.exceptions import Conflict
 from catalogue.models import AuthToken, Category, Product, Review, now_ms
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser
 
 M = TypeVar("M", bound=Model)
 
@@ -34,7 +31,7 @@ def user_register(*, username: str, email: str, password: str) -> User:
         return User.objects.create_user(username=username, email=email, password=password)
 
 
-def token_issue(*, user: AbstractUser) -> str:
+def token_issue(*, user: User) -> str:
     return AuthToken.issue(user)
 
 
@@ -121,7 +118,7 @@ def product_reserve(*, product: Product, quantity: int) -> int:
         return Product.objects.values_list("stock", flat=True).get(pk=product.pk)
 
 
-def review_create(*, product: Product, author: AbstractUser, data: dict[str, Any]) -> Review:
+def review_create(*, product: Product, author: User, data: dict[str, Any]) -> Review:
     with unique_or_conflict("already_reviewed", "You have already reviewed this product."):
         return Review.objects.create(product=product, author=author, **data)
 

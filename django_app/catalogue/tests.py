@@ -7,6 +7,7 @@ import sys
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.test import SimpleTestCase, TestCase
@@ -17,6 +18,14 @@ from catalogue.models import Category, PriceChange, Product, Review
 
 
 class CatalogueTestCase(TestCase):
+    tools: Category
+    empty: Category
+    hammer: Product
+    saw: Product
+    drill: Product
+    staff: User
+    ann: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.tools = Category.objects.create(slug="tools", name="Tools")
@@ -39,7 +48,7 @@ class CatalogueTestCase(TestCase):
 
 
 class SelectorTests(CatalogueTestCase):
-    def skus(self, user: User, **filters: object) -> list[str]:
+    def skus(self, user: User, **filters: Any) -> list[str]:
         wanted = selectors.ProductFilters(**filters)
         products = selectors.product_filter(selectors.product_list(user=user), filters=wanted)
         return [product.sku for product in products]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import yaml
 from django.conf import settings
@@ -20,13 +21,14 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from catalogue import selectors, services
 from catalogue.conditional import Validators, conditional
 from catalogue.errors import ServiceUnavailable
 from catalogue.models import Category, PriceChange, Product, Review
 from catalogue.pagination import PageNumberPagination, positive_int, query_param
-from catalogue.permissions import IsReviewAuthorOrStaffDelete, IsStaffOrReadOnly
+from catalogue.permissions import IsReviewAuthorOrStaffDelete, IsStaffOrReadOnly, signed_in
 from catalogue.renderers import ProductCSVRenderer, ProductTextRenderer
 from catalogue.serializers import (
     CategorySerializer,
@@ -94,15 +96,21 @@ class CategoryDetailView(generics.RetrieveUpdateDestroyAPIView):
         services.category_delete(category=instance)
 
 
+# Per-request memo of the parsed filters: weak keys, so it holds no request past its life.
+PRODUCT_FILTERS: WeakKeyDictionary[Request, selectors.ProductFilters] = WeakKeyDictionary()
+
+
 def product_query(request: Request) -> selectors.ProductFilters:
     """The list's filters, parsed once per request (its ETag and its queryset both need them)."""
-    if not hasattr(request, "product_filters"):
-        request.product_filters = parse_product_query(request)
-    return request.product_filters
+    if request not in PRODUCT_FILTERS:
+        PRODUCT_FILTERS[request] = parse_product_query(request)
+    return PRODUCT_FILTERS[request]
 
 
 def parse_product_query(request: Request) -> selectors.ProductFilters:
-    given = {name: query_param(request, name) for name in ProductQuerySerializer().fields}
+    # keys(), not the mapping itself: the DRF stubs type BindingDict iteration as yielding Fields.
+    names = ProductQuerySerializer().fields.keys()
+    given = {name: query_param(request, name) for name in names}
     query = ProductQuerySerializer(data={k: v for k, v in given.items() if v is not None})
     if not query.is_valid():
         field, errors = next(iter(query.errors.items()))
@@ -131,7 +139,9 @@ def product_list_validators(request: Request) -> Validators:
 
 def product_detail_validators(request: Request, sku: str) -> Validators | None:
     version = selectors.product_detail_version(user=request.user, sku=sku)
-    return version and Validators(version, "product", sku, request.user.is_staff)
+    if version is None:
+        return None
+    return Validators(version, "product", sku, request.user.is_staff)
 
 
 @method_decorator(conditional(product_list_validators), name="get")
@@ -149,7 +159,9 @@ class ProductListView(generics.ListCreateAPIView):
     def get_queryset(self) -> QuerySet[Product]:
         return selectors.product_list(user=self.request.user)
 
-    def filter_queryset(self, queryset: QuerySet[Product]) -> QuerySet[Product]:
+    def filter_queryset(
+        self, queryset: QuerySet[Product, selectors.Row]
+    ) -> QuerySet[Product, selectors.Row]:
         return selectors.product_filter(queryset, filters=product_query(self.request))
 
     def get_success_headers(self, data: dict[str, Any]) -> dict[str, str]:
@@ -201,8 +213,8 @@ class ReviewListView(generics.ListCreateAPIView):
     def get_queryset(self) -> QuerySet[Review]:
         return selectors.review_list(product=self.product)
 
-    def perform_create(self, serializer: ReviewSerializer) -> None:
-        serializer.save(product=self.product, author=self.request.user)
+    def perform_create(self, serializer: BaseSerializer[Review]) -> None:
+        serializer.save(product=self.product, author=signed_in(self.request.user))
 
 
 class ReviewDetailView(generics.UpdateAPIView, generics.DestroyAPIView):

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -161,6 +162,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # apps.py), Redis when REDIS_URL is set. The database cache shares across workers and
 # instances on one PostgreSQL; on SQLite only across the workers of one host.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {

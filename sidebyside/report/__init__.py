@@ -20,11 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import NotRequired, TypedDict
 from urllib.parse import urlsplit
 
 from sidebyside import bench, machine, profile, scaling, startup
-from sidebyside.constants import REPO, SQL_TARGETS
+from sidebyside.constants import REPO, SQL_TARGETS, TARGETS
 from sidebyside.defaults import measure_defaults
 from sidebyside.differential import scratch_postgres, summary_for_report
 from sidebyside.loc import count_loc, load_concerns
@@ -32,15 +32,31 @@ from sidebyside.provenance import add_provenance
 from sidebyside.report import story
 from sidebyside.report.markdown import render_markdown
 from sidebyside.report.page import render_html_report
-from sidebyside.results import Contract, ContractTarget, Loc, Postgres, Results
-from sidebyside.servers import TARGETS
+from sidebyside.results import (
+    Contract,
+    ContractTarget,
+    Environment,
+    Loc,
+    Plan,
+    Postgres,
+    Results,
+    SeedTopic,
+)
 from sidebyside.stores import postgres_missing, postgres_url, seeded_stores
 from sidebyside.verdicts import judge
 
 Progress = Callable[[str], None]
 
 
-QUICK = {
+class JunitCounts(TypedDict):
+    """A contract run's counts from its JUnit XML (`ContractTarget` without the process)."""
+
+    areas: dict[str, dict[str, int]]
+    totals: dict[str, int]
+    failures: NotRequired[list[str]]
+
+
+QUICK: Plan = {
     "startup_rounds": 2,
     "bench_rounds": 2,
     "bench_seconds": 1,
@@ -56,7 +72,7 @@ QUICK = {
 
 
 # Sized for `make report` within 10 minutes on 2 cores, PostgreSQL section included.
-FULL = {
+FULL: Plan = {
     "startup_rounds": 6,
     "bench_rounds": 2,
     "bench_seconds": 2,
@@ -78,7 +94,7 @@ FRAMEWORK_BASELINES = ("minimal-django", "minimal-flask")
 PROVENANCE_CACHE = REPO / "var" / "provenance-cache.json"
 
 
-def parse_junit(path: Path) -> dict[str, Any]:
+def parse_junit(path: Path) -> JunitCounts:
     """Per area (test module): passed / failed / xfailed / skipped counts, and what failed."""
     areas: dict[str, dict[str, int]] = {}
     failures: list[str] = []
@@ -134,7 +150,7 @@ def run_contract(
         for target, (proc, xml) in running.items():
             output, _ = proc.communicate()
             summary = output.strip().splitlines()[-1] if output.strip() else ""
-            parsed = parse_junit(xml) if xml.exists() else {"areas": {}, "totals": {}}
+            parsed: JunitCounts = parse_junit(xml) if xml.exists() else {"areas": {}, "totals": {}}
             results[target] = {**parsed, "exit_code": proc.returncode, "summary": summary}
     return {"targets": results}
 
@@ -148,12 +164,12 @@ def batteries_table() -> list[list[str]]:
     return [row for row in cells if not all(set(cell) <= {"-", ":"} for cell in row)]
 
 
-def seed_topics() -> list[dict[str, str]]:
+def seed_topics() -> list[SeedTopic]:
     data = tomllib.loads((REPO / "shared_spec" / "seed_topics.toml").read_text(encoding="utf-8"))
     return data["topic"]
 
 
-def environment(database: str, scale: int | None) -> dict[str, Any]:
+def environment(database: str, scale: int | None) -> Environment:
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
@@ -224,7 +240,7 @@ def build_results(
     return results
 
 
-def measure_on_postgres(targets: list[str], plan: dict[str, Any], progress: Progress) -> Postgres:
+def measure_on_postgres(targets: list[str], plan: Plan, progress: Progress) -> Postgres:
     """The SQL targets' bench and layers again, each on a scratch PostgreSQL database."""
     url = postgres_url()
     missing = postgres_missing(url)
@@ -256,9 +272,7 @@ def measure_on_postgres(targets: list[str], plan: dict[str, Any], progress: Prog
 
 def count_loc_with_provenance(progress: Progress) -> Loc:
     progress("loc: our lines, the framework's and the extensions'")
-    loc = count_loc(REPO)
-    add_provenance(loc, load_concerns(REPO), PROVENANCE_CACHE)
-    return loc
+    return add_provenance(count_loc(REPO), load_concerns(REPO), PROVENANCE_CACHE)
 
 
 def write_report(results: Results, out: Path) -> list[Path]:

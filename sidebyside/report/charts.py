@@ -9,7 +9,7 @@ import math
 
 from sidebyside.report.render import macro
 from sidebyside.report.tables import fmt
-from sidebyside.results import Results
+from sidebyside.results import Figures, Results
 
 COLORS = {"django": "#0c4b33", "flask-sql": "#3b7dd8", "flask-mongo": "#4faa41"}
 
@@ -65,10 +65,11 @@ def layer_colour(layer: str) -> str:
 
 def layers_chart(results: Results) -> str:
     """One stacked bar per target and endpoint, each layer a segment (title = its name)."""
-    section = results.get("layers") or {"targets": {}}
+    section = results.get("layers")
+    targets: dict[str, Figures] = section["targets"] if section else {}
     bars = [
         (f"{target} {endpoint}", e["layers_ms"])
-        for target, figures in section["targets"].items()
+        for target, figures in targets.items()
         for endpoint, e in figures.get("endpoints", {}).items()
     ]
     if not bars:

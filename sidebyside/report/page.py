@@ -12,15 +12,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sidebyside.constants import REPO
+from sidebyside.constants import REPO, TARGETS
 from sidebyside.diff import render_html
 from sidebyside.loc import load_concerns
 from sidebyside.provenance import split_text
 from sidebyside.report import story, tables
 from sidebyside.report.charts import bar_chart, layers_chart, scaling_chart
 from sidebyside.report.render import TEMPLATES, macro
-from sidebyside.results import Loc, Results
-from sidebyside.servers import TARGETS
+from sidebyside.results import Figures, Loc, Results
 
 NAV = (
     ("verdicts", "verdicts"),
@@ -112,7 +111,8 @@ def screenshots() -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def layer_bars(results: Results) -> list[dict[str, Any]]:
-    section = results.get("layers") or {"targets": {}}
+    section = results.get("layers")
+    targets: dict[str, Figures] = section["targets"] if section else {}
     return [
         {
             "target": target,
@@ -121,7 +121,7 @@ def layer_bars(results: Results) -> list[dict[str, Any]]:
             "ms": e["ms"],
             "rows": [[layer, ms] for layer, ms in e["layers_ms"].items()],
         }
-        for target, figures in section["targets"].items()
+        for target, figures in targets.items()
         for endpoint, e in figures.get("endpoints", {}).items()
     ]
 

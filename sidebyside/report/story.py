@@ -176,7 +176,8 @@ def compose_rows(results: Results) -> list[list[Any]]:
     figures = results.get("compose")
     if not figures:
         return []
-    native = (results.get("contract") or {}).get("targets", {})
+    contract_section = results.get("contract")
+    native = contract_section["targets"] if contract_section else {}
 
     def counts(section: dict[str, Any] | None) -> str:
         return f"{section['requests']} / {section['failed']}" if section else "—"
@@ -184,7 +185,8 @@ def compose_rows(results: Results) -> list[list[Any]]:
     rows = []
     for target, found in figures.get("targets", {}).items():
         contract = found.get("contract")
-        inprocess = native.get(target, {}).get("areas")
+        ran = native.get(target)
+        inprocess = ran["areas"] if ran else None
         rows.append(
             [
                 target,

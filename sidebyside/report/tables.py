@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sidebyside.bench import scatter
-from sidebyside.results import Bench, Results
+from sidebyside.results import Bench, Figures, Layers, Postgres, Results, Scaling
 
 
 def fmt(value: Any) -> str:
@@ -108,8 +108,8 @@ def scatter_text(value: float | None, count: int, unit: str) -> str:
     return f"±{value:.0%} of {count} {unit}"
 
 
-def bench_rows(results: Results, section_key: str = "bench") -> list[list[Any]]:
-    section = results[section_key]
+def bench_rows(results: Results) -> list[list[Any]]:
+    section = results["bench"]
     rows = []
     for name, target in section["targets"].items():
         for key, fig in target["endpoints"].items():
@@ -154,7 +154,7 @@ POSTGRES_HEADER = [
 ]  # fmt: skip
 
 
-def not_measured(section: dict[str, Any]) -> str | None:
+def not_measured(section: Postgres | Scaling) -> str | None:
     """The sentence for a section the run skipped, or None when it was measured."""
     return f"Not measured: {section['skipped']}." if "skipped" in section else None
 
@@ -192,10 +192,11 @@ def postgres_rows(results: Results) -> list[list[Any]]:
     return rows
 
 
-def layers_by_key(section: dict[str, Any] | None, target: str) -> dict[str, dict[str, Any]]:
+def layers_by_key(section: Layers | None, target: str) -> dict[str, dict[str, Any]]:
     """A target's profiled endpoints keyed as the bench keys them ("/catalogue page" ->
     "catalogue_page")."""
-    endpoints = ((section or {}).get("targets", {}).get(target) or {}).get("endpoints", {})
+    figures = section["targets"].get(target) if section else None
+    endpoints = (figures or {}).get("endpoints", {})
     return {name.strip("/").replace(" ", "_"): e for name, e in endpoints.items()}
 
 
@@ -272,14 +273,16 @@ def layers_note(results: Results) -> str:
 
 
 def layers_rows(results: Results) -> list[list[Any]]:
-    section = results.get("layers") or {"targets": {}, "baselines": {}}
+    section = results.get("layers")
+    targets: dict[str, Figures] = section["targets"] if section else {}
+    baselines: dict[str, Figures] = section.get("baselines", {}) if section else {}
     rows = []
-    for target, figures in section["targets"].items():
+    for target, figures in targets.items():
         if "error" in figures:
             rows.append([target, "-", "-", None, None, None, f"FAILED: {figures['error']}"])
             continue
         framework = "minimal-django" if target == "django" else "minimal-flask"
-        floor = section["baselines"].get(framework, {}).get("ms")
+        floor = baselines.get(framework, {}).get("ms")
         for endpoint, e in figures["endpoints"].items():
             top = ", ".join(f"{k} {v:.2f}" for k, v in list(e["layers_ms"].items())[:3])
             ratio = round(floor / e["ms"], 2) if floor and e["ms"] else None

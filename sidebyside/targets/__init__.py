@@ -8,7 +8,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-TARGETS = {
+# The adapter module of each target (constants.TARGETS).
+ADAPTER_MODULES = {
     "django": "sidebyside.targets.django_target",
     "flask-sql": "sidebyside.targets.flask_target",
     "flask-mongo": "sidebyside.targets.flask_target",
@@ -52,5 +53,5 @@ class Target(Protocol):
 
 def load_target(name: str) -> Target:
     """Import and build the adapter for one target name."""
-    module = importlib.import_module(TARGETS[name])
+    module = importlib.import_module(ADAPTER_MODULES[name])
     return module.build(name)

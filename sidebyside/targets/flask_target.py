@@ -121,6 +121,7 @@ class FlaskMongoTarget(FlaskSqlTarget):
     """The same Flask app with CATALOGUE_BACKEND=mongo, against MONGO_URL or nx-27017."""
 
     name = "flask-mongo"
+    _tmp: str  # always a directory here (the SQL target's is None on a given DATABASE_URL)
 
     def __init__(self) -> None:
         self._tmp = tempfile.mkdtemp(prefix="sidebyside-mongo-")
@@ -153,7 +154,9 @@ class FlaskMongoTarget(FlaskSqlTarget):
         from pymongo import MongoClient
 
         saved = self.app.extensions["mongo_client"]
-        broken = MongoClient("mongodb://127.0.0.1:9/x", serverSelectionTimeoutMS=300)
+        broken: MongoClient[dict[str, Any]] = MongoClient(
+            "mongodb://127.0.0.1:9/x", serverSelectionTimeoutMS=300
+        )
         self.app.extensions["mongo_client"] = broken
         try:
             yield

@@ -32,9 +32,9 @@ import psycopg
 import pytest
 import yaml
 
+from sidebyside.constants import TARGETS as CONTRACT_TARGETS
 from sidebyside.differential import scratch_postgres
 from sidebyside.servers import free_port, mongo_emulator, stop, wait_healthy
-from sidebyside.targets import TARGETS as CONTRACT_TARGETS
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "compose.yaml"

@@ -18,11 +18,11 @@ from typing import Any
 import httpx
 import pytest
 
+from sidebyside.constants import TARGETS
 from tests.compose.stack import ROOT, Stack, StackError, engine_environment, stop_engine
 
 DOCS = ROOT / "docs" / "compose.md"
 RESULTS = ROOT / "var" / "compose.json"
-TARGETS = ("django", "flask-sql", "flask-mongo")
 CONTAINER_PORTS = {"django": 8001, "flask-sql": 8002, "flask-mongo": 8003}
 ONE_SHOTS = ("django-migrate", "flask-sql-init-db", "flask-mongo-init-db")
 APP_USER = "10001:10001"

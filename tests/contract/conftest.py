@@ -12,8 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
+from sidebyside.constants import TARGETS
 from sidebyside.servers import CONTRACT_CORS_ORIGIN
-from sidebyside.targets import TARGETS, Target, load_target
+from sidebyside.targets import Target, load_target
 from tests.contract.openapi_check import Spec
 from tests.contract.support import FIXTURE, PASSWORDS, REPO
 

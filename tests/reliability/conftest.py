@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sidebyside.targets import TARGETS
+from sidebyside.constants import TARGETS
 from tests.reliability.support import REPORT_LINES, write_figures
 
 HERE = Path(__file__).resolve().parent

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from sidebyside.bench import parse_wrk, warm_up, worker_rss_mb
-from sidebyside.servers import TARGETS, free_port, start_gunicorn, stop, wait_healthy
+from sidebyside.constants import TARGETS
+from sidebyside.servers import free_port, start_gunicorn, stop, wait_healthy
 from sidebyside.stores import seeded_stores
 from tests.reliability.support import FIXTURE, PASSWORDS, write_figures
 

@@ -25,9 +25,9 @@ from typing import Any
 import httpx
 import pytest
 
+from sidebyside.constants import TARGETS
 from sidebyside.servers import mongo_emulator, prepare, serve
 from sidebyside.stores import DEFAULT_FIXTURE, seed
-from sidebyside.targets import TARGETS
 from tests.reliability.support import FIXTURE, PASSWORDS, REPORT_LINES, write_figures
 
 WORKERS = 4

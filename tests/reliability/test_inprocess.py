@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from sidebyside.targets import TARGETS
+from sidebyside.constants import TARGETS
 from tests.reliability.support import REPO, REPORT_LINES, write_figures
 
 FIGURES = re.compile(r"^RELIABILITY-FIGURES target=(\S+) (.*)$", re.MULTILINE)

@@ -21,8 +21,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from sidebyside.constants import TARGETS
 from sidebyside.servers import (
-    TARGETS,
+    TARGET_SPECS,
     free_port,
     mongo_emulator,
     prepare,
@@ -47,7 +48,7 @@ REFUSAL = re.compile(r"(ImproperlyConfigured|RuntimeError): (SECRET_KEY|DEBUG|AP
 
 def base_env(target: str, directory: str, **extra: str) -> dict[str, str]:
     """The target's environment on a scratch store, without the caller's app settings."""
-    env = {**os.environ, **TARGETS[target].env}
+    env = {**os.environ, **TARGET_SPECS[target].env}
     for name in ("SECRET_KEY", "DEBUG", "APP_ENV", "SECURE_SSL_REDIRECT"):
         env.pop(name, None)
     if target == "flask-mongo":
@@ -62,7 +63,7 @@ def import_app(target: str, env: dict[str, str]) -> subprocess.CompletedProcess[
     """Import the WSGI module (what a gunicorn worker does first)."""
     return subprocess.run(
         [sys.executable, "-c", IMPORT_APP[target]],
-        cwd=REPO / TARGETS[target].chdir,
+        cwd=REPO / TARGET_SPECS[target].chdir,
         env=env,
         capture_output=True,
         text=True,
@@ -121,7 +122,7 @@ def test_debug_is_off_by_default(target: str, scratch: str) -> None:
     }[target]
     result = subprocess.run(
         [sys.executable, "-c", probe],
-        cwd=REPO / TARGETS[target].chdir,
+        cwd=REPO / TARGET_SPECS[target].chdir,
         env=base_env(target, scratch),
         capture_output=True,
         text=True,

@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sidebyside.targets import TARGETS
+from sidebyside.constants import TARGETS
 from tests.livesite import live_site
 from tests.reliability.support import FIGURES_DIR, PASSWORDS, REPO, REPORT_LINES
 

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from sidebyside.constants import REPO
-from sidebyside.targets import TARGETS
+from sidebyside.constants import REPO, TARGETS
 from tests.scaleout.cluster import Cluster, cluster
 
 FIGURES_FILE = REPO / "var" / "scaleout.json"

@@ -79,8 +79,7 @@ def test_counts_are_cached_by_version(tmp_path):
 
 
 def test_the_split_keeps_our_counts_and_adds_up(tmp_path):
-    loc = count_loc(REPO)
-    add_provenance(loc, CONCERNS, tmp_path / "cache.json")
+    loc = add_provenance(count_loc(REPO), CONCERNS, tmp_path / "cache.json")
     for app in ("django", "flask"):
         ours = sum(row["provenance"][app]["ours"] for row in loc["concerns"])
         assert ours == loc["apps"][app]["code"]

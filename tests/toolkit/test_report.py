@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from sidebyside.constants import REPO
+from sidebyside.constants import REPO, TARGETS
 from sidebyside.profile import run_json
 from sidebyside.report import (
     QUICK,
@@ -29,7 +29,7 @@ from sidebyside.report.tables import (
     postgres_rows,
 )
 from sidebyside.results import SCHEMA_FILE
-from sidebyside.servers import BASELINES, TARGETS
+from sidebyside.servers import BASELINES
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
 <testsuites><testsuite name="pytest">
