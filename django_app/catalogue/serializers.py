@@ -145,7 +145,7 @@ class ProductSerializer(ContractModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Slugs to categories, once every field is valid: an unknown slug is a 422 on
-        `categories` only when nothing else is wrong (Flask's service checks it then too)."""
+        `categories` only when nothing else is wrong (CONTRACT.md's validation order)."""
         if "categories" in attrs:
             slugs = list(dict.fromkeys(attrs["categories"]))
             found = {category.slug: category for category in selectors.categories_in(slugs)}

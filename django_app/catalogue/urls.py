@@ -8,7 +8,7 @@ from catalogue import auth, docs, pages, views
 
 class SegmentConverter(StringConverter):
     """`str` minus NUL: no sku, slug or id contains one, and PostgreSQL refuses it in a
-    query, so such a path matches no route (404). Flask: the same in catalogue/urls.py."""
+    query, so such a path matches no route (404), as CONTRACT.md says."""
 
     regex = "[^/\x00]+"
 

@@ -74,8 +74,7 @@ MIDDLEWARE = [
 
 # CORS for the API: browser front ends on these origins (comma-separated, exact
 # scheme://host[:port]) may call it with a token. Empty, the default: the middleware is
-# not installed and no answer carries a CORS header. The values are CONTRACT.md's, the
-# same bytes as the Flask app's (catalogue/cors.py there).
+# not installed and no answer carries a CORS header. The header values are CONTRACT.md's.
 CORS_ALLOWED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("CORS_ALLOWED_ORIGINS", "").split(",")
@@ -88,7 +87,7 @@ if CORS_ALLOWED_ORIGINS:
         MIDDLEWARE.index("catalogue.middleware.HeadMiddleware") + 1, "catalogue.cors.CorsMiddleware"
     )
 # The pages and the admin use the session cookie: same-origin only. `//api/...` too: its
-# 308 to the canonical path is an API answer (Flask's request.path drops extra slashes).
+# 308 to the canonical path is an API answer (CONTRACT.md's canonical paths).
 CORS_URLS_REGEX = r"^/+api/"
 CORS_ALLOW_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 CORS_ALLOW_HEADERS = ("Accept", "Authorization", "Content-Type", "If-None-Match", "X-Request-ID")
@@ -219,7 +218,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # The pages and the admin load only this site's stylesheets, scripts and images: no
-# inline script or style anywhere. The same string as the Flask app's.
+# inline script or style anywhere (tests/pages holds every target to this string).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
@@ -228,9 +227,9 @@ CONTENT_SECURITY_POLICY = (
 # stylesheet draws its icons as data: SVG images. An image cannot run script, so that page
 # alone admits them; scripts and styles stay this site's files only.
 API_DOCS_CONTENT_SECURITY_POLICY = f"{CONTENT_SECURITY_POLICY}; img-src 'self' data:"
-# Cookies, the same flags as the Flask app's session cookie. The messages cookie takes
-# the session's flags. No script reads the CSRF cookie (forms carry the token), so it
-# is HttpOnly too.
+# Cookies: the flags tests/reliability holds every target's session cookie to. The
+# messages cookie takes the session's flags. No script reads the CSRF cookie (forms carry
+# the token), so it is HttpOnly too.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
