@@ -27,7 +27,7 @@ from flask import current_app
 from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
-from sidebyside.servers import TARGETS, mongo_emulator, serve
+from sidebyside.servers import TARGET_SPECS, mongo_emulator, serve
 from sidebyside.stores import DEFAULT_FIXTURE, seed
 
 WORKERS = 4
@@ -194,7 +194,7 @@ def site(request: pytest.FixtureRequest) -> Iterator[str]:
             env["REDIS_URL"] = "redis://127.0.0.1:6379/15"
             env["REDIS_KEY_PREFIX"] = f"throttle-test-{uuid.uuid4().hex}"
         base_url = stack.enter_context(serve(target, env=env, workers=WORKERS))
-        seed(target, {**os.environ, **TARGETS[target].env, **env}, DEFAULT_FIXTURE)
+        seed(target, {**os.environ, **TARGET_SPECS[target].env, **env}, DEFAULT_FIXTURE)
         yield base_url
 
 
