@@ -9,22 +9,19 @@ with DEBUG off, as in production.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 from sidebyside.servers import TARGET_SPECS, mongo_emulator, serve
 from sidebyside.stores import DEFAULT_FIXTURE, seed
+from tests.support.fixture import FIXTURE, reviews_of
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURE: dict[str, Any] = json.loads(DEFAULT_FIXTURE.read_text(encoding="utf-8"))
-PASSWORDS = {user["username"]: user["password"] for user in FIXTURE["users"]}
 PAGE_SIZE = 12
 SCREENSHOTS = REPO / "report" / "screenshots"
 
@@ -71,14 +68,6 @@ def live_site(name: str) -> Iterator[LiveSite]:
 
 def active_products() -> list[dict[str, Any]]:
     return sorted((p for p in FIXTURE["products"] if p["is_active"]), key=lambda p: p["sku"])
-
-
-def inactive_product() -> dict[str, Any]:
-    return next(p for p in FIXTURE["products"] if not p["is_active"])
-
-
-def reviews_of(sku: str) -> list[dict[str, Any]]:
-    return [r for r in FIXTURE["reviews"] if r["product"] == sku]
 
 
 def rating_average(sku: str) -> str:

@@ -1,9 +1,9 @@
 """shared_spec/concerns.toml covers every source file of both apps, and only real files."""
 
 import tomllib
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.support.paths import REPO
+
 CONCERNS = tomllib.loads((REPO / "shared_spec" / "concerns.toml").read_text())
 APP_DIRS = {"django": REPO / "django_app", "flask": REPO / "flask_app"}
 SOURCE_SUFFIXES = {".py", ".html", ".css", ".ini", ".mako"}

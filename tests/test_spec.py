@@ -16,9 +16,9 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-REPO = Path(__file__).resolve().parent.parent
-SPEC = REPO / "shared_spec" / "openapi.yaml"
-FIXTURES = REPO / "shared_spec" / "fixtures"
+from tests.support.paths import FIXTURE_PATH, REPO, SPEC
+
+FIXTURES = FIXTURE_PATH.parent
 GENERATOR = FIXTURES / "generate.py"
 SPEC_URI = "urn:sidebyside:openapi"
 METHODS = ("get", "put", "post", "patch", "delete")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.livesite import PAGE_SIZE, PASSWORDS, LiveSite, matching, unreviewed_products
+from tests.livesite import PAGE_SIZE, LiveSite, matching, unreviewed_products
+from tests.support.fixture import PASSWORDS
 
 Shoot = Callable[[str], Path]
 # The page suite writes reviews on the first few review-less products; these are ours.

@@ -23,18 +23,10 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.livesite import (
-    FIXTURE,
-    PASSWORDS,
-    REPO,
-    LiveSite,
-    active_products,
-    matching,
-    rating_average,
-    reviewed_product,
-)
+from tests.livesite import LiveSite, active_products, matching, rating_average, reviewed_product
+from tests.support.fixture import FIXTURE, PASSWORDS
+from tests.support.paths import SPEC
 
-SPEC = REPO / "shared_spec" / "openapi.yaml"
 PACKAGE = "sidebyside_generated_client"
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 

@@ -24,7 +24,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.livesite import PASSWORDS, REPO, LiveSite
+from tests.livesite import LiveSite
+from tests.support.fixture import PASSWORDS
+from tests.support.paths import REPO
 
 SOURCE = Path(__file__).with_name("ts")
 BIN = REPO / "node_modules" / ".bin"

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from sidebyside.servers import CONTRACT_CORS_ORIGIN
+from tests.support.paths import REPO as ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "deploy" / "docker" / "engine.sh"
 STANDINS = ROOT / "deploy" / "standins"
 # Its own project name: a stack a user runs as `sidebyside` is left alone.

@@ -35,8 +35,8 @@ import yaml
 from sidebyside.constants import TARGETS as CONTRACT_TARGETS
 from sidebyside.differential import scratch_postgres
 from sidebyside.servers import free_port, mongo_emulator, stop, wait_healthy
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "compose.yaml"
 DOCKERFILE = REPO / "Dockerfile"
 DOCKERIGNORE = REPO / ".dockerignore"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,16 +15,12 @@ from sidebyside.constants import TARGETS
 from sidebyside.servers import CONTRACT_CORS_ORIGIN
 from sidebyside.targets import Target, load_target
 from tests.contract.openapi_check import Spec
-from tests.contract.support import FIXTURE, PASSWORDS, REPO
+from tests.support.auth import auth_header, token_for
+from tests.support.fixture import FIXTURE, PASSWORDS
+from tests.support.headers import REQUEST_ID, SECURITY_HEADERS, SERVER_TIMING
+from tests.support.paths import REPO
 
 DIVERGENCES = REPO / "tests" / "known_divergences.toml"
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
-SERVER_TIMING = re.compile(r"^app;dur=\d+(\.\d+)?$")
-SECURITY_HEADERS = {
-    "x-content-type-options": "nosniff",
-    "x-frame-options": "DENY",
-    "referrer-policy": "same-origin",
-}
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -121,9 +116,7 @@ class Api:
         headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
-        headers = dict(headers or {})
-        if token:
-            headers["Authorization"] = f"Token {token}"
+        headers = {**(headers or {}), **auth_header(token)}
         if method.upper() not in READ_METHODS:
             self.dirty = True
         response = self.client.request(method, url, headers=headers, **kwargs)
@@ -195,14 +188,7 @@ def api(session_api: Api, target: Target) -> Api:
 @pytest.fixture(scope="session")
 def tokens(session_api: Api, target: Target) -> dict[str, str]:
     """One token per fixture user, issued once per session (resets keep fixture users' tokens)."""
-    issued = {}
-    for username, password in PASSWORDS.items():
-        response = session_api.post(
-            "/api/auth/token", json={"username": username, "password": password}
-        )
-        assert response.status_code == 200, response.text
-        issued[username] = response.json()["token"]
-    return issued
+    return {username: token_for(session_api, username) for username in PASSWORDS}
 
 
 @pytest.fixture

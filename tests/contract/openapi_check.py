@@ -14,7 +14,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "shared_spec" / "openapi.yaml"
+from tests.support.paths import SPEC as SPEC_PATH
+
 SPEC_URI = "urn:sidebyside:openapi"
 METHODS = ("get", "put", "post", "patch", "delete")
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURE: dict[str, Any] = json.loads(
-    (REPO / "shared_spec" / "fixtures" / "catalogue.json").read_text(encoding="utf-8")
-)
-PASSWORDS = {user["username"]: user["password"] for user in FIXTURE["users"]}
+from tests.support.fixture import FIXTURE, reviews_of
+
 CENT = Decimal("0.01")
 
 
@@ -27,16 +22,8 @@ def active_products() -> list[dict[str, Any]]:
     return [p for p in FIXTURE["products"] if p["is_active"]]
 
 
-def inactive_product() -> dict[str, Any]:
-    return next(p for p in FIXTURE["products"] if not p["is_active"])
-
-
 def product(sku: str) -> dict[str, Any]:
     return next(p for p in FIXTURE["products"] if p["sku"] == sku)
-
-
-def reviews_of(sku: str) -> list[dict[str, Any]]:
-    return [r for r in FIXTURE["reviews"] if r["product"] == sku]
 
 
 def rating_of(sku: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import pytest
 
 from tests.contract.conftest import Api
 from tests.contract.support import error_code
+from tests.support.auth import request_token
 
 _names = itertools.count()
 
@@ -21,10 +22,6 @@ def register(api: Api, username: str, password: str = "correct-horse-1") -> dict
     response = api.post("/api/auth/register", json=body)
     assert response.status_code == 201, response.text
     return response.json()
-
-
-def login(api: Api, username: str, password: str) -> object:
-    return api.post("/api/auth/token", json={"username": username, "password": password})
 
 
 def test_register_returns_the_user_without_the_password(api: Api) -> None:
@@ -78,12 +75,12 @@ def test_register_rejects_invalid_fields(api: Api, field: str, value: str) -> No
     assert response.status_code == 422
     assert list(response.json()["error"]["fields"]) == [field]
     if field != "username":
-        assert login(api, name, "correct-horse-1").status_code == 401
+        assert request_token(api, name, "correct-horse-1").status_code == 401
 
 
 def test_login_returns_a_token_and_the_user(api: Api) -> None:
     register(api, "logger")
-    response = login(api, "logger", "correct-horse-1")
+    response = request_token(api, "logger", "correct-horse-1")
     assert response.status_code == 200
     body = response.json()
     assert body["user"] == {"username": "logger", "email": "logger@example.com", "is_staff": False}
@@ -94,8 +91,8 @@ def test_login_returns_a_token_and_the_user(api: Api) -> None:
 
 def test_each_login_issues_a_new_token(api: Api) -> None:
     register(api, "twice")
-    first = login(api, "twice", "correct-horse-1").json()["token"]
-    second = login(api, "twice", "correct-horse-1").json()["token"]
+    first = request_token(api, "twice", "correct-horse-1").json()["token"]
+    second = request_token(api, "twice", "correct-horse-1").json()["token"]
     assert first != second
     assert api.get("/api/auth/me", token=first).status_code == 200
     assert api.get("/api/auth/me", token=second).status_code == 200
@@ -110,7 +107,7 @@ def test_bad_credentials_are_401_invalid_credentials(
     api: Api, username: str, password: str
 ) -> None:
     register(api, "wrongpass")
-    response = login(api, username, password)
+    response = request_token(api, username, password)
     assert response.status_code == 401
     assert error_code(response) == "invalid_credentials"
     assert response.headers["www-authenticate"].startswith("Token")
@@ -142,8 +139,8 @@ def test_me_without_a_valid_token_is_401(api: Api, authorization: str | None) ->
 
 def test_revoking_a_token_ends_it_and_only_it(api: Api) -> None:
     register(api, "revoker")
-    first = login(api, "revoker", "correct-horse-1").json()["token"]
-    second = login(api, "revoker", "correct-horse-1").json()["token"]
+    first = request_token(api, "revoker", "correct-horse-1").json()["token"]
+    second = request_token(api, "revoker", "correct-horse-1").json()["token"]
     response = api.delete("/api/auth/token", token=first)
     assert response.status_code == 204
     assert not response.content
@@ -160,7 +157,7 @@ def test_revoking_without_a_token_is_401(api: Api) -> None:
 
 def test_a_revoked_token_cannot_write(api: Api) -> None:
     register(api, "writer")
-    token = login(api, "writer", "correct-horse-1").json()["token"]
+    token = request_token(api, "writer", "correct-horse-1").json()["token"]
     api.delete("/api/auth/token", token=token)
     response = api.post("/api/products/AUD-0001/reviews", json={"rating": 5}, token=token)
     assert response.status_code == 401
@@ -170,8 +167,8 @@ def test_five_failures_throttle_the_username_even_with_the_right_password(api: A
     name = fresh_name()
     register(api, name)
     for _ in range(5):
-        assert login(api, name, "wrong-password").status_code == 401
-    response = login(api, name, "correct-horse-1")
+        assert request_token(api, name, "wrong-password").status_code == 401
+    response = request_token(api, name, "correct-horse-1")
     assert response.status_code == 429
     assert error_code(response) == "throttled"
     assert 1 <= int(response.headers["retry-after"]) <= 60
@@ -183,7 +180,7 @@ def test_the_sixth_failure_is_429_in_the_envelope_and_so_is_the_right_password(
     # LOGIN_THROTTLE_RATE's default, 5/min: five failures are answered, the sixth is not.
     name = fresh_name()
     register(api, name)
-    answers = [login(api, name, f"wrong-password-{n}") for n in range(6)]
+    answers = [request_token(api, name, f"wrong-password-{n}") for n in range(6)]
     assert [a.status_code for a in answers] == [401] * 5 + [429]
     sixth = answers[5]
     assert sixth.headers["content-type"] == "application/json"
@@ -191,7 +188,7 @@ def test_the_sixth_failure_is_429_in_the_envelope_and_so_is_the_right_password(
     assert set(sixth.json()["error"]) == {"code", "message"}
     assert 1 <= int(sixth.headers["retry-after"]) <= 60
     # The window lasts: the right password does not get through either.
-    right = login(api, name, "correct-horse-1")
+    right = request_token(api, name, "correct-horse-1")
     assert right.status_code == 429
     assert error_code(right) == "throttled"
     assert 1 <= int(right.headers["retry-after"]) <= 60
@@ -202,14 +199,14 @@ def test_throttling_is_per_username(api: Api) -> None:
     register(api, victim)
     register(api, bystander)
     for _ in range(6):
-        login(api, victim, "wrong-password")
-    assert login(api, victim, "wrong-password").status_code == 429
-    assert login(api, bystander, "correct-horse-1").status_code == 200
+        request_token(api, victim, "wrong-password")
+    assert request_token(api, victim, "wrong-password").status_code == 429
+    assert request_token(api, bystander, "correct-horse-1").status_code == 200
 
 
 def test_four_failures_do_not_throttle(api: Api) -> None:
     name = fresh_name()
     register(api, name)
     for _ in range(4):
-        login(api, name, "wrong-password")
-    assert login(api, name, "correct-horse-1").status_code == 200
+        request_token(api, name, "wrong-password")
+    assert request_token(api, name, "correct-horse-1").status_code == 200

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.contract.conftest import Api
-from tests.contract.support import FIXTURE, error_code
+from tests.contract.support import error_code
+from tests.support.fixture import FIXTURE
 
 
 def expected_categories() -> list[dict]:

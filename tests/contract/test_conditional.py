@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 
 import httpx
@@ -13,17 +12,13 @@ from tests.contract.conftest import Api
 from tests.contract.support import (
     authored_by,
     error_code,
-    inactive_product,
     new_product,
     reviewed_product,
     unreviewed_by,
 )
+from tests.support.fixture import inactive_product
+from tests.support.headers import HTTP_DATE, WEAK_ETAG
 
-WEAK_ETAG = re.compile(r'^W/"[!#-~]{1,64}"$')
-HTTP_DATE = re.compile(
-    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} "
-    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$"
-)
 SKU = reviewed_product()
 VALIDATED = [
     "/api/products",

@@ -13,7 +13,8 @@ import pytest
 
 from sidebyside.servers import CONTRACT_CORS_ORIGIN
 from tests.contract.conftest import Api
-from tests.contract.support import REPO, new_product
+from tests.contract.support import new_product
+from tests.support.paths import REPO
 
 ALLOW_METHODS = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
 ALLOW_HEADERS = "Accept, Authorization, Content-Type, If-None-Match, X-Request-ID"

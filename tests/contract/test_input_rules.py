@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tests.contract.conftest import Api
-from tests.contract.support import FIXTURE, active_products, error_code, new_product, product
+from tests.contract.support import active_products, error_code, new_product, product
+from tests.support.fixture import FIXTURE
 
 FULLWIDTH_A = "\uff21"
 KELVIN = "\u212a"

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from tests.contract.conftest import Api
-from tests.contract.support import PASSWORDS, authored_by, inactive_product
+from tests.contract.support import authored_by
+from tests.support.fixture import PASSWORDS, inactive_product
 
 NOT_PROVIDED = "Authentication credentials were not provided."
 NO_PERMISSION = "You do not have permission to perform this action."

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tests.contract.conftest import Api
-from tests.contract.support import FIXTURE, inactive_product, new_product, product
+from tests.contract.support import new_product, product
+from tests.support.fixture import FIXTURE, inactive_product
 
 
 def history(api: Api, sku: str, token: str | None = None) -> list[dict[str, str]]:

@@ -9,7 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.contract.conftest import Api
-from tests.contract.support import FIXTURE, active_products, error_code
+from tests.contract.support import active_products, error_code
+from tests.support.fixture import FIXTURE
 
 
 def skus(body: dict[str, Any]) -> list[str]:

@@ -7,14 +7,8 @@ from typing import Any
 import pytest
 
 from tests.contract.conftest import Api
-from tests.contract.support import (
-    error_code,
-    inactive_product,
-    new_product,
-    product,
-    rating_of,
-    reviewed_product,
-)
+from tests.contract.support import error_code, new_product, product, rating_of, reviewed_product
+from tests.support.fixture import inactive_product
 
 
 def expected_detail(sku: str) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tests.contract.conftest import Api
-from tests.contract.support import error_code, inactive_product, product
+from tests.contract.support import error_code, product
+from tests.support.fixture import inactive_product
 
 
 def stock(api: Api, sku: str) -> int:

@@ -10,12 +10,11 @@ from tests.contract.conftest import Api
 from tests.contract.support import (
     authored_by,
     error_code,
-    inactive_product,
     rating_of,
     reviewed_product,
-    reviews_of,
     unreviewed_by,
 )
+from tests.support.fixture import inactive_product, reviews_of
 
 
 def review_by(api: Api, sku: str, author: str) -> dict[str, Any]:

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from tests.contract.conftest import Api
-from tests.contract.support import CENT, FIXTURE, active_products
+from tests.contract.support import CENT, active_products
+from tests.support.fixture import FIXTURE
 
 
 def figures(products: list[dict[str, Any]]) -> dict[str, Any]:

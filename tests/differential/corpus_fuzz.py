@@ -23,9 +23,10 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.errors import Unsatisfiable
 
 from tests.differential.runner import Group, Request
-from tests.livesite import FIXTURE, REPO, active_products, inactive_product, reviewed_by
+from tests.livesite import active_products, reviewed_by
+from tests.support.fixture import FIXTURE, inactive_product
+from tests.support.paths import SPEC
 
-SPEC = REPO / "shared_spec" / "openapi.yaml"
 MODES = {
     "positive": schemathesis.GenerationMode.POSITIVE,
     "negative": schemathesis.GenerationMode.NEGATIVE,

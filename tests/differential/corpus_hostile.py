@@ -19,7 +19,8 @@ from urllib.parse import quote
 
 from sidebyside.servers import CONTRACT_CORS_ORIGIN
 from tests.differential.runner import Group, Request
-from tests.livesite import FIXTURE, active_products, inactive_product, reviewed_by
+from tests.livesite import active_products, reviewed_by
+from tests.support.fixture import FIXTURE, inactive_product
 
 JSON = (("Content-Type", "application/json"),)
 IDENTITY = (("Accept-Encoding", "identity"),)

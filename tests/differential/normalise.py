@@ -25,6 +25,8 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.support.headers import HTTP_DATE, REQUEST_ID, SERVER_TIMING, WEAK_ETAG
+
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 # Anything that looks like a timestamp inside CSV / text bodies, strict or not.
 TIMESTAMP_LIKE = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?")
@@ -32,16 +34,9 @@ TOKEN = re.compile(r"^[A-Za-z0-9._~-]{20,256}$")
 # Statuses whose error message the contract words (CONTRACT.md, "Errors"): compared as is.
 FIXED_WORDS = {401, 403, 404, 405, 406}
 REVIEW_ID = re.compile(r"^[A-Za-z0-9._~-]{1,128}$")
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-SERVER_TIMING = re.compile(r"^app;dur=\d+(\.\d+)?$")
 RETRY_AFTER = re.compile(r"^[1-9]\d*$")
 REVIEW_PATH = re.compile(r"(/reviews/)([^/?#\s]+)")
-WEAK_ETAG = re.compile(r'^W/"[!#-~]{1,64}"$')
-HTTP_DATE = re.compile(
-    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} "
-    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$"
-)
 
 TIMESTAMP_KEYS = frozenset({"created_at", "updated_at", "changed_at"})
 # Compared exactly (after the per-header normalisation below; Allow only on 405 and

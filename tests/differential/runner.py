@@ -21,7 +21,8 @@ from tests.differential.normalise import (
     decode_body,
     normalise,
 )
-from tests.livesite import FIXTURE, PASSWORDS
+from tests.support.auth import TOKEN_PATH, auth_header, credentials
+from tests.support.fixture import FIXTURE
 
 TIMEOUT = 60.0
 # Placeholders a request template may hold, filled per target: a role's token, a review
@@ -211,12 +212,12 @@ class Runner:
 
         def login(state: TargetState) -> None:
             for role, username in ROLES.items():
-                payload = json.dumps({"username": username, "password": PASSWORDS[username]})
+                payload = json.dumps(credentials(username))
                 raw = send(
                     state.served.host,
                     state.served.port,
                     "POST",
-                    "/api/auth/token",
+                    TOKEN_PATH,
                     [("Content-Type", "application/json"), ("Accept-Encoding", "identity")],
                     payload.encode(),
                     0,
@@ -239,7 +240,7 @@ class Runner:
         headers = [(name, state.fill(value)) for name, value in request.headers]
         if request.auth:
             token = state.tokens.get(request.auth, f"no-token-for-{request.auth}")
-            headers.append(("Authorization", f"Token {token}"))
+            headers.extend(auth_header(token).items())
         body = request.body
         if body is not None and b"{{" in body:
             body = state.fill(body.decode("utf-8", "surrogateescape")).encode(

@@ -8,11 +8,9 @@ from urllib.parse import urljoin
 import httpx
 from bs4 import BeautifulSoup, Tag
 
-SECURITY_HEADERS = {
-    "x-content-type-options": "nosniff",
-    "x-frame-options": "DENY",
-    "referrer-policy": "same-origin",
-}
+from tests.support.headers import SECURITY_HEADERS
+from tests.support.pages import hidden_fields
+
 # The same on both apps: only this site's stylesheet, no inline script or style.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -37,14 +35,6 @@ def all_by_id(soup: BeautifulSoup | Tag, name: str) -> list[Tag]:
 
 def text_of(soup: BeautifulSoup | Tag, name: str) -> str:
     return by_id(soup, name).get_text(" ", strip=True)
-
-
-def hidden_fields(form: Tag) -> dict[str, str]:
-    """What a browser sends without the user typing: the hidden inputs (CSRF token, next)."""
-    return {
-        str(field["name"]): str(field.get("value", ""))
-        for field in form.select('input[type="hidden"]')
-    }
 
 
 class PageClient:

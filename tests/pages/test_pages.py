@@ -10,18 +10,13 @@ import httpx
 import pytest
 
 from tests.livesite import (
-    FIXTURE,
     PAGE_SIZE,
-    PASSWORDS,
-    REPO,
     LiveSite,
     active_products,
-    inactive_product,
     matching,
     rating_average,
     reviewed_by,
     reviewed_product,
-    reviews_of,
     unreviewed_products,
 )
 from tests.pages.support import (
@@ -29,10 +24,12 @@ from tests.pages.support import (
     PageClient,
     all_by_id,
     by_id,
-    hidden_fields,
     parse,
     text_of,
 )
+from tests.support.fixture import FIXTURE, PASSWORDS, inactive_product, reviews_of
+from tests.support.pages import hidden_fields
+from tests.support.paths import REPO
 
 PRICE = re.compile(r"^\d+\.\d\d$")
 # Each test that writes a review takes its own product, so no test sees another's writes.

@@ -37,12 +37,14 @@ from sidebyside.bench import parse_wrk, warm_up, worker_rss_mb
 from sidebyside.constants import TARGETS
 from sidebyside.servers import free_port, start_gunicorn, stop, wait_healthy
 from sidebyside.stores import seeded_stores
-from tests.reliability.support import FIXTURE, PASSWORDS, write_figures
+from tests.reliability.support import write_figures
+from tests.support.auth import TOKEN_PATH, auth_header, credentials
+from tests.support.fixture import ACTIVE_SKU
 
 WORKERS = 4
 MAX_RSS_GROWTH = 0.25
 OUTCOMES_LOCK = threading.Lock()
-SKU = next(p["sku"] for p in FIXTURE["products"] if p["is_active"])
+SKU = ACTIVE_SKU
 MIX_PATHS = [
     "/api/products?page_size=20",
     f"/api/products/{SKU}",
@@ -64,9 +66,7 @@ end
 def call(port: int, method: str, path: str, body: dict | None = None, token: str = "") -> Any:
     """One request on a fresh connection; returns (status, parsed JSON body)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Token {token}"
+    headers = {"Content-Type": "application/json", **auth_header(token)}
     try:
         connection.request(method, path, json.dumps(body) if body else None, headers)
         response = connection.getresponse()
@@ -76,9 +76,7 @@ def call(port: int, method: str, path: str, body: dict | None = None, token: str
 
 
 def token_for(port: int, username: str) -> str:
-    status, body = call(
-        port, "POST", "/api/auth/token", {"username": username, "password": PASSWORDS[username]}
-    )
+    status, body = call(port, "POST", TOKEN_PATH, credentials(username))
     assert status == 200, (status, body)
     return body["token"]
 
@@ -144,7 +142,7 @@ def reserve_loop(
                     "POST",
                     f"/api/products/{SKU}/reserve",
                     json.dumps({"quantity": 1}),
-                    {"Content-Type": "application/json", "Authorization": f"Token {token}"},
+                    {"Content-Type": "application/json", **auth_header(token)},
                 )
                 response = connection.getresponse()
                 response.read()

@@ -1,38 +1,19 @@
-"""Shared helpers of tests/reliability: the fixture catalogue, logins, store snapshots."""
+"""Helpers of tests/reliability: figures, cookie flags, store snapshots, error envelopes."""
 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURE: dict[str, Any] = json.loads(
-    (REPO / "shared_spec" / "fixtures" / "catalogue.json").read_text(encoding="utf-8")
-)
-PASSWORDS: dict[str, str] = {user["username"]: user["password"] for user in FIXTURE["users"]}
+from tests.support.auth import auth_header
+from tests.support.paths import REPO
+
 FIGURES_DIR = REPO / "var" / "reliability"
 # Lines for the end of the run (tests/reliability/conftest.py prints them).
 REPORT_LINES: list[str] = []
-# The CSRF field of a page form: Django's name, then Flask's.
-CSRF_INPUT = re.compile(r'name="(csrfmiddlewaretoken|csrf_token)"\s+value="([^"]+)"')
-
-
-def auth(token: str | None) -> dict[str, str]:
-    """The Authorization header for a token (none for anonymous)."""
-    return {"Authorization": f"Token {token}"} if token else {}
-
-
-def login(client: httpx.Client, username: str) -> str:
-    """A fresh token for a fixture user."""
-    response = client.post(
-        "/api/auth/token", json={"username": username, "password": PASSWORDS[username]}
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["token"]
 
 
 def cookie_flags(set_cookie: str) -> tuple[str, set[str]]:
@@ -50,7 +31,7 @@ def snapshot(client: httpx.Client, staff_token: str) -> dict[str, Any]:
     }
     result: dict[str, Any] = {}
     for key, url in pages.items():
-        response = client.get(url, headers=auth(staff_token))
+        response = client.get(url, headers=auth_header(staff_token))
         assert response.status_code == 200, (url, response.status_code, response.text[:300])
         result[key] = response.json()
     return result

@@ -28,11 +28,13 @@ import pytest
 from sidebyside.constants import TARGETS
 from sidebyside.servers import mongo_emulator, prepare, serve
 from sidebyside.stores import DEFAULT_FIXTURE, seed
-from tests.reliability.support import FIXTURE, PASSWORDS, REPORT_LINES, write_figures
+from tests.reliability.support import REPORT_LINES, write_figures
+from tests.support.auth import auth_header, token_for
+from tests.support.fixture import ACTIVE_SKU
 
 WORKERS = 4
 USERS = ["alice", "bob", "carol", "dave"]
-SKU = next(p["sku"] for p in FIXTURE["products"] if p["is_active"])
+SKU = ACTIVE_SKU
 
 
 @dataclass
@@ -65,12 +67,7 @@ def live(request: pytest.FixtureRequest) -> Iterator[Live]:
             server = Live(target, url, database)
             with httpx.Client(base_url=url, timeout=30) as client:
                 for username in ["admin", *USERS]:
-                    response = client.post(
-                        "/api/auth/token",
-                        json={"username": username, "password": PASSWORDS[username]},
-                    )
-                    assert response.status_code == 200, response.text
-                    server.tokens[username] = response.json()["token"]
+                    server.tokens[username] = token_for(client, username)
             yield server
         if server.figures:
             write_figures(f"concurrency-{target}", {"database": database, **server.figures})
@@ -85,9 +82,7 @@ def burst(live: Live, requests: list[tuple[str, str, str, dict[str, Any]]]) -> l
         limits = httpx.Limits(max_connections=len(requests), max_keepalive_connections=0)
         async with httpx.AsyncClient(base_url=live.url, limits=limits, timeout=120) as client:
             calls = [
-                client.request(
-                    method, path, json=body, headers={"Authorization": f"Token {live.tokens[who]}"}
-                )
+                client.request(method, path, json=body, headers=auth_header(live.tokens[who]))
                 for method, path, who, body in requests
             ]
             return list(await asyncio.gather(*calls))
@@ -108,7 +103,7 @@ def outcome(responses: list[httpx.Response]) -> Counter[str]:
 
 def test_200_reservations_against_stock_50(live: Live) -> None:
     with httpx.Client(base_url=live.url, timeout=30) as client:
-        staff = {"Authorization": f"Token {live.tokens['admin']}"}
+        staff = auth_header(live.tokens["admin"])
         patched = client.patch(f"/api/products/{SKU}", json={"stock": 50}, headers=staff)
         assert patched.status_code == 200, patched.text
         requests = [
@@ -140,7 +135,7 @@ def test_20_concurrent_creates_of_one_sku(live: Live) -> None:
 def test_20_concurrent_reviews_by_one_user(live: Live) -> None:
     with httpx.Client(base_url=live.url, timeout=30) as client:
         sku = f"REVIEW-{uuid.uuid4().hex[:8].upper()}"
-        staff = {"Authorization": f"Token {live.tokens['admin']}"}
+        staff = auth_header(live.tokens["admin"])
         created = client.post(
             "/api/products", json={"sku": sku, "name": "Reviewed", "price": "1.00"}, headers=staff
         )

@@ -15,7 +15,8 @@ import sys
 import pytest
 
 from sidebyside.constants import TARGETS
-from tests.reliability.support import REPO, REPORT_LINES, write_figures
+from tests.reliability.support import REPORT_LINES, write_figures
+from tests.support.paths import REPO
 
 FIGURES = re.compile(r"^RELIABILITY-FIGURES target=(\S+) (.*)$", re.MULTILINE)
 

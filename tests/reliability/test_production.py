@@ -30,7 +30,9 @@ from sidebyside.servers import (
     start_gunicorn,
     stop,
 )
-from tests.reliability.support import CSRF_INPUT, REPO, cookie_flags
+from tests.reliability.support import cookie_flags
+from tests.support.pages import csrf_field
+from tests.support.paths import REPO
 
 IMPORT_APP = {
     "django": "import config.wsgi",
@@ -190,12 +192,12 @@ def sign_in_over_https(host: str) -> list[str]:
     )
     assert registered.status_code == 201, registered.text
     form = httpx.get(f"{base}/login", headers=https, timeout=10)
-    token = CSRF_INPUT.search(form.text)
+    token = csrf_field(form.text)
     assert form.status_code == 200 and token, form.status_code
     sent = "; ".join(header.split(";", 1)[0] for header in form.headers.get_list("set-cookie"))
     signed_in = httpx.post(
         f"{base}/login",
-        data={"username": username, "password": password, token.group(1): token.group(2)},
+        data={"username": username, "password": password, **token},
         headers={**https, "Cookie": sent},
         timeout=10,
     )
@@ -209,10 +211,10 @@ def cross_site_posts_over_https(host: str) -> dict[str, int]:
     Django's CsrfViewMiddleware, and Flask-WTF with the Origin check, refuse each (403)."""
     base = f"http://{host}"
     form = httpx.get(f"{base}/login", headers={"X-Forwarded-Proto": "https"}, timeout=10)
-    token = CSRF_INPUT.search(form.text)
+    token = csrf_field(form.text)
     assert form.status_code == 200 and token, form.status_code
     sent = "; ".join(header.split(";", 1)[0] for header in form.headers.get_list("set-cookie"))
-    data = {"username": "nobody", "password": "not-a-password", token.group(1): token.group(2)}
+    data = {"username": "nobody", "password": "not-a-password", **token}
     here = f"https://{host}/login"
     cases = {
         "foreign origin": {"Origin": "https://evil.example", "Referer": here},

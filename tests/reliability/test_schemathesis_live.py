@@ -26,9 +26,10 @@ import pytest
 
 from sidebyside.constants import TARGETS
 from tests.livesite import live_site
-from tests.reliability.support import FIGURES_DIR, PASSWORDS, REPO, REPORT_LINES
+from tests.reliability.support import FIGURES_DIR, REPORT_LINES
+from tests.support.auth import token_for
+from tests.support.paths import REPO, SPEC
 
-SPEC = REPO / "shared_spec" / "openapi.yaml"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 SEED = "20261128"
@@ -40,14 +41,7 @@ SPARE_TOKENS = 8
 
 def mint_tokens(base_url: str, count: int) -> list[str]:
     with httpx.Client(base_url=base_url, timeout=10) as client:
-        tokens = []
-        for _ in range(count):
-            response = client.post(
-                "/api/auth/token", json={"username": "admin", "password": PASSWORDS["admin"]}
-            )
-            assert response.status_code == 200, response.text
-            tokens.append(response.json()["token"])
-        return tokens
+        return [token_for(client, "admin") for _ in range(count)]
 
 
 def summary(output: str) -> str:

@@ -18,8 +18,9 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.livesite import PASSWORDS
 from tests.scaleout.cluster import Cluster, Instance, cluster
+from tests.support.auth import auth_header, credentials, token_for
+from tests.support.pages import hidden_fields
 
 RESERVED_SKU = "AUD-0006"  # test (a): 200 reservations against a stock of 50
 ROLLING_SKU = "AUD-0007"  # the rolling restart's writes
@@ -36,12 +37,10 @@ def one_shot() -> httpx.Client:
     return httpx.Client(timeout=30, limits=httpx.Limits(max_keepalive_connections=0))
 
 
-def token(base_url: str, username: str, password: str) -> str:
+def token(base_url: str, username: str) -> str:
+    """A fixture user's token, through nginx on a connection of its own."""
     with one_shot() as http:
-        body = {"username": username, "password": password}
-        response = http.post(f"{base_url}/api/auth/token", json=body)
-    assert response.status_code == 200, response.text
-    return response.json()["token"]
+        return token_for(http, username, base_url=base_url)
 
 
 def register(base_url: str, username: str) -> None:
@@ -52,12 +51,12 @@ def register(base_url: str, username: str) -> None:
 
 
 def set_stock(scaled: Cluster, sku: str, stock: int) -> None:
-    admin = token(scaled.url, "admin", PASSWORDS["admin"])
+    admin = token(scaled.url, "admin")
     with one_shot() as http:
         response = http.patch(
             f"{scaled.url}/api/products/{sku}",
             json={"stock": stock},
-            headers={"Authorization": f"Token {admin}"},
+            headers=auth_header(admin),
         )
     assert response.status_code == 200, response.text
 
@@ -75,7 +74,7 @@ def login_form(http: httpx.Client, instance: Instance) -> dict[str, str]:
     assert response.status_code == 200
     form = BeautifulSoup(response.text, "html.parser").select_one('[data-testid="login-form"]')
     assert form is not None
-    return {str(i["name"]): str(i.get("value", "")) for i in form.select('input[type="hidden"]')}
+    return hidden_fields(form)
 
 
 def current_user(http: httpx.Client, instance: Instance) -> str | None:
@@ -93,7 +92,7 @@ def test_200_concurrent_reservations_against_50_in_stock_sell_exactly_50(
 ) -> None:
     set_stock(scaled, RESERVED_SKU, 50)
     users = ["alice", "bob", "carol", "dave"]
-    tokens = [token(scaled.url, user, PASSWORDS[user]) for user in users]
+    tokens = [token(scaled.url, user) for user in users]
     start = threading.Barrier(50)
 
     def reserve(n: int) -> int:
@@ -103,7 +102,7 @@ def test_200_concurrent_reservations_against_50_in_stock_sell_exactly_50(
             response = http.post(
                 f"{scaled.url}/api/products/{RESERVED_SKU}/reserve",
                 json={"quantity": 1},
-                headers={"Authorization": f"Token {tokens[n % len(tokens)]}"},
+                headers=auth_header(tokens[n % len(tokens)]),
             )
         return response.status_code
 
@@ -216,7 +215,7 @@ def test_a_page_session_made_on_one_instance_is_valid_on_the_other(scaled: Clust
     a, b = scaled.instances
     # One cookie jar for both: cookies are per host, not per port, as behind one balancer.
     with httpx.Client(timeout=30) as http:
-        fields = {**login_form(http, a), "username": "alice", "password": PASSWORDS["alice"]}
+        fields = {**login_form(http, a), **credentials("alice")}
         response = http.post(f"{a.url}/login", data=fields)
         assert response.status_code == 302
         assert current_user(http, b) == "alice"
@@ -231,7 +230,7 @@ def test_a_csrf_token_from_one_instance_is_accepted_by_the_other(scaled: Cluster
         forged = {**fields, token_field: "x" * len(fields[token_field])}
         refused = http.post(f"{b.url}/login", data={**forged, "username": "bob", "password": "x"})
         assert refused.status_code == 403  # B checks the token; it does not wave it through
-        signed = {**fields, "username": "bob", "password": PASSWORDS["bob"]}
+        signed = {**fields, **credentials("bob")}
         response = http.post(f"{b.url}/login", data=signed)
         assert response.status_code == 302
         assert current_user(http, a) == "bob"
@@ -266,7 +265,7 @@ class Traffic:
                     self.reads[outcome] += 1
 
     def write(self) -> None:
-        headers = {"Authorization": f"Token {self.writer_token}"}
+        headers = auth_header(self.writer_token)
         with one_shot() as http:
             while not self.done.is_set():
                 try:
@@ -305,7 +304,7 @@ class Traffic:
 
 def test_a_rolling_restart_under_load_loses_nothing(scaled: Cluster) -> None:
     set_stock(scaled, ROLLING_SKU, ROLLING_STOCK)
-    traffic = Traffic(scaled.url, token(scaled.url, "carol", PASSWORDS["carol"]))
+    traffic = Traffic(scaled.url, token(scaled.url, "carol"))
     traffic.start()
     try:
         traffic.flow(30)

@@ -2,14 +2,13 @@
 
 import re
 import tomllib
-from pathlib import Path
 
 import pytest
 from rich.console import Console
 
 from sidebyside.diff import concern_files, render_html, render_terminal, render_terminal_text
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 CONCERNS = tomllib.loads((REPO / "shared_spec" / "concerns.toml").read_text())
 
 

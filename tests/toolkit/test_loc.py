@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from sidebyside.loc import count_loc, flask_targets, render_loc_markdown, run_loc
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.paths import REPO
 
 CONCERNS = """
 [views]

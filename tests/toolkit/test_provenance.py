@@ -1,7 +1,6 @@
 """The three-way split of `sidebyside loc`: framework, extensions, ours (sidebyside/provenance)."""
 
 import importlib.metadata
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,8 @@ from sidebyside.provenance import (
     module_files,
     provenance,
 )
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 CONCERNS = load_concerns(REPO)
 
 

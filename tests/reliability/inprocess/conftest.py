@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from sidebyside.targets import Target, load_target
-from tests.reliability.support import login
+from tests.support.auth import token_for
 
 FIGURES_KEY = pytest.StashKey[dict[str, int]]()
 
@@ -37,12 +37,12 @@ def client(target: Target) -> Iterator[httpx.Client]:
 
 @pytest.fixture(scope="session")
 def staff_token(client: httpx.Client) -> str:
-    return login(client, "admin")
+    return token_for(client, "admin")
 
 
 @pytest.fixture(scope="session")
 def user_token(client: httpx.Client) -> str:
-    return login(client, "alice")
+    return token_for(client, "alice")
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -16,7 +16,9 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tests.reliability.support import FIXTURE, assert_envelope, auth, snapshot
+from tests.reliability.support import assert_envelope, snapshot
+from tests.support.auth import auth_header
+from tests.support.fixture import FIXTURE
 
 JSON = "application/json"
 ACTIVE = [p for p in FIXTURE["products"] if p["is_active"]]
@@ -299,9 +301,9 @@ CASES: dict[str, Bad] = {
 
 @pytest.fixture(scope="module")
 def tokens(client: httpx.Client, staff_token: str, user_token: str) -> dict[str, str | None]:
-    from tests.reliability.support import login
+    from tests.support.auth import token_for
 
-    return {"staff": staff_token, "user": user_token, "bob": login(client, "bob"), "anon": None}
+    return {"staff": staff_token, "user": user_token, "bob": token_for(client, "bob"), "anon": None}
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -310,7 +312,7 @@ def test_bad_input_gets_a_4xx_envelope_and_changes_nothing(
 ) -> None:
     case = CASES[name]
     before = snapshot(client, staff_token)
-    headers = auth(tokens[case.who])
+    headers = auth_header(tokens[case.who])
     if case.content_type:
         headers["Content-Type"] = case.content_type
     response = client.request(case.method, case.path, content=case.body, headers=headers)

@@ -26,9 +26,10 @@ from schemathesis.specs.openapi.checks import (
 
 from sidebyside.targets import Target
 from tests.reliability.inprocess.conftest import FIGURES_KEY
-from tests.reliability.support import REPO, auth
+from tests.support.auth import auth_header
+from tests.support.paths import SPEC
 
-SCHEMA = schemathesis.openapi.from_path(REPO / "shared_spec" / "openapi.yaml")
+SCHEMA = schemathesis.openapi.from_path(SPEC)
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "10"))
 CHECKS = [
@@ -79,7 +80,7 @@ def test_fuzz_operation(
     def fuzz(case: schemathesis.Case) -> None:
         counts["cases"] += 1
         for who, token in callers:
-            response = case.call(app=app, headers={**IDENTITY, **auth(token)})
+            response = case.call(app=app, headers={**IDENTITY, **auth_header(token)})
             counts[f"requests_{who}"] += 1
             counts[f"status_{response.status_code // 100}xx"] += 1
             case.validate_response(response, checks=CHECKS)

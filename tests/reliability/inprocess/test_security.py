@@ -17,7 +17,10 @@ import httpx
 import pytest
 
 from sidebyside.targets import Target
-from tests.reliability.support import CSRF_INPUT, PASSWORDS, auth, cookie_flags, login
+from tests.reliability.support import cookie_flags
+from tests.support.auth import auth_header, credentials, request_token, token_for
+from tests.support.fixture import PASSWORDS
+from tests.support.pages import csrf_field
 
 MIN_PBKDF2_ITERATIONS = 600_000  # OWASP 2023 for PBKDF2-HMAC-SHA256
 MIN_SCRYPT_N = 2**15
@@ -106,7 +109,7 @@ def test_stored_passwords_are_strong_hashes(target: Target, client: httpx.Client
 
 
 def test_tokens_are_stored_hashed(target: Target, client: httpx.Client) -> None:
-    key = login(client, "carol")
+    key = token_for(client, "carol")
     rows = stored_tokens(target)
     digest = hashlib.sha256(key.encode()).hexdigest()
     assert any(digest in row for row in rows), "the token's SHA-256 is not stored"
@@ -114,14 +117,14 @@ def test_tokens_are_stored_hashed(target: Target, client: httpx.Client) -> None:
 
 
 def test_revoked_token_stops_working_and_others_stay(client: httpx.Client) -> None:
-    first, second = login(client, "dave"), login(client, "dave")
-    assert client.get("/api/auth/me", headers=auth(first)).status_code == 200
-    assert client.delete("/api/auth/token", headers=auth(first)).status_code == 204
-    revoked = client.get("/api/auth/me", headers=auth(first))
+    first, second = token_for(client, "dave"), token_for(client, "dave")
+    assert client.get("/api/auth/me", headers=auth_header(first)).status_code == 200
+    assert client.delete("/api/auth/token", headers=auth_header(first)).status_code == 204
+    revoked = client.get("/api/auth/me", headers=auth_header(first))
     assert revoked.status_code == 401
     assert revoked.headers["www-authenticate"].startswith("Token")
-    assert client.delete("/api/auth/token", headers=auth(first)).status_code == 401
-    assert client.get("/api/auth/me", headers=auth(second)).status_code == 200
+    assert client.delete("/api/auth/token", headers=auth_header(first)).status_code == 401
+    assert client.get("/api/auth/me", headers=auth_header(second)).status_code == 200
 
 
 def test_login_throttling_answers_429_with_retry_after(client: httpx.Client) -> None:
@@ -140,7 +143,7 @@ def test_login_throttling_answers_429_with_retry_after(client: httpx.Client) -> 
         assert throttled.status_code == 429, throttled.text
         assert throttled.json()["error"]["code"] == "throttled"
         assert int(throttled.headers["retry-after"]) >= 1
-    other = client.post("/api/auth/token", json={"username": "bob", "password": PASSWORDS["bob"]})
+    other = request_token(client, "bob")
     assert other.status_code == 200, "throttling one username must not lock out another"
 
 
@@ -158,8 +161,7 @@ def browser(target: Target) -> Any:
 
 
 def test_login_form_requires_csrf_token(browser: httpx.Client) -> None:
-    credentials = {"username": "alice", "password": PASSWORDS["alice"]}
-    forged = browser.post("/login", data=credentials)
+    forged = browser.post("/login", data=credentials("alice"))
     assert forged.status_code == 403, forged.status_code
     assert not SESSION_COOKIES & set(forged.cookies.keys())
 
@@ -169,9 +171,9 @@ def test_cookies_are_httponly_and_samesite_lax(target: Target, browser: httpx.Cl
     same on both apps: HttpOnly, SameSite=Lax, and not Secure outside production (browsers
     would drop it over the plain HTTP of local use)."""
     page = browser.get("/login")
-    match = CSRF_INPUT.search(page.text)
-    assert match, "no CSRF token in the sign-in form"
-    data = {"username": "alice", "password": PASSWORDS["alice"], match.group(1): match.group(2)}
+    token = csrf_field(page.text)
+    assert token, "no CSRF token in the sign-in form"
+    data = {**credentials("alice"), **token}
     signed_in = browser.post("/login", data=data)
     assert signed_in.status_code in {302, 303}, signed_in.status_code
     cookies = dict(map(cookie_flags, signed_in.headers.get_list("set-cookie")))
