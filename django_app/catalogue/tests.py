@@ -66,7 +66,7 @@ class SelectorTests(CatalogueTestCase):
         self.assertFalse(selectors.review_exists(product=self.hammer, author=AnonymousUser()))
 
     def test_stats_count_active_products_once(self) -> None:
-        stats = selectors.catalogue_stats()
+        stats = selectors.catalogue_stats().figures
         by_slug = {row["slug"]: row for row in stats["categories"]}
         self.assertEqual(by_slug["tools"]["product_count"], 2)
         self.assertEqual(by_slug["tools"]["inventory_value"], "50.00")
