@@ -34,7 +34,8 @@ def conditional(
     If-Modified-Since is not honoured (hence no `make_conditional`, which would). Last-
     Modified is still sent on a 200 (from the rows `render` read), and `Cache-Control:
     no-cache` so that caches revalidate rather than guess a freshness from it. Werkzeug
-    drops a 304's body and entity headers (Content-Type, Content-Length, Last-Modified) when it sends it.
+    drops a 304's body and entity headers (Content-Type, Content-Length, Last-Modified)
+    when it sends it.
     """
     if validators is None:  # nothing to validate: the view answers (404)
         return render()[0]
