@@ -21,7 +21,7 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from catalogue.db.mongo import get_database
-from catalogue.db.mongo_schema import VERSION_ID
+from catalogue.db.mongo_schema import VERSION_ID, recount
 from catalogue.exceptions import Conflict
 from catalogue.schemas import CENT, CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
 from catalogue.store import (
@@ -310,8 +310,9 @@ class MongoStore:
 
     def catalogue_version(self) -> Version:
         doc = self.db.catalogue_version.find_one({"_id": VERSION_ID})
-        if doc is None:
-            raise LookupError("catalogue_version: no counter (init_db creates it)")
+        if doc is None:  # a database `init_db` never saw: count once, then keep counting
+            recount(self.db)
+            doc = self._one("catalogue_version", {"_id": VERSION_ID})
         return version_of(doc)
 
     def product_list(
@@ -356,7 +357,7 @@ class MongoStore:
             else:
                 version = version_of(doc)
         if version is None:
-            raise LookupError("catalogue_version: no counter (init_db creates it)")
+            version = self.catalogue_version()
         return version if found else None
 
     def product_create(self, fields: dict[str, Any]) -> ProductOut:
