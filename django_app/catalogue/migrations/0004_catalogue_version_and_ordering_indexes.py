@@ -20,7 +20,7 @@ BUMPED = ["catalogue_review", "catalogue_category", "catalogue_product_categorie
 
 POSTGRESQL_INSTALL = [
     f"""
-    CREATE FUNCTION catalogue_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION catalogue_catalogueversion_bump() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         UPDATE {VERSION} SET version = version + 1 WHERE id = 1;
         RETURN NULL;
@@ -29,7 +29,7 @@ POSTGRESQL_INSTALL = [
     # One function for the four product triggers: a trigger with transition tables has
     # one event, and each sees only its own (new_rows, old_rows or neither).
     f"""
-    CREATE FUNCTION catalogue_version_count_products() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION catalogue_catalogueversion_count_products() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
         added bigint := 0;
         activated bigint := 0;
@@ -58,18 +58,18 @@ POSTGRESQL_INSTALL = [
     """,
     f"""CREATE TRIGGER catalogue_version_product_insert AFTER INSERT ON {PRODUCTS}
     REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION catalogue_version_count_products()""",
+    FOR EACH STATEMENT EXECUTE FUNCTION catalogue_catalogueversion_count_products()""",
     f"""CREATE TRIGGER catalogue_version_product_update AFTER UPDATE ON {PRODUCTS}
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION catalogue_version_count_products()""",
+    FOR EACH STATEMENT EXECUTE FUNCTION catalogue_catalogueversion_count_products()""",
     f"""CREATE TRIGGER catalogue_version_product_delete AFTER DELETE ON {PRODUCTS}
     REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION catalogue_version_count_products()""",
+    FOR EACH STATEMENT EXECUTE FUNCTION catalogue_catalogueversion_count_products()""",
     f"""CREATE TRIGGER catalogue_version_product_truncate AFTER TRUNCATE ON {PRODUCTS}
-    FOR EACH STATEMENT EXECUTE FUNCTION catalogue_version_count_products()""",
+    FOR EACH STATEMENT EXECUTE FUNCTION catalogue_catalogueversion_count_products()""",
     *(
         f"""CREATE TRIGGER catalogue_version_bump AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-        ON {table} FOR EACH STATEMENT EXECUTE FUNCTION catalogue_version_bump()"""
+        ON {table} FOR EACH STATEMENT EXECUTE FUNCTION catalogue_catalogueversion_bump()"""
         for table in BUMPED
     ),
 ]
@@ -79,8 +79,8 @@ POSTGRESQL_UNINSTALL = [
         f"DROP TRIGGER IF EXISTS catalogue_version_product_{event} ON {PRODUCTS}"
         for event in ("insert", "update", "delete", "truncate")
     ),
-    "DROP FUNCTION IF EXISTS catalogue_version_count_products()",
-    "DROP FUNCTION IF EXISTS catalogue_version_bump()",
+    "DROP FUNCTION IF EXISTS catalogue_catalogueversion_count_products()",
+    "DROP FUNCTION IF EXISTS catalogue_catalogueversion_bump()",
 ]
 
 
