@@ -6,7 +6,7 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from catalogue.models import CatalogueVersion
 
 View = Callable[..., HttpResponse]
+AnyResponse = TypeVar("AnyResponse", bound=HttpResponse)
 Validator = Callable[..., "Validators | None"]
 
 
@@ -29,7 +30,7 @@ class Validators:
         self.etag = f'W/"{hashlib.blake2b(key, digest_size=12).hexdigest()}"'
 
 
-def last_modified(response: HttpResponse, stamps: Iterable[datetime | None]) -> HttpResponse:
+def last_modified(response: AnyResponse, stamps: Iterable[datetime | None]) -> AnyResponse:
     """Last-Modified from the newest stamp of the rows the answer was rendered from (none
     on an answer made of no row, like an empty page)."""
     newest = max(filter(None, stamps), default=None)

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from catalogue import selectors, services
 from catalogue.conditional import Validators, conditional, last_modified
 from catalogue.errors import ServiceUnavailable
-from catalogue.models import Category, PriceChange, Product, Review
+from catalogue.models import CatalogueVersion, Category, PriceChange, Product, Review
 from catalogue.pagination import PageNumberPagination, positive_int, query_param
 from catalogue.permissions import IsReviewAuthorOrStaffDelete, IsStaffOrReadOnly
 from catalogue.renderers import ProductCSVRenderer, ProductTextRenderer
@@ -114,15 +114,23 @@ def parse_product_query(request: Request) -> selectors.ProductFilters:
     return selectors.ProductFilters(**params)
 
 
+def catalogue_version(request: Request) -> CatalogueVersion:
+    """The version row, read once per request: the list's ETag and its count share it."""
+    cache = vars(request)
+    if "catalogue_version" not in cache:
+        cache["catalogue_version"] = selectors.catalogue_version()
+    version: CatalogueVersion = cache["catalogue_version"]
+    return version
+
+
 def product_list_validators(request: Request) -> Validators:
     """The page's ETag: the catalogue's version, plus everything else the answer depends on
     (filters, page, caller's visibility, negotiated format). The view reuses the version
     row's product counts."""
     filters = product_query(request)
     page = positive_int(request, "page", 1)  # a malformed one is 400, not a 304
-    request.catalogue_version = selectors.catalogue_version()
     return Validators(
-        request.catalogue_version,
+        catalogue_version(request),
         "products",
         filters,
         page,
@@ -155,15 +163,17 @@ class ProductListView(generics.ListCreateAPIView):
     def filter_queryset(self, queryset: QuerySet[Product]) -> QuerySet[Product]:
         return selectors.product_filter(queryset, filters=product_query(self.request))
 
-    def paginate_queryset(self, queryset: QuerySet[Product]) -> list[Product] | None:
+    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
         # The unfiltered list's size is kept in the version row its ETag was read from.
         known = selectors.product_count(
-            self.request.catalogue_version,
+            catalogue_version(self.request),
             user=self.request.user,
             filters=product_query(self.request),
         )
-        self.page_rows = self.paginator.paginate_queryset(
-            queryset, self.request, view=self, known_count=known
+        paginator = self.paginator
+        assert isinstance(paginator, PageNumberPagination)  # the project's pagination class
+        self.page_rows: list[Product] = (
+            paginator.paginate_queryset(queryset, self.request, view=self, known_count=known) or []
         )
         return self.page_rows
 
