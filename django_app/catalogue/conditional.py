@@ -1,11 +1,12 @@
-"""Conditional reads: weak ETags from a cheap version query, through Django's `condition`."""
+"""Conditional reads: weak ETags from the catalogue's version row, through Django's `condition`."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, TypeVar
 
 from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control
@@ -13,20 +14,29 @@ from django.utils.http import http_date
 from django.views.decorators.http import condition
 from rest_framework.request import Request
 
-from catalogue.selectors import Version
+from catalogue.models import CatalogueVersion
 
 View = Callable[..., HttpResponseBase]
+AnyResponse = TypeVar("AnyResponse", bound=HttpResponseBase)
 Validator = Callable[..., "Validators | None"]
 
 
 class Validators:
-    """The ETag and Last-Modified of one answer, from its inputs and its store version."""
+    """The ETag of one answer: the catalogue's version and what else tells answers apart."""
 
-    def __init__(self, version: Version, *inputs: object) -> None:
+    def __init__(self, version: CatalogueVersion, *inputs: object) -> None:
         # Weak (W/): the same JSON is sent gzipped or not, and byte-identity is not promised.
-        digest = hashlib.blake2b(repr((inputs, version)).encode(), digest_size=12).hexdigest()
-        self.etag = f'W/"{digest}"'
-        self.last_modified = version.last_modified
+        key = repr((inputs, version.version)).encode()
+        self.etag = f'W/"{hashlib.blake2b(key, digest_size=12).hexdigest()}"'
+
+
+def last_modified(response: AnyResponse, stamps: Iterable[datetime | None]) -> AnyResponse:
+    """Last-Modified from the newest stamp of the rows the answer was rendered from (none
+    on an answer made of no row, like an empty page)."""
+    newest = max(filter(None, stamps), default=None)
+    if newest is not None:
+        response["Last-Modified"] = http_date(newest.timestamp())
+    return response
 
 
 def conditional(validators: Validator) -> Callable[[View], View]:
@@ -34,8 +44,9 @@ def conditional(validators: Validator) -> Callable[[View], View]:
 
     The ETag alone decides a 304 (If-None-Match): no `last_modified_func`, because a date
     cannot tell that a delete changed an answer, so If-Modified-Since is not honoured.
-    Last-Modified is still sent on a 200, and `Cache-Control: no-cache` so that caches
-    revalidate rather than guess a freshness from it. Used on the handler (through
+    The view still sends Last-Modified on a 200 (`last_modified`, from the rows it read),
+    and `Cache-Control: no-cache` so that caches revalidate rather than guess a freshness
+    from it. Used on the handler (through
     `method_decorator`), after DRF's `initial()`: 406 and 401 come first, and the
     negotiated media type and the user are known.
     """
@@ -49,8 +60,6 @@ def conditional(validators: Validator) -> Callable[[View], View]:
             response = condition(etag_func=lambda *_args, **_kwargs: found.etag)(view)(
                 request, *args, **kwargs
             )
-            if response.status_code == 200 and found.last_modified is not None:
-                response["Last-Modified"] = http_date(found.last_modified.timestamp())
             patch_cache_control(response, no_cache=True)
             return response
 

@@ -100,6 +100,11 @@ class ProductQuerySet(models.QuerySet["Product"]):
         reviews = Review.objects.filter(product=models.OuterRef("pk")).order_by()
         per_product = reviews.values("product")
         return self.annotate(
+            # The newest review stamp: with the row's own, the page's Last-Modified.
+            reviews_changed=models.Subquery(
+                per_product.annotate(newest=models.Max("updated_at")).values("newest"),
+                output_field=models.DateTimeField(),
+            ),
             rating_count=models.Subquery(
                 per_product.annotate(n=models.Count("pk")).values("n"),
                 output_field=models.IntegerField(),
@@ -135,11 +140,20 @@ class Product(TimestampedModel):
     rating_sum: int | None = None
     # Set by the pre_save receiver (signals.py) for its post_save twin: not a column.
     _previous_price: Decimal | None
+    reviews_changed: datetime | None = None
 
     class Meta:
         ordering = ["sku"]
         constraints = [
             models.CheckConstraint(condition=models.Q(price__gte=0), name="product_price_gte_0"),
+        ]
+        # One btree per ordering the list offers, with its sku tiebreak: a page ordered by
+        # price or name reads LIMIT rows of the index (backwards for `-price`), not a sort
+        # of every match. Plain indexes: they take the column's collation, as ORDER BY does.
+        indexes = [
+            models.Index(fields=["name", "sku"], name="product_name_sku"),
+            models.Index(fields=["price", "sku"], name="product_price_sku"),
+            models.Index(fields=["created_at", "sku"], name="product_created_at_sku"),
         ]
 
     def __str__(self) -> str:
@@ -150,6 +164,11 @@ class Product(TimestampedModel):
         super().save(*args, **kwargs)
 
     @property
+    def last_changed(self) -> datetime:
+        """The newest `updated_at` of the product and its reviews (from `with_rating`)."""
+        return max(filter(None, (self.updated_at, self.reviews_changed)))
+
+    @property
     def rating(self) -> Rating:
         """The average (to the cent) and count of its reviews, from the rating annotations."""
         count = self.rating_count or 0
@@ -157,6 +176,21 @@ class Product(TimestampedModel):
         if count:
             average = str((Decimal(self.rating_sum or 0) / count).quantize(CENT, ROUND_HALF_UP))
         return {"average": average, "count": count}
+
+
+class CatalogueVersion(models.Model):
+    """The catalogue's version, one row: database triggers (migration 0004) bump `version`
+    after every statement that writes products, reviews, categories or their links, in the
+    writer's own transaction, and keep the product counts beside it. Conditional reads
+    take their ETag from it, and the unfiltered product list its count."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    version = models.BigIntegerField(default=0)
+    product_count = models.BigIntegerField(default=0)
+    active_product_count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"catalogue version {self.version}"
 
 
 class Review(TimestampedModel):

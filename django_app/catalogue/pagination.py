@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, TypeVar
 
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
@@ -34,16 +36,32 @@ def positive_int(request: Request, name: str, default: D, maximum: int | None = 
     return int(raw)
 
 
+class KnownCountPaginator(Paginator):
+    """Django's paginator, told the list's size when it is known without a COUNT(*)."""
+
+    def __init__(self, *args: Any, known_count: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
+    @cached_property
+    def count(self) -> int:
+        return super().count if self.known_count is None else self.known_count
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
     def paginate_queryset(
-        self, queryset: Any, request: Request, view: Any = None
+        self, queryset: Any, request: Request, view: Any = None, known_count: int | None = None
     ) -> list[Any] | None:
         # Validate first: DRF would clamp page_size and answer 404 for `page=abc`.
         positive_int(request, self.page_query_param, 1)
         self.requested_page_size = self.get_page_size(request)
+        if known_count is not None:
+            self.django_paginator_class = functools.partial(  # type: ignore[assignment]
+                KnownCountPaginator, known_count=known_count
+            )
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request: Request) -> int | None:

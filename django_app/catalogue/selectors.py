@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import connection
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 
-from catalogue.models import CENT, Category, PriceChange, Product, Review, search_key
+from catalogue.models import (
+    CENT,
+    CatalogueVersion,
+    Category,
+    PriceChange,
+    Product,
+    Review,
+    search_key,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -31,22 +39,6 @@ class ProductFilters:
     max_price: Decimal | None = None
     in_stock: bool | None = None
     ordering: str = "sku"
-
-
-@dataclass(frozen=True)
-class Version:
-    """What an answer depends on, without reading it: row counts and newest `updated_at`s.
-
-    Every write bumps the `updated_at` of the row it changes (a new row is newer than every
-    old one) and every delete lowers a count, so any write changes the version.
-    """
-
-    counts: tuple[int, ...]
-    changed: tuple[datetime | None, ...]
-
-    @property
-    def last_modified(self) -> datetime | None:
-        return max((stamp for stamp in self.changed if stamp is not None), default=None)
 
 
 def category_list() -> QuerySet[Category]:
@@ -90,36 +82,28 @@ def product_get(*, user: AnyUser, sku: str) -> Product:
     return get_object_or_404(product_list(user=user), sku=sku)
 
 
-def product_version(products: QuerySet[Product]) -> Version:
-    """One aggregate query over the products joined to their reviews: rows, reviews, and
-    the newest stamp of each (no DISTINCT needed: any insert or delete moves a count).
-
-    Category slugs never change and a category in use cannot be deleted, so a product's
-    categories change only through the product itself (which bumps its `updated_at`).
-    """
-    figures = products.order_by().aggregate(
-        rows=Count("pk"),
-        rows_changed=Max("updated_at"),
-        review_count=Count("reviews"),
-        review_changed=Max("reviews__updated_at"),
-    )
-    return Version(
-        counts=(figures["rows"], figures["review_count"]),
-        changed=(figures["rows_changed"], figures["review_changed"]),
-    )
+def catalogue_version() -> CatalogueVersion:
+    """The catalogue's version row (one tiny query): triggers bump it in every writer's
+    transaction, so it has moved whenever a committed write changed any answer."""
+    return CatalogueVersion.objects.get(pk=1)
 
 
-def product_list_version(*, user: AnyUser, filters: ProductFilters) -> Version:
-    """What a filtered page of `product_list` depends on: the matching products and their
-    reviews."""
-    return product_version(product_filter(Product.objects.visible_to(user), filters=filters))
+def product_detail_version(*, user: AnyUser, sku: str) -> CatalogueVersion | None:
+    """The version row, if `user` may see product `sku` (None: the view answers 404), in
+    the one query: the existence check is an index lookup on the sku."""
+    visible = Product.objects.visible_to(user).filter(sku=sku)
+    row = CatalogueVersion.objects.annotate(found=Exists(visible)).get(pk=1)
+    return row if row.found else None
 
 
-def product_detail_version(*, user: AnyUser, sku: str) -> Version | None:
-    """What one product of `product_list` depends on (None: nothing visible, the view
-    answers 404)."""
-    version = product_version(Product.objects.visible_to(user).filter(sku=sku))
-    return version if version.counts[0] else None
+def product_count(
+    version: CatalogueVersion, *, user: AnyUser, filters: ProductFilters
+) -> int | None:
+    """The list's size when no filter narrows it: kept in the version row, no COUNT(*)."""
+    narrowed = replace(filters, ordering="sku") != ProductFilters()
+    if narrowed:
+        return None
+    return version.product_count if user.is_staff else version.active_product_count
 
 
 def product_row_get(*, user: AnyUser, sku: str) -> Product:
@@ -147,49 +131,29 @@ def price_history(*, product: Product) -> QuerySet[PriceChange]:
 # SUM(price * stock) lost cents at large values. Exact up to 2**63 - 1 cents per sum.
 CENTS = "CAST(ROUND(p.price * 100) AS BIGINT)"
 STATS_BY_CATEGORY_SQL = f"""
-    SELECT c.slug, c.name, COUNT(p.id), MIN({CENTS}), MAX({CENTS}), SUM({CENTS}),
+    SELECT c.slug, c.name, c.updated_at, COUNT(p.id), MIN({CENTS}), MAX({CENTS}), SUM({CENTS}),
            SUM(p.stock), SUM({CENTS} * p.stock)
     FROM catalogue_category c
     LEFT JOIN catalogue_product_categories pc ON pc.category_id = c.id
     LEFT JOIN catalogue_product p ON p.id = pc.product_id AND p.is_active = %s
-    GROUP BY c.id, c.slug, c.name
+    GROUP BY c.id, c.slug, c.name, c.updated_at
     ORDER BY c.slug
 """
 
 STATS_TOTALS_SQL = f"""
-    SELECT COUNT(p.id), MIN({CENTS}), MAX({CENTS}), SUM({CENTS}),
+    SELECT MAX(p.updated_at), COUNT(p.id), MIN({CENTS}), MAX({CENTS}), SUM({CENTS}),
            SUM(p.stock), SUM({CENTS} * p.stock)
     FROM catalogue_product p
     WHERE p.is_active = %s
 """
 
 
-# Stats read active products and every category; a change to any product or category
-# (inactive ones too: cheap to over-invalidate, wrong to under-) changes this.
-STATS_VERSION_SQL = """
-    SELECT COUNT(*), MAX(updated_at) FROM catalogue_product
-    UNION ALL
-    SELECT COUNT(*), MAX(updated_at) FROM catalogue_category
-"""
-
-
 def as_datetime(value: datetime | str | None) -> datetime | None:
-    """A raw cursor's timestamp: a datetime on PostgreSQL, text on SQLite (stored as UTC)."""
+    """A raw cursor's timestamp: aware on PostgreSQL; on SQLite (stored as UTC) naive, or
+    text for an aggregate, which has no declared type."""
     if isinstance(value, str):
-        parsed = parse_datetime(value)
-        return parsed.replace(tzinfo=UTC) if parsed and parsed.tzinfo is None else parsed
-    return value
-
-
-def stats_version() -> Version:
-    """What `catalogue_stats` depends on, in one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(STATS_VERSION_SQL)
-        (products, products_changed), (categories, categories_changed) = cursor.fetchall()
-    return Version(
-        counts=(products, categories),
-        changed=(as_datetime(products_changed), as_datetime(categories_changed)),
-    )
+        value = parse_datetime(value)
+    return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
 
 
 def money(cents: Any) -> str | None:
@@ -213,17 +177,28 @@ def stats_row(count: int, low: Any, high: Any, total: Any, stock: Any, value: An
     }
 
 
-def catalogue_stats() -> dict[str, Any]:
+@dataclass(frozen=True)
+class Stats:
+    figures: dict[str, Any]
+    # The newest `updated_at` of the rows they are made of: categories, active products.
+    last_changed: datetime | None
+
+
+def catalogue_stats() -> Stats:
     """Per-category and overall figures in two hand-written aggregate queries."""
     with connection.cursor() as cursor:
         cursor.execute(STATS_BY_CATEGORY_SQL, [True])
-        categories = [
-            {"slug": slug, "name": name, **stats_row(*figures)}
-            for slug, name, *figures in cursor.fetchall()
-        ]
+        rows = cursor.fetchall()
         cursor.execute(STATS_TOTALS_SQL, [True])
-        totals = stats_row(*cursor.fetchone())
-    return {"categories": categories, "totals": totals}
+        products_changed, *totals = cursor.fetchone()
+    categories = [
+        {"slug": slug, "name": name, **stats_row(*figures)} for slug, name, _, *figures in rows
+    ]
+    stamps = [as_datetime(row[2]) for row in rows] + [as_datetime(products_changed)]
+    return Stats(
+        figures={"categories": categories, "totals": stats_row(*totals)},
+        last_changed=max(filter(None, stamps), default=None),
+    )
 
 
 def database_ping() -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
 from django.test import SimpleTestCase, TestCase
 
 from catalogue import selectors, services
@@ -75,12 +76,54 @@ class SelectorTests(CatalogueTestCase):
         self.assertFalse(selectors.review_exists(product=self.hammer, author=AnonymousUser()))
 
     def test_stats_count_active_products_once(self) -> None:
-        stats = selectors.catalogue_stats()
+        stats = selectors.catalogue_stats().figures
         by_slug = {row["slug"]: row for row in stats["categories"]}
         self.assertEqual(by_slug["tools"]["product_count"], 2)
         self.assertEqual(by_slug["tools"]["inventory_value"], "50.00")
         self.assertIsNone(by_slug["empty"]["avg_price"])
         self.assertEqual(stats["totals"]["avg_price"], "10.00")
+
+
+class CatalogueVersionTests(CatalogueTestCase):
+    """The version row the ETags come from, kept by the migration's triggers."""
+
+    def test_a_write_moves_it_inside_the_writers_transaction_only(self) -> None:
+        before = selectors.catalogue_version().version
+        with self.assertRaises(RuntimeError), transaction.atomic():
+            Product.objects.create(sku="D-4", name="Vice", price=Decimal("5.00"))
+            moved = selectors.catalogue_version()
+            self.assertGreater(moved.version, before)  # the writer sees its own bump
+            raise RuntimeError("roll back")
+        after = selectors.catalogue_version()
+        self.assertEqual(after.version, before)
+        self.assertEqual(after.product_count, Product.objects.count())
+
+    def test_every_table_moves_it_and_the_kept_counts_are_the_counted_ones(self) -> None:
+        writes = [
+            lambda: Product.objects.create(sku="D-4", name="Vice", price=1, is_active=False),
+            lambda: Product.objects.bulk_create(
+                [
+                    Product(sku=f"E-{n}", name="Bolt", price=1, is_active=n % 2 == 0)
+                    for n in range(5)
+                ]
+            ),
+            lambda: Product.objects.filter(sku__startswith="E-").update(is_active=True),
+            lambda: Product.objects.filter(sku__in=["A-1", "D-4"]).update(is_active=False),
+            lambda: Product.objects.filter(sku__in=["E-0", "E-1", "C-3"]).delete(),
+            lambda: Product.objects.filter(sku="A-1").update(is_active=True),
+            lambda: Review.objects.create(product=self.saw, author=self.ann, rating=2),
+            lambda: Review.objects.filter(product=self.saw).delete(),
+            lambda: Category.objects.create(slug="new", name="New"),
+            lambda: self.saw.categories.add(self.empty),
+            lambda: self.saw.categories.remove(self.empty),
+        ]
+        for write in writes:
+            before = selectors.catalogue_version().version
+            write()
+            version = selectors.catalogue_version()
+            self.assertGreater(version.version, before)
+            self.assertEqual(version.product_count, Product.objects.count())
+            self.assertEqual(version.active_product_count, Product.objects.active().count())
 
 
 class ServiceTests(CatalogueTestCase):

@@ -24,9 +24,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from catalogue import selectors, services
-from catalogue.conditional import Validators, conditional
+from catalogue.conditional import Validators, conditional, last_modified
 from catalogue.errors import ServiceUnavailable
-from catalogue.models import Category, PriceChange, Product, Review
+from catalogue.models import CatalogueVersion, Category, PriceChange, Product, Review
 from catalogue.pagination import PageNumberPagination, positive_int, query_param
 from catalogue.permissions import IsReviewAuthorOrStaffDelete, IsStaffOrReadOnly, signed_in
 from catalogue.renderers import ProductCSVRenderer, ProductTextRenderer
@@ -67,13 +67,14 @@ def openapi(request: Request) -> Response:
 
 
 def stats_validators(request: Request) -> Validators:
-    return Validators(selectors.stats_version(), "stats")
+    return Validators(selectors.catalogue_version(), "stats")
 
 
 @api_view(["GET", "HEAD"])
 @conditional(stats_validators)
 def stats(request: Request) -> Response:
-    return Response(selectors.catalogue_stats())
+    stats = selectors.catalogue_stats()
+    return last_modified(Response(stats.figures), [stats.last_changed])
 
 
 class CategoryListView(generics.ListCreateAPIView):
@@ -121,13 +122,23 @@ def parse_product_query(request: Request) -> selectors.ProductFilters:
     return selectors.ProductFilters(**params)
 
 
+def catalogue_version(request: Request) -> CatalogueVersion:
+    """The version row, read once per request: the list's ETag and its count share it."""
+    cache = vars(request)
+    if "catalogue_version" not in cache:
+        cache["catalogue_version"] = selectors.catalogue_version()
+    version: CatalogueVersion = cache["catalogue_version"]
+    return version
+
+
 def product_list_validators(request: Request) -> Validators:
-    """The page's ETag: the matching products' version, plus everything else the answer
-    depends on (filters, page, caller's visibility, negotiated format)."""
+    """The page's ETag: the catalogue's version, plus everything else the answer depends on
+    (filters, page, caller's visibility, negotiated format). The view reuses the version
+    row's product counts."""
     filters = product_query(request)
     page = positive_int(request, "page", 1)  # a malformed one is 400, not a 304
     return Validators(
-        selectors.product_list_version(user=request.user, filters=filters),
+        catalogue_version(request),
         "products",
         filters,
         page,
@@ -164,6 +175,24 @@ class ProductListView(generics.ListCreateAPIView):
     ) -> QuerySet[Product, selectors.Row]:
         return selectors.product_filter(queryset, filters=product_query(self.request))
 
+    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
+        # The unfiltered list's size is kept in the version row its ETag was read from.
+        known = selectors.product_count(
+            catalogue_version(self.request),
+            user=self.request.user,
+            filters=product_query(self.request),
+        )
+        paginator = self.paginator
+        assert isinstance(paginator, PageNumberPagination)  # the project's pagination class
+        self.page_rows: list[Product] = (
+            paginator.paginate_queryset(queryset, self.request, view=self, known_count=known) or []
+        )
+        return self.page_rows
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        return last_modified(response, [product.last_changed for product in self.page_rows])
+
     def get_success_headers(self, data: dict[str, Any]) -> dict[str, str]:
         return {"Location": reverse("product-detail", kwargs={"sku": data["sku"]})}
 
@@ -176,6 +205,11 @@ class ProductDetailView(generics.RetrieveUpdateDestroyAPIView):
 
     def get_queryset(self) -> QuerySet[Product]:
         return selectors.product_list(user=self.request.user)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        product = self.get_object()
+        response = Response(self.get_serializer(product).data)
+        return last_modified(response, [product.last_changed])
 
     def perform_destroy(self, instance: Product) -> None:
         services.product_delete(product=instance)

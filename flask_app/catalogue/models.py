@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Numeric,
     String,
     Table,
@@ -110,7 +112,15 @@ class Category(TimestampMixin, Base):
 
 class Product(TimestampMixin, Base):
     __tablename__ = "products"
-    __table_args__ = (CheckConstraint("price >= 0", name="ck_products_price_gte_0"),)
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="ck_products_price_gte_0"),
+        # One btree per ordering the list offers, with its sku tiebreak: a page ordered by
+        # price or name reads LIMIT rows of the index (backwards for `-price`), not a sort
+        # of every match. Plain indexes: they take the column's collation, as ORDER BY does.
+        Index("ix_products_name_sku", "name", "sku"),
+        Index("ix_products_price_sku", "price", "sku"),
+        Index("ix_products_created_at_sku", "created_at", "sku"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(32), unique=True)
@@ -125,6 +135,20 @@ class Product(TimestampMixin, Base):
     categories: Mapped[list[Category]] = relationship(
         secondary=product_categories, back_populates="products", order_by="Category.slug"
     )
+
+
+class CatalogueVersion(Base):
+    """The catalogue's version, one row: database triggers (migration 0006) bump `version`
+    after every statement that writes products, reviews, categories or their links, in the
+    writer's own transaction, and keep the product counts beside it. Conditional reads
+    take their ETag from it, and the unfiltered product list its count."""
+
+    __tablename__ = "catalogue_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False, default=1)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    product_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    active_product_count: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Review(TimestampMixin, Base):

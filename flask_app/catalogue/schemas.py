@@ -245,6 +245,8 @@ class ProductOut(BaseModel):
     rating: RatingOut
     created_at: Timestamp
     updated_at: Timestamp
+    # Not shown: the newest `updated_at` of the product and its reviews (Last-Modified).
+    changed: datetime | None = Field(default=None, exclude=True)
 
 
 class ReviewOut(BaseModel):

@@ -69,7 +69,7 @@ def test_review_exists_for_its_author_only(ctx):
 
 
 def test_stats_count_active_products_once(ctx):
-    stats = get_store().stats()
+    stats = get_store().stats().figures
     by_slug = {row["slug"]: row for row in stats["categories"]}
     assert by_slug["tools"]["product_count"] == 2
     assert by_slug["tools"]["inventory_value"] == "50.00"

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 import httpx
 import pytest
 
 from tests.contract.conftest import Api
 from tests.contract.support import (
+    active_products,
     authored_by,
     error_code,
     new_product,
     reviewed_product,
+    reviews_of,
     unreviewed_by,
 )
 from tests.support.fixture import inactive_product
@@ -230,6 +234,11 @@ def deactivate_product(api: Api, tokens: dict[str, str]) -> None:
     assert api.patch(f"/api/products/{SKU}", json=body, token=tokens["admin"]).status_code == 200
 
 
+def create_category(api: Api, tokens: dict[str, str]) -> None:
+    body = {"slug": "brand-new", "name": "Brand new"}
+    assert api.post("/api/categories", json=body, token=tokens["admin"]).status_code == 201
+
+
 def rename_category(api: Api, tokens: dict[str, str]) -> None:
     body = {"name": "Renamed"}
     assert api.patch("/api/categories/audio", json=body, token=tokens["admin"]).status_code == 200
@@ -274,3 +283,75 @@ def test_a_write_changes_the_etag(
     assert after.content != before.content
     assert after.headers["etag"] != before.headers["etag"]
     assert revalidate(api, path, after.headers["etag"]).status_code == 304
+
+
+# A product no write below touches: its answer stays the same, its ETag must not.
+UNTOUCHED = next(
+    p["sku"]
+    for p in active_products()
+    if p["sku"] not in {SKU, authored_by("alice"), unreviewed_by("alice")}
+)
+EVERY_KIND_OF_WRITE: list[Write] = [
+    create_product,
+    patch_price,
+    delete_product,
+    add_review,
+    delete_review,
+    create_category,
+]
+
+
+@pytest.mark.parametrize("write", EVERY_KIND_OF_WRITE, ids=lambda write: write.__name__)
+@pytest.mark.parametrize(
+    "path", ["/api/products?page_size=5", f"/api/products/{UNTOUCHED}", "/api/stats"]
+)
+def test_every_write_moves_every_etag(
+    api: Api, tokens: dict[str, str], path: str, write: Write
+) -> None:
+    # CONTRACT.md: one catalogue version, moved by every write, so no answer can be served
+    # from a stale 304 (a write that leaves this answer as it was still moves it).
+    etag = etag_of(api, path)
+    write(api, tokens)
+    after = revalidate(api, path, etag)
+    assert after.status_code == 200
+    assert after.headers["etag"] != etag
+    assert revalidate(api, path, after.headers["etag"]).status_code == 304
+
+
+def newest_row(products: list[dict[str, object]]) -> datetime:
+    """The newest `updated_at` of these products and their reviews (the fixture's reviews
+    were never edited: their `updated_at` is their `created_at`)."""
+    stamps = [datetime.fromisoformat(str(p["updated_at"])) for p in products]
+    for product in products:
+        stamps += [datetime.fromisoformat(r["created_at"]) for r in reviews_of(str(product["sku"]))]
+    return max(stamps).replace(microsecond=0)  # HTTP dates have whole seconds
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/products?page_size=5",
+        "/api/products?page_size=5&page=3&ordering=-price",
+        "/api/products?page_size=3&search=lamp",
+        f"/api/products/{SKU}",
+        f"/api/products/{UNTOUCHED}",
+    ],
+)
+def test_last_modified_is_the_newest_updated_at_of_the_rows_shown(api: Api, path: str) -> None:
+    response = api.get(path)
+    body = response.json()
+    products = body.get("results", [body])
+    assert products
+    assert parsedate_to_datetime(response.headers["last-modified"]) == newest_row(products)
+
+
+def test_a_new_review_dates_its_product_and_the_page_showing_it(
+    api: Api, tokens: dict[str, str]
+) -> None:
+    sku = unreviewed_by("alice")
+    created = api.post(f"/api/products/{sku}/reviews", json={"rating": 3}, token=tokens["alice"])
+    assert created.status_code == 201
+    stamp = datetime.fromisoformat(created.json()["created_at"]).replace(microsecond=0)
+    for path in (f"/api/products/{sku}", f"/api/products?search={sku}"):
+        response = api.get(path)
+        assert parsedate_to_datetime(response.headers["last-modified"]) == stamp, path

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import ServiceUnavailable
 
 from catalogue.api import bp
-from catalogue.etag import Validators, conditional
+from catalogue.etag import Rendered, Validators, conditional
 from catalogue.store import get_store
 
 
@@ -50,4 +50,9 @@ def openapi() -> ResponseReturnValue:
 @bp.get("/stats")
 def stats() -> ResponseReturnValue:
     store = get_store()
-    return conditional(Validators(store.stats_version(), "stats"), store.stats)
+
+    def render() -> Rendered:
+        stats = store.stats()
+        return stats.figures, stats.last_changed
+
+    return conditional(Validators(store.catalogue_version(), "stats"), render)

@@ -11,7 +11,7 @@ from catalogue.api.formats import render_product_page
 from catalogue.api.input import parse, parse_query
 from catalogue.api.listing import page_request, paginated
 from catalogue.auth.decorators import can_see_inactive, staff_required, token_required
-from catalogue.etag import Validators, conditional
+from catalogue.etag import Rendered, Validators, conditional
 from catalogue.exceptions import NotFound
 from catalogue.schemas import (
     ProductCreateSchema,
@@ -21,7 +21,7 @@ from catalogue.schemas import (
     ProductUpdateSchema,
     ReservationSchema,
 )
-from catalogue.store import ProductFilters, get_store
+from catalogue.store import ProductFilters, get_store, newest
 
 
 def product_query() -> ProductFilters:
@@ -43,12 +43,16 @@ def get_product_or_404(sku: str) -> ProductOut:
 def list_products() -> ResponseReturnValue:
     filters, page, staff = product_query(), page_request(), can_see_inactive()
     store = get_store()
-    version = store.product_list_version(filters, staff)
+    version = store.catalogue_version()
     validators = Validators(version, "products", filters, page, staff, g.media_type)
-    return conditional(
-        validators,
-        lambda: render_product_page(paginated(store.product_list(filters, staff, page))),
-    )
+
+    def render() -> Rendered:
+        # The unfiltered list's size is kept beside the version: no count query for it.
+        listed = store.product_list(filters, staff, page, total=version.count(filters, staff))
+        body = render_product_page(paginated(listed))
+        return body, newest(product.changed for product in listed.items)
+
+    return conditional(validators, render)
 
 
 @bp.post("/products")
@@ -65,7 +69,12 @@ def get_product(sku: str) -> ResponseReturnValue:
     staff = can_see_inactive()
     version = get_store().product_version(sku, staff)
     validators = Validators(version, "product", sku, staff) if version else None
-    return conditional(validators, lambda: get_product_or_404(sku).model_dump(mode="json"))
+
+    def render() -> Rendered:
+        product = get_product_or_404(sku)
+        return product.model_dump(mode="json"), product.changed
+
+    return conditional(validators, render)
 
 
 @bp.put("/products/<segment:sku>")

@@ -9,7 +9,7 @@ from typing import Any
 from pymongo.database import Database
 
 from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
-from catalogue.db.mongo_schema import init_db
+from catalogue.db.mongo_schema import init_db, recount
 from catalogue.store.mongo import cents
 
 
@@ -85,4 +85,5 @@ def load(db: Database, data: dict[str, Any], *, flush: bool, hasher: Callable[[s
     ):
         if docs:
             db[name].insert_many(docs, ordered=False)
+    recount(db)
     return loaded(data, len(categories), len(products), len(reviews), len(changes))

@@ -89,6 +89,22 @@ INDEXES = {
 }
 
 
+# The catalogue's version counter: one document, `$inc`ed by the store after every write.
+VERSION_ID = "catalogue"
+
+
+def recount(db: Database) -> None:
+    """Move the version and set its product counts from the products themselves: at start
+    (a write cut off before its `$inc` is counted again) and after a bulk load."""
+    counts = {
+        "product_count": db.products.count_documents({}),
+        "active_product_count": db.products.count_documents({"is_active": True}),
+    }
+    db.catalogue_version.update_one(
+        {"_id": VERSION_ID}, {"$inc": {"version": 1}, "$set": counts}, upsert=True
+    )
+
+
 def init_db(db: Database) -> list[str]:
     """Create what is missing and update validators; safe to run any number of times."""
     done = []
@@ -107,6 +123,7 @@ def init_db(db: Database) -> list[str]:
         db[name].create_indexes(INDEXES[name])
         done.append(name)
     backfill_search_keys(db)
+    recount(db)
     return done
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
@@ -51,21 +51,37 @@ class ProductFilters:
     ordering: str = "sku"
 
 
+def unnarrowed(filters: ProductFilters) -> bool:
+    """Whether the filters keep every product the caller may see (ordering aside)."""
+    return replace(filters, ordering="sku") == ProductFilters()
+
+
 @dataclass(frozen=True)
 class Version:
-    """What an answer depends on, without reading it: row counts and newest `updated_at`s.
+    """The catalogue's version and the product counts kept beside it: every committed write
+    to products, reviews or categories has moved it (a database trigger in the writer's
+    transaction on SQL, the store's `$inc` after each write on MongoDB)."""
 
-    Every write bumps the `updated_at` of the row it changes (a new row is newer than every
-    old one) and every delete lowers a count, so any write changes the version.
-    """
+    number: int
+    product_count: int
+    active_product_count: int
 
-    counts: tuple[int, ...]
-    changed: tuple[datetime | None, ...]
-    marks: tuple[str, ...] = ()  # what else moves with every write, where a store needs it
+    def count(self, filters: ProductFilters, include_inactive: bool) -> int | None:
+        """The list's size when no filter narrows it (None: it has to be counted)."""
+        if not unnarrowed(filters):
+            return None
+        return self.product_count if include_inactive else self.active_product_count
 
-    @property
-    def last_modified(self) -> datetime | None:
-        return max((stamp for stamp in self.changed if stamp is not None), default=None)
+
+@dataclass(frozen=True)
+class Stats:
+    figures: dict[str, Any]
+    # The newest `updated_at` of the rows they are made of: categories, active products.
+    last_changed: datetime | None
+
+
+def newest(stamps: Iterable[datetime | None]) -> datetime | None:
+    return max((stamp for stamp in stamps if stamp is not None), default=None)
 
 
 @dataclass(frozen=True)
@@ -139,12 +155,20 @@ class CatalogueStore(Protocol):
     def category_in_use(self, slug: str) -> bool: ...
     def category_delete(self, slug: str) -> None: ...
 
+    def catalogue_version(self) -> Version: ...
     def product_list(
-        self, filters: ProductFilters, include_inactive: bool, page: PageRequest
-    ) -> Page[ProductOut]: ...
+        self,
+        filters: ProductFilters,
+        include_inactive: bool,
+        page: PageRequest,
+        total: int | None = None,
+    ) -> Page[ProductOut]:
+        """A page of products; `total`, when known (`Version.count`), spares the count."""
+
     def product_get(self, sku: str, include_inactive: bool) -> ProductOut | None: ...
-    def product_list_version(self, filters: ProductFilters, include_inactive: bool) -> Version: ...
-    def product_version(self, sku: str, include_inactive: bool) -> Version | None: ...
+    def product_version(self, sku: str, include_inactive: bool) -> Version | None:
+        """The catalogue's version, if the product is there for the caller (None: 404)."""
+
     def product_create(self, fields: dict[str, Any]) -> ProductOut: ...
     def product_update(self, product: ProductOut, fields: dict[str, Any]) -> ProductOut:
         """Write `fields`; a changed price is appended to the product's price history."""
@@ -161,8 +185,7 @@ class CatalogueStore(Protocol):
 
     def price_history(self, sku: str, page: PageRequest) -> Page[PriceChangeOut]: ...
 
-    def stats(self) -> dict[str, Any]: ...
-    def stats_version(self) -> Version: ...
+    def stats(self) -> Stats: ...
 
 
 def get_store() -> CatalogueStore:

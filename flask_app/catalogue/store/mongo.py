@@ -21,24 +21,25 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from catalogue.db.mongo import get_database
+from catalogue.db.mongo_schema import VERSION_ID, recount
 from catalogue.exceptions import Conflict
 from catalogue.schemas import CENT, CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
 from catalogue.store import (
     Page,
     PageRequest,
     ProductFilters,
+    Stats,
     UserRecord,
     Version,
     mongo_stats,
+    newest,
     search_key,
 )
 from catalogue.timestamps import now_ms
 
 Pipeline = list[Mapping[str, Any]]
-# Every update counts itself in `revision` (absent until the first: 0), so a version can
-# be summed: nx-27017 stores a `$set` date as a string, and `$max` then ranks every
-# inserted date above every updated one (README, "MongoDB in tests").
-REVISED = {"$inc": {"revision": 1}}
+# nx-27017 stores a `$set` date as a string, and `$max` then ranks every inserted date
+# above every updated one (README, "MongoDB in tests"): each kind has its own `$max`.
 TEXT = {"$eq": [{"$type": "$updated_at"}, "string"]}
 ORDERING = {
     "sku": [("sku", ASCENDING)],
@@ -65,7 +66,9 @@ def user_record(doc: dict[str, Any]) -> UserRecord:
     )
 
 
-def product_out(doc: dict[str, Any], rating: tuple[int, int]) -> ProductOut:
+def product_out(
+    doc: dict[str, Any], rating: tuple[int, int], reviews_changed: datetime | None = None
+) -> ProductOut:
     count, total = rating
     average = (Decimal(total) / count).quantize(CENT, ROUND_HALF_UP) if count else None
     return ProductOut(
@@ -79,7 +82,12 @@ def product_out(doc: dict[str, Any], rating: tuple[int, int]) -> ProductOut:
         rating=RatingOut(average=average, count=count),
         created_at=doc["created_at"],
         updated_at=doc["updated_at"],
+        changed=newest([stamp(doc["updated_at"]), reviews_changed]),
     )
+
+
+def version_of(doc: Mapping[str, Any]) -> Version:
+    return Version(doc["version"], doc["product_count"], doc["active_product_count"])
 
 
 def review_out(doc: dict[str, Any]) -> ReviewOut:
@@ -126,6 +134,14 @@ class MongoStore:
 
     def ping(self) -> None:
         self.db.command("ping")
+
+    def _bump(self, products: int = 0, active: int = 0) -> None:
+        """Move the catalogue's version (and its product counts) after a write: one
+        counter document, `$inc`ed. No multi-document transaction here, so a reader
+        between the write and this sees the old version with the new data: that reader's
+        ETag then names data newer than it says, which only costs a needless 200 later."""
+        counts = {"version": 1, "product_count": products, "active_product_count": active}
+        self.db.catalogue_version.update_one({"_id": VERSION_ID}, {"$inc": counts}, upsert=True)
 
     # users and tokens
 
@@ -219,12 +235,12 @@ class MongoStore:
             self.db.categories.insert_one({**doc, "created_at": now, "updated_at": now})
         except DuplicateKeyError as exc:
             raise Conflict("slug_taken", f"A category with slug {slug!r} already exists.") from exc
+        self._bump()
         return CategoryOut(**doc, product_count=0)
 
     def category_update(self, slug: str, fields: dict[str, Any]) -> CategoryOut:
-        self.db.categories.update_one(
-            {"slug": slug}, {"$set": {**fields, "updated_at": now_ms()}, **REVISED}
-        )
+        self.db.categories.update_one({"slug": slug}, {"$set": {**fields, "updated_at": now_ms()}})
+        self._bump()
         return self._category_outs([self._one("categories", {"slug": slug})])[0]
 
     def _one(self, collection: str, query: dict[str, Any]) -> dict[str, Any]:
@@ -239,6 +255,7 @@ class MongoStore:
 
     def category_delete(self, slug: str) -> None:
         self.db.categories.delete_one({"slug": slug})
+        self._bump()
 
     # products
 
@@ -263,27 +280,51 @@ class MongoStore:
             query["stock"] = {"$gt": 0} if filters.in_stock else 0
         return query
 
-    def _ratings(self, skus: Sequence[str]) -> dict[str, tuple[int, int]]:
-        """Review count and rating sum for a page of products, in one aggregation."""
+    def _ratings(self, skus: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Review count, rating sum and newest stamp for a page of products, in one
+        aggregation."""
         if not skus:
             return {}
         pipeline: Pipeline = [
             {"$match": {"product_sku": {"$in": list(skus)}}},
-            {"$group": {"_id": "$product_sku", "count": {"$sum": 1}, "total": {"$sum": "$rating"}}},
+            {
+                "$group": {
+                    "_id": "$product_sku",
+                    "count": {"$sum": 1},
+                    "total": {"$sum": "$rating"},
+                    "changed": {"$max": {"$cond": [TEXT, None, "$updated_at"]}},
+                    "changed_text": {"$max": {"$cond": [TEXT, "$updated_at", None]}},
+                }
+            },
         ]
-        return {
-            row["_id"]: (row["count"], row["total"]) for row in self.db.reviews.aggregate(pipeline)
-        }
+        return {row["_id"]: row for row in self.db.reviews.aggregate(pipeline)}
 
     def _outs(self, docs: list[dict[str, Any]]) -> list[ProductOut]:
         ratings = self._ratings([doc["sku"] for doc in docs])
-        return [product_out(doc, ratings.get(doc["sku"], (0, 0))) for doc in docs]
+        outs = []
+        for doc in docs:
+            row = ratings.get(doc["sku"], {"count": 0, "total": 0})
+            changed = newest([stamp(row.get("changed")), stamp(row.get("changed_text"))])
+            outs.append(product_out(doc, (row["count"], row["total"]), changed))
+        return outs
+
+    def catalogue_version(self) -> Version:
+        doc = self.db.catalogue_version.find_one({"_id": VERSION_ID})
+        if doc is None:  # a database `init_db` never saw: count once, then keep counting
+            recount(self.db)
+            doc = self._one("catalogue_version", {"_id": VERSION_ID})
+        return version_of(doc)
 
     def product_list(
-        self, filters: ProductFilters, include_inactive: bool, page: PageRequest
+        self,
+        filters: ProductFilters,
+        include_inactive: bool,
+        page: PageRequest,
+        total: int | None = None,
     ) -> Page[ProductOut]:
         query = self._filter(filters, include_inactive)
-        total = self.db.products.count_documents(query)
+        if total is None:
+            total = self.db.products.count_documents(query)
         cursor = self.db.products.find(query).sort(ORDERING[filters.ordering])
         return Page.of(page, total, self._outs(list(cursor.skip(page.offset).limit(page.size))))
 
@@ -294,63 +335,30 @@ class MongoStore:
         doc = self.db.products.find_one(query)
         return self._outs([doc])[0] if doc else None
 
-    def _version(self, query: dict[str, Any], other: str, other_query: dict[str, Any]) -> Version:
-        """One pipeline: the matching products' figures and another collection's
-        (`$unionWith`), each under its own names, since either side may match nothing.
-
-        Count, revision sum and newest `_id` move with every insert, update and delete;
-        products embed their category slugs, which never change.
-        """
-
-        def figures(prefix: str) -> dict[str, Any]:
-            return {
-                "_id": None,
-                f"{prefix}rows": {"$sum": 1},
-                f"{prefix}revisions": {"$sum": "$revision"},
-                f"{prefix}newest": {"$max": "$_id"},
-                # Dates, and (nx-27017 only) dates a `$set` stored as text: the emulator
-                # cannot compare the two kinds, so each has its own `$max`.
-                f"{prefix}changed": {"$max": {"$cond": [TEXT, None, "$updated_at"]}},
-                f"{prefix}changed_text": {"$max": {"$cond": [TEXT, "$updated_at", None]}},
-            }
-
+    def product_version(self, sku: str, include_inactive: bool) -> Version | None:
+        """The counter and whether the product is visible, in one pipeline (`$unionWith`;
+        the existence check is an index lookup on the sku)."""
+        query = self._filter(ProductFilters(), include_inactive) | {"sku": sku}
         pipeline: Pipeline = [
             {"$match": query},
-            {"$group": figures("")},
+            {"$limit": 1},
+            {"$project": {"_id": False, "found": {"$literal": True}}},
             {
                 "$unionWith": {
-                    "coll": other,
-                    "pipeline": [{"$match": other_query}, {"$group": figures("other_")}],
+                    "coll": "catalogue_version",
+                    "pipeline": [{"$match": {"_id": VERSION_ID}}],
                 }
             },
         ]
-        row: dict[str, Any] = {}
-        for part in self.db.products.aggregate(pipeline):
-            row.update(part)
-        return Version(
-            counts=(row.get("rows", 0), row.get("other_rows", 0)),
-            changed=tuple(
-                stamp(row.get(name))
-                for name in ("changed", "changed_text", "other_changed", "other_changed_text")
-            ),
-            marks=tuple(
-                str(row.get(name))
-                for name in ("revisions", "newest", "other_revisions", "other_newest")
-            ),
-        )
-
-    def product_list_version(self, filters: ProductFilters, include_inactive: bool) -> Version:
-        # Every review, not only the matching products': joining them in would cost a
-        # `$lookup` per product; a review elsewhere only costs a needless 200.
-        version = self._version(self._filter(filters, include_inactive), "reviews", {})
-        if not version.counts[0]:  # an empty page: no review dates its Last-Modified
-            return Version(counts=version.counts, changed=(), marks=version.marks)
-        return version
-
-    def product_version(self, sku: str, include_inactive: bool) -> Version | None:
-        query = self._filter(ProductFilters(), include_inactive) | {"sku": sku}
-        version = self._version(query, "reviews", {"product_sku": sku})
-        return version if version.counts[0] else None
+        found, version = False, None
+        for doc in self.db.products.aggregate(pipeline):
+            if doc.get("found"):
+                found = True
+            else:
+                version = version_of(doc)
+        if version is None:
+            version = self.catalogue_version()
+        return version if found else None
 
     def product_create(self, fields: dict[str, Any]) -> ProductOut:
         now = now_ms()
@@ -365,6 +373,7 @@ class MongoStore:
             self.db.products.insert_one(doc)
         except DuplicateKeyError as exc:
             raise Conflict("sku_taken", f"A product with sku {fields['sku']!r} exists.") from exc
+        self._bump(products=1, active=int(doc["is_active"]))
         return product_out(doc, (0, 0))
 
     def product_update(self, product: ProductOut, fields: dict[str, Any]) -> ProductOut:
@@ -373,32 +382,39 @@ class MongoStore:
         changes = dict(fields)
         if "price" in changes:
             changes["price_cents"] = cents(changes.pop("price"))
-        doc = self.db.products.find_one_and_update(
-            {"sku": product.sku},
-            {"$set": {**changes, "updated_at": now_ms()}, **REVISED},
-            return_document=ReturnDocument.AFTER,
+        changes["updated_at"] = now_ms()
+        # The document as it was: whether it was active is what the active count needs.
+        before = self.db.products.find_one_and_update(
+            {"sku": product.sku}, {"$set": changes}, return_document=ReturnDocument.BEFORE
         )
-        if doc is None:
+        if before is None:
             raise LookupError(f"products: no sku {product.sku!r}")
+        doc = {**before, **changes}
         if doc["price_cents"] != cents(product.price):
             self.price_change_add(product.sku, cents(product.price), doc["price_cents"])
+        self._bump(active=int(doc["is_active"]) - int(before["is_active"]))
         return self._outs([doc])[0]
 
     def product_delete(self, sku: str) -> None:
         # No cascades in MongoDB: the product's reviews and price history go explicitly.
         self.db.reviews.delete_many({"product_sku": sku})
         self.db.price_changes.delete_many({"product_sku": sku})
-        self.db.products.delete_one({"sku": sku})
+        doc = self.db.products.find_one_and_delete({"sku": sku}, projection={"is_active": True})
+        if doc is not None:
+            self._bump(products=-1, active=-int(doc["is_active"]))
 
     def product_reserve(self, sku: str, quantity: int) -> int | None:
         """One conditional update: the server re-checks the stock, so no oversell."""
         doc = self.db.products.find_one_and_update(
             {"sku": sku, "stock": {"$gte": quantity}},
-            {"$inc": {"stock": -quantity, "revision": 1}, "$set": {"updated_at": now_ms()}},
+            {"$inc": {"stock": -quantity}, "$set": {"updated_at": now_ms()}},
             projection={"stock": True},
             return_document=ReturnDocument.AFTER,
         )
-        return None if doc is None else doc["stock"]
+        if doc is None:
+            return None
+        self._bump()
+        return doc["stock"]
 
     # reviews and price history
 
@@ -435,20 +451,23 @@ class MongoStore:
             self.db.reviews.insert_one(doc)
         except DuplicateKeyError as exc:
             raise Conflict("already_reviewed", "You have already reviewed this product.") from exc
+        self._bump()
         return review_out(doc)
 
     def review_update(self, sku: str, review_id: str, fields: dict[str, Any]) -> ReviewOut:
         doc = self.db.reviews.find_one_and_update(
             {"_id": ObjectId(review_id), "product_sku": sku},
-            {"$set": {**fields, "updated_at": now_ms()}, **REVISED},
+            {"$set": {**fields, "updated_at": now_ms()}},
             return_document=ReturnDocument.AFTER,
         )
         if doc is None:
             raise LookupError(f"reviews: no {review_id!r} on {sku!r}")
+        self._bump()
         return review_out(doc)
 
     def review_delete(self, sku: str, review_id: str) -> None:
         self.db.reviews.delete_one({"_id": ObjectId(review_id), "product_sku": sku})
+        self._bump()
 
     def price_change_add(self, sku: str, old_cents: int, new_cents: int) -> None:
         self.db.price_changes.insert_one(
@@ -477,10 +496,5 @@ class MongoStore:
 
     # whole-catalogue operations
 
-    def stats_version(self) -> Version:
-        """Stats read active products and every category: any change to either (inactive
-        products too: cheap to over-invalidate, wrong to under-) changes this."""
-        return self._version({}, "categories", {})
-
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> Stats:
         return mongo_stats.catalogue_stats(self.db)

@@ -10,6 +10,9 @@ from pymongo import ASCENDING
 from pymongo.database import Database
 
 from catalogue.schemas import CENT
+from catalogue.store import Stats, newest
+
+TEXT = {"$eq": [{"$type": "$updated_at"}, "string"]}
 
 FIGURES = {
     "count": {"$sum": 1},
@@ -30,7 +33,18 @@ STATS: list[Mapping[str, Any]] = [
                 {"$unwind": "$categories"},
                 {"$group": {"_id": "$categories", **FIGURES}},
             ],
-            "totals": [{"$group": {"_id": None, **FIGURES}}],
+            "totals": [
+                {
+                    "$group": {
+                        "_id": None,
+                        **FIGURES,
+                        # Dates, and (nx-27017 only) dates a `$set` stored as text: the
+                        # emulator cannot compare the two kinds, so each has its own `$max`.
+                        "changed": {"$max": {"$cond": [TEXT, None, "$updated_at"]}},
+                        "changed_text": {"$max": {"$cond": [TEXT, "$updated_at", None]}},
+                    }
+                }
+            ],
         }
     },
 ]
@@ -55,12 +69,24 @@ def stats_row(row: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def catalogue_stats(db: Database) -> dict[str, Any]:
+def catalogue_stats(db: Database) -> Stats:
+    from catalogue.store.mongo import stamp
+
     facets = next(db.products.aggregate(STATS))
     figures = {row["_id"]: row for row in facets["by_category"]}
+    docs = list(
+        db.categories.find({}, {"slug": True, "name": True, "updated_at": True}).sort(
+            "slug", ASCENDING
+        )
+    )
     categories = [
         {"slug": doc["slug"], "name": doc["name"], **stats_row(figures.get(doc["slug"]))}
-        for doc in db.categories.find({}, {"slug": True, "name": True}).sort("slug", ASCENDING)
+        for doc in docs
     ]
-    totals = facets["totals"][0] if facets["totals"] else None
-    return {"categories": categories, "totals": stats_row(totals)}
+    totals = facets["totals"][0] if facets["totals"] else {}
+    stamps = [doc.get("updated_at") for doc in docs]
+    stamps += [totals.get("changed"), totals.get("changed_text")]
+    return Stats(
+        figures={"categories": categories, "totals": stats_row(totals or None)},
+        last_changed=newest(stamp(value) for value in stamps),
+    )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, select, text, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +16,7 @@ from catalogue.db.sql import get_session
 from catalogue.exceptions import Conflict, NotFound
 from catalogue.models import (
     AuthToken,
+    CatalogueVersion,
     Category,
     PriceChange,
     Product,
@@ -27,8 +29,10 @@ from catalogue.store import (
     Page,
     PageRequest,
     ProductFilters,
+    Stats,
     UserRecord,
     Version,
+    newest,
     search_key,
     sql_events,  # noqa: F401  (registers the price-history event)
     sql_stats,
@@ -52,18 +56,15 @@ RATING_COUNT = (
 RATING_SUM = (
     select(func.sum(Review.rating)).where(Review.product_id == Product.id).scalar_subquery()
 )
+# The newest review stamp: with the row's own, the page's Last-Modified.
+REVIEWS_CHANGED = (
+    select(func.max(Review.updated_at)).where(Review.product_id == Product.id).scalar_subquery()
+)
 ACTIVE_PRODUCT_COUNT = func.count(Product.id).filter(Product.is_active.is_(True))
-# What the stats depend on, in one statement: built once, compiled once (cached).
-STATS_VERSION = select(
-    *(
-        select(aggregate).scalar_subquery()
-        for aggregate in (
-            func.count(Product.id),
-            func.max(Product.updated_at),
-            func.count(Category.id),
-            func.max(Category.updated_at),
-        )
-    )
+VERSION_COLUMNS = (
+    CatalogueVersion.version,
+    CatalogueVersion.product_count,
+    CatalogueVersion.active_product_count,
 )
 
 
@@ -86,7 +87,9 @@ def category_out(category: Category, product_count: int) -> CategoryOut:
     )
 
 
-def product_out(product: Product, count: int, total: int | None) -> ProductOut:
+def product_out(
+    product: Product, count: int, total: int | None, reviews_changed: datetime | None
+) -> ProductOut:
     average = (Decimal(total or 0) / count).quantize(CENT, ROUND_HALF_UP) if count else None
     return ProductOut(
         sku=product.sku,
@@ -99,6 +102,7 @@ def product_out(product: Product, count: int, total: int | None) -> ProductOut:
         rating=RatingOut(average=average, count=count),
         created_at=product.created_at,
         updated_at=product.updated_at,
+        changed=newest([product.updated_at, reviews_changed]),
     )
 
 
@@ -242,13 +246,24 @@ class SqlStore:
 
     def _with_rating(self, query: Select[Any]) -> Select[Any]:
         """One round trip for the rows and their ratings; categories in one more."""
-        return query.add_columns(RATING_COUNT, RATING_SUM).options(selectinload(Product.categories))
+        return query.add_columns(RATING_COUNT, RATING_SUM, REVIEWS_CHANGED).options(
+            selectinload(Product.categories)
+        )
+
+    def catalogue_version(self) -> Version:
+        """The version row (one tiny query): triggers bump it in every writer's transaction."""
+        return Version(*self.session.execute(select(*VERSION_COLUMNS)).one())
 
     def product_list(
-        self, filters: ProductFilters, include_inactive: bool, page: PageRequest
+        self,
+        filters: ProductFilters,
+        include_inactive: bool,
+        page: PageRequest,
+        total: int | None = None,
     ) -> Page[ProductOut]:
         query = self._filtered(filters, include_inactive)
-        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        if total is None:
+            total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         ordered = self._with_rating(query).order_by(ORDERING[filters.ordering], Product.sku)
         rows = self.session.execute(ordered.limit(page.size).offset(page.offset))
         return Page.of(page, total, [product_out(*row) for row in rows])
@@ -263,32 +278,12 @@ class SqlStore:
         query = self._with_rating(self._products(include_inactive=True).where(Product.sku == sku))
         return product_out(*self.session.execute(query).one())
 
-    def _version(self, products: Select[Any]) -> Version:
-        """One aggregate query over the products joined to their reviews: rows, reviews, and
-        the newest stamp of each (no DISTINCT needed: any insert or delete moves a count).
-
-        Category slugs never change and a category in use cannot be deleted, so a product's
-        categories change only through the product itself (which bumps its `updated_at`).
-        """
-        matching = products.subquery()
-        rows, changed, reviews, reviews_changed = self.session.execute(
-            select(
-                func.count(),
-                func.max(matching.c.updated_at),
-                func.count(Review.id),
-                func.max(Review.updated_at),
-            )
-            .select_from(matching)
-            .outerjoin(Review, Review.product_id == matching.c.id)
-        ).one()
-        return Version(counts=(rows, reviews), changed=(changed, reviews_changed))
-
-    def product_list_version(self, filters: ProductFilters, include_inactive: bool) -> Version:
-        return self._version(self._filtered(filters, include_inactive))
-
     def product_version(self, sku: str, include_inactive: bool) -> Version | None:
-        version = self._version(self._products(include_inactive).where(Product.sku == sku))
-        return version if version.counts[0] else None
+        """The version row and whether the product is visible, in one query (the existence
+        check is an index lookup on the sku)."""
+        visible = exists(self._products(include_inactive).where(Product.sku == sku))
+        *version, found = self.session.execute(select(*VERSION_COLUMNS, visible)).one()
+        return Version(*version) if found else None
 
     def _product(self, sku: str) -> Product:
         return self.session.scalars(select(Product).where(Product.sku == sku)).one()
@@ -409,15 +404,5 @@ class SqlStore:
 
     # whole-catalogue operations
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> Stats:
         return sql_stats.catalogue_stats(self.session)
-
-    def stats_version(self) -> Version:
-        """Stats read active products and every category: any change to either (inactive
-        products too: cheap to over-invalidate, wrong to under-) changes this."""
-        products, products_changed, categories, categories_changed = self.session.execute(
-            STATS_VERSION
-        ).one()
-        return Version(
-            counts=(products, categories), changed=(products_changed, categories_changed)
-        )
