@@ -4,7 +4,10 @@
   seeing a different remaining stock), 150 get 409 insufficient_stock, stock ends at 0;
 - 20 concurrent creates of one sku: one 201, the rest 409 sku_taken;
 - 20 concurrent reviews of one product by one user: one 201, the rest 409
-  already_reviewed; 20 concurrent registrations of one username: one 201.
+  already_reviewed; 20 concurrent registrations of one username: one 201;
+- every kind of write at once (reservations, reviews, price and stock changes, creates and
+  deletes): no 5xx while writers queue on the catalogue version row, and the kept product
+  count equals a row-by-row count after.
 
 Stores: DATABASE_URL when set (PostgreSQL in CI), else a scratch SQLite file per
 target; flask-mongo uses MONGO_URL, else the nx-27017 emulator.
@@ -162,3 +165,55 @@ def test_20_concurrent_registrations_of_one_username(live: Live) -> None:
     counts = outcome(asyncio.run(send_all()))
     live.figures["register"] = dict(counts)
     assert counts == {"201": 1, "409 username_taken": 19}, counts
+
+
+def test_mixed_writes_on_one_product_neither_deadlock_nor_lose_a_count(live: Live) -> None:
+    """Every kind of write at once, most on one product: reservations, reviews, price and
+    stock changes, and products created and deleted beside it. Each write moves the one
+    catalogue version and the kept product counts in its own transaction, so writers queue
+    on that row: no answer may be a 5xx (a deadlock), and the unfiltered list's kept count
+    must equal what a filtered list counts row by row afterwards."""
+    run = uuid.uuid4().hex[:6].upper()
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        staff = auth_header(live.tokens["admin"])
+        sku = f"MIX-{run}"
+        body = {"sku": sku, "name": "Mixed", "price": "5.00", "stock": 10}
+        assert client.post("/api/products", json=body, headers=staff).status_code == 201
+        doomed = [f"MIX-{run}-OLD{i}" for i in range(5)]
+        for old in doomed:
+            body = {"sku": old, "name": "Old", "price": "1.00"}
+            assert client.post("/api/products", json=body, headers=staff).status_code == 201
+        before = client.get("/api/products").headers["ETag"]
+        product = f"/api/products/{sku}"
+        requests = [
+            *[("POST", f"{product}/reserve", USERS[i % 4], {"quantity": 1}) for i in range(12)],
+            *[
+                ("POST", f"{product}/reviews", user, {"rating": 3, "title": "mix"})
+                for user in USERS
+            ],
+            *[("PATCH", product, "admin", {"price": f"{6 + i}.00"}) for i in range(4)],
+            *[("PATCH", product, "admin", {"stock": 10}) for _ in range(2)],
+            *[
+                (
+                    "POST",
+                    "/api/products",
+                    "admin",
+                    {"sku": f"MIX-{run}-NEW{i}", "name": "New", "price": "2.00"},
+                )
+                for i in range(5)
+            ],
+            *[("DELETE", f"/api/products/{old}", "admin", {}) for old in doomed],
+        ]
+        responses = burst(live, [(m, p, who, b or None) for m, p, who, b in requests])
+        counts = outcome(responses)
+        live.figures["mixed"] = dict(counts)
+        assert not [r for r in responses if r.status_code >= 500], counts
+        assert counts["201"] == len(USERS) + 5, counts
+        assert counts["204"] == len(doomed), counts
+        after = client.get("/api/products")
+        assert after.headers["ETag"] != before
+        in_stock = client.get("/api/products", params={"in_stock": "true"}).json()["count"]
+        sold_out = client.get("/api/products", params={"in_stock": "false"}).json()["count"]
+        assert after.json()["count"] == in_stock + sold_out
+        reviews = client.get(f"{product}/reviews").json()["count"]
+        assert reviews == len(USERS)
