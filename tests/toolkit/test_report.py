@@ -144,7 +144,8 @@ def test_results_json_has_every_section_for_every_target(quick_report: Path) -> 
         endpoints = results["bench"]["targets"][target]["endpoints"]
         assert {"health", "product_list", "search", "product_detail", "stats"} <= set(endpoints)
         assert all(figures["rps"] > 0 for figures in endpoints.values())
-        assert endpoints["product_list"]["queries"] == 4  # the ETag's version, then the page
+        # The version row (with the kept count), then the page and its categories.
+        assert endpoints["product_list"]["queries"] == 3
         # Two rounds: two paired ratios per endpoint, their median and their scatter.
         assert all(len(figures["ratio_pairs"]) == 2 for figures in endpoints.values())
         health = endpoints["health"]
@@ -233,7 +234,7 @@ def test_postgres_beside_sqlite_measures_the_sql_targets_again() -> None:
     if "skipped" in section:
         pytest.fail(section["skipped"])  # CI and `make test` have PostgreSQL
     endpoints = section["bench"]["targets"]["flask-sql"]["endpoints"]
-    assert endpoints["product_list"]["queries"] == 4
+    assert endpoints["product_list"]["queries"] == 3
     assert endpoints["health"]["ratio_to_minimal"] > 0
     assert set(section["bench"]["baselines"]) == {"minimal-django", "minimal-flask"}
     layers = section["layers"]["targets"]["flask-sql"]["endpoints"]
