@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from catalogue import create_app
 from catalogue.cli import sql_seed
-from catalogue.db.sql import get_session
+from catalogue.db.sql import transaction
 from catalogue.migrations import upgrade
 
 SMALL_CATALOGUE = {
@@ -69,8 +69,8 @@ def app(tmp_path):
     url = f"sqlite:///{tmp_path}/unit.sqlite3"
     app = create_app({"DATABASE_URL": url, "CATALOGUE_BACKEND": "sql"})
     upgrade(url)
-    with app.app_context():
-        sql_seed.load(get_session(), SMALL_CATALOGUE, flush=True, hasher=lambda password: "x")
+    with app.app_context(), transaction() as session:
+        sql_seed.load(session, SMALL_CATALOGUE, flush=True, hasher=lambda password: "x")
     return app
 
 

@@ -56,7 +56,7 @@ def test_every_table_moves_it_and_the_kept_counts_are_the_counted_ones(ctx):
     for write in writes:
         with store.atomic():
             before = store.catalogue_version().number
-            session.execute(write)
+            store.session.execute(write)  # the transaction's session
         version = store.catalogue_version()
         assert version.number > before, write
         assert (version.product_count, version.active_product_count) == counted(), write

@@ -13,6 +13,7 @@ from unittest import mock
 
 from sidebyside.constants import REPO
 from sidebyside.targets import QueryCounter
+from sidebyside.targets.roundtrips import begins_implicitly, in_transaction
 
 
 class DjangoTarget:
@@ -47,15 +48,31 @@ class DjangoTarget:
 
     @contextmanager
     def count_queries(self) -> Iterator[QueryCounter]:
+        """Every round trip: each statement through the cursor (`atomic`'s BEGIN on SQLite
+        and its savepoints are statements), psycopg's implicit BEGIN, and the COMMIT or
+        ROLLBACK that `atomic` sends through the connection's `_commit`/`_rollback`."""
         from django.db import connection
 
         counter = QueryCounter()
+        wrapper: Any = connection  # `_commit`/`_rollback`: the backends' DBAPI calls
 
-        def count(execute: Callable[..., Any], *args: Any) -> Any:
-            counter.count += 1
-            return execute(*args)
+        def count(execute: Callable[..., Any], sql: str, *args: Any) -> Any:
+            counter.count += 1 + begins_implicitly(connection.connection, sql)
+            return execute(sql, *args)
 
-        with connection.execute_wrapper(count):
+        def ending(method: Callable[[], None]) -> Callable[[], None]:
+            def end() -> None:
+                if connection.connection is not None and in_transaction(connection.connection):
+                    counter.count += 1
+                method()
+
+            return end
+
+        with (
+            connection.execute_wrapper(count),
+            mock.patch.object(wrapper, "_commit", ending(wrapper._commit)),
+            mock.patch.object(wrapper, "_rollback", ending(wrapper._rollback)),
+        ):
             yield counter
 
     @contextmanager

@@ -17,8 +17,7 @@ from pymongo import monitoring
 from sidebyside.constants import REPO
 from sidebyside.servers import start_mongo_emulator, stop_mongo_emulator
 from sidebyside.targets import QueryCounter
-
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+from sidebyside.targets.roundtrips import begins_implicitly, in_transaction
 
 
 class FlaskSqlTarget:
@@ -54,21 +53,39 @@ class FlaskSqlTarget:
 
     @contextmanager
     def count_queries(self) -> Iterator[QueryCounter]:
+        """Every round trip: each statement (SQLite's BEGIN IMMEDIATE and savepoints are
+        statements), psycopg's implicit BEGIN, and each COMMIT/ROLLBACK actually sent."""
         from sqlalchemy import event
 
         engine = self.app.extensions["sqlalchemy_engine"]
         counter = QueryCounter()
 
-        def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-            # Transaction control is not a query (Django's counter never sees it either).
-            if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+        def statement(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            counter.count += 1 + begins_implicitly(conn.connection.dbapi_connection, statement)
+
+        def end(conn: Any) -> None:
+            # The event fires before the DBAPI call, which sends nothing outside a transaction.
+            if not conn.invalidated and in_transaction(conn.connection.dbapi_connection):
                 counter.count += 1
 
-        event.listen(engine, "before_cursor_execute", count)
+        def reset(dbapi_connection: Any, record: Any, state: Any) -> None:
+            # The pool's rollback of a connection returned mid-transaction.
+            if not state.transaction_was_reset and in_transaction(dbapi_connection):
+                counter.count += 1
+
+        listeners: list[tuple[Any, str, Callable[..., Any]]] = [
+            (engine, "before_cursor_execute", statement),
+            (engine, "commit", end),
+            (engine, "rollback", end),
+            (engine.pool, "reset", reset),
+        ]
+        for target, name, listener in listeners:
+            event.listen(target, name, listener)
         try:
             yield counter
         finally:
-            event.remove(engine, "before_cursor_execute", count)
+            for target, name, listener in listeners:
+                event.remove(target, name, listener)
 
     @contextmanager
     def store_unreachable(self) -> Iterator[None]:
@@ -80,12 +97,13 @@ class FlaskSqlTarget:
         if "sqlite" not in self.app.config["DATABASE_URL"]:
             url = "postgresql+psycopg://postgres@127.0.0.1:9/unreachable"
         broken = create_engine(url)
-        saved = self.app.extensions["sqlalchemy_sessionmaker"]
-        self.app.extensions["sqlalchemy_sessionmaker"] = sessionmaker(broken)
+        keys = ("sqlalchemy_sessionmaker", "sqlalchemy_transaction_sessionmaker")
+        saved = {key: self.app.extensions[key] for key in keys}
+        self.app.extensions.update(dict.fromkeys(keys, sessionmaker(broken)))
         try:
             yield
         finally:
-            self.app.extensions["sqlalchemy_sessionmaker"] = saved
+            self.app.extensions.update(saved)
             broken.dispose()
 
     @contextmanager

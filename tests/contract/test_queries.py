@@ -1,4 +1,8 @@
-"""Store round-trips per request: constant, whatever the page size (white-box, in-process)."""
+"""Store round-trips per request: constant, whatever the page size (white-box, in-process).
+
+Every round trip counts, transaction control included (BEGIN, COMMIT, ROLLBACK,
+savepoints): reads run in autocommit on every target, so a read costs its queries and
+nothing more; a write pays for its transaction."""
 
 from __future__ import annotations
 
@@ -63,6 +67,14 @@ def test_other_lists_cost_the_same_for_1_and_100_rows(api: Api, target: Target, 
     )
 
 
+def test_health_is_one_round_trip(api: Api, target: Target) -> None:
+    # SELECT 1 (ping on Mongo), with no BEGIN/ROLLBACK around it.
+    with target.count_queries() as counter:
+        response = api.get("/api/health")
+    assert response.status_code == 200
+    assert counter.count == 1
+
+
 def test_product_detail_is_the_version_then_the_product(api: Api, target: Target) -> None:
     # The version with the product's existence, the row with its rating, its categories (its
     # ratings, on Mongo).
@@ -82,3 +94,17 @@ def test_a_304_costs_only_the_version(api: Api, target: Target, url: str) -> Non
         response = api.get(url, headers={"If-None-Match": etag})
     assert response.status_code == 304
     assert counter.count == 1
+
+
+def test_a_reservation_is_one_conditional_update_in_its_own_transaction(
+    api: Api, target: Target, alice: str
+) -> None:
+    # The token, the product with its categories (its ratings, on Mongo), then the write.
+    # SQL: BEGIN, one UPDATE ... RETURNING (its trigger bumps the version row in the same
+    # transaction), COMMIT. Mongo has no transaction to open: one find_one_and_update, then
+    # the version document's own update.
+    expected = 3 + (2 if target.name == "flask-mongo" else 3)
+    with target.count_queries() as counter:
+        response = api.post("/api/products/AUD-0001/reserve", json={"quantity": 1}, token=alice)
+    assert response.status_code == 200, response.text
+    assert counter.count == expected

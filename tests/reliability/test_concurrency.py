@@ -7,7 +7,10 @@
   already_reviewed; 20 concurrent registrations of one username: one 201;
 - every kind of write at once (reservations, reviews, price and stock changes, creates and
   deletes): no 5xx while writers queue on the catalogue version row, and the kept product
-  count equals a row-by-row count after.
+  count equals a row-by-row count after;
+- reads beside writes: a burst of GETs mixed with writes all answer, none 5xx; on SQLite a
+  burst of GETs never holds the write lock (reads run in autocommit), so another
+  connection takes it without waiting all through the burst.
 
 Stores: DATABASE_URL when set (PostgreSQL in CI), else a scratch SQLite file per
 target; flask-mongo uses MONGO_URL, else the nx-27017 emulator.
@@ -17,7 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import tempfile
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -49,6 +54,7 @@ class Live:
     database: str
     tokens: dict[str, str] = field(default_factory=dict)
     figures: dict[str, Any] = field(default_factory=dict)
+    store_url: str = ""
 
 
 def store_env(target: str, directory: str, stack: ExitStack) -> tuple[dict[str, str], str]:
@@ -67,7 +73,7 @@ def live(request: pytest.FixtureRequest) -> Iterator[Live]:
         extra["LOG_LEVEL"] = "ERROR"
         seed(target, prepare(target, extra), DEFAULT_FIXTURE)
         with serve(target, env=extra, workers=WORKERS) as url:
-            server = Live(target, url, database)
+            server = Live(target, url, database, store_url=extra.get("DATABASE_URL", ""))
             with httpx.Client(base_url=url, timeout=30) as client:
                 for username in ["admin", *USERS]:
                     server.tokens[username] = token_for(client, username)
@@ -217,3 +223,80 @@ def test_mixed_writes_on_one_product_neither_deadlock_nor_lose_a_count(live: Liv
         assert after.json()["count"] == in_stock + sold_out
         reviews = client.get(f"{product}/reviews").json()["count"]
         assert reviews == len(USERS)
+
+
+READ_PATHS = [
+    "/api/health",
+    "/api/products?page_size=100",
+    "/api/products?search=e&in_stock=true",
+    f"/api/products/{SKU}",
+    f"/api/products/{SKU}/reviews",
+    "/api/categories",
+    "/api/stats",
+]
+
+
+def reads(count: int) -> list[tuple[str, str, str, dict[str, Any] | None]]:
+    return [("GET", READ_PATHS[i % len(READ_PATHS)], USERS[i % 4], None) for i in range(count)]
+
+
+def test_a_burst_of_reads_never_holds_the_sqlite_write_lock(live: Live) -> None:
+    """While 120 GETs run on every worker, another connection takes SQLite's write lock
+    (BEGIN IMMEDIATE, then ROLLBACK) over and over without waiting (timeout 0): a read
+    that opened a transaction with BEGIN IMMEDIATE would make it fail 'database is
+    locked', and would serialise the reads across workers."""
+    if not live.store_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock: the store is not SQLite")
+    database = live.store_url.removeprefix("sqlite:///")
+    done = threading.Event()
+    taken: list[int] = []
+    refused: list[str] = []
+
+    def take_the_write_lock() -> None:
+        connection = sqlite3.connect(database, timeout=0, isolation_level=None)
+        try:
+            while not done.is_set():
+                try:
+                    connection.execute("BEGIN IMMEDIATE")
+                    connection.execute("ROLLBACK")
+                    taken.append(1)
+                except sqlite3.OperationalError as exc:
+                    refused.append(str(exc))
+                done.wait(0.002)
+        finally:
+            connection.close()
+
+    locker = threading.Thread(target=take_the_write_lock)
+    locker.start()
+    try:
+        responses = burst(live, reads(120))
+    finally:
+        done.set()
+        locker.join()
+    counts = outcome(responses)
+    live.figures["reads_beside_a_lock_taker"] = {"lock_taken": len(taken), **counts}
+    assert counts == {"200": 120}, counts
+    assert not refused, refused[:3]
+    assert taken
+
+
+def test_reads_mixed_with_writes_all_answer(live: Live) -> None:
+    """80 GETs at once with reservations and price changes on the product they read: every
+    GET answers 200 and no write fails with a 5xx (e.g. 'database is locked')."""
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        staff = auth_header(live.tokens["admin"])
+        response = client.patch(f"/api/products/{SKU}", json={"stock": 100}, headers=staff)
+        assert response.status_code == 200, response.text
+    product = f"/api/products/{SKU}"
+    writes = [
+        *[("POST", f"{product}/reserve", USERS[i % 4], {"quantity": 1}) for i in range(12)],
+        *[("PATCH", product, "admin", {"price": f"{20 + i}.00"}) for i in range(4)],
+    ]
+    requests = reads(80)
+    for i, write in enumerate(writes):
+        requests.insert(i * 5, write)
+    responses = burst(live, requests)
+    counts = outcome(responses)
+    live.figures["reads_with_writes"] = dict(counts)
+    assert not [r for r in responses if r.status_code >= 500], counts
+    assert counts["200"] == len(requests), counts

@@ -69,9 +69,10 @@ def seed_command(path: Path, flush: bool) -> None:
         click.echo(mongo_seed.load(get_database(), data, flush=flush, hasher=hashed))
         return
     from catalogue.cli import sql_seed
-    from catalogue.db.sql import get_session
+    from catalogue.db.sql import transaction
 
-    click.echo(sql_seed.load(get_session(), data, flush=flush, hasher=hashed))
+    with transaction() as session:
+        click.echo(sql_seed.load(session, data, flush=flush, hasher=hashed))
 
 
 @click.command("create-user")

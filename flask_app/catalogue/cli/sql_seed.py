@@ -39,7 +39,8 @@ def load_users(
 def load(
     session: Session, data: dict[str, Any], *, flush: bool, hasher: Callable[[str], str]
 ) -> str:
-    """Insert the fixture with bulk INSERTs, keeping its timestamps."""
+    """Insert the fixture with bulk INSERTs, keeping its timestamps (in the caller's
+    transaction: `db.sql.transaction()`)."""
     if flush:
         flush_catalogue(session, data)
     elif session.scalar(select(Product.id).limit(1)) is not None:
@@ -92,5 +93,4 @@ def load(
     ]
     if changes:
         session.execute(insert(PriceChange), changes)
-    session.commit()
     return loaded(data, len(categories), len(products), len(reviews), len(changes))

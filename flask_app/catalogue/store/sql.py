@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, delete, exists, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from catalogue.db.sql import get_session
+from catalogue.db.sql import get_session, transaction
 from catalogue.exceptions import Conflict, NotFound
 from catalogue.models import (
     AuthToken,
@@ -126,13 +126,15 @@ class SqlStore:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """Commit what the block wrote, or roll all of it back."""
+        """Run the block in one transaction: commit what it wrote, or roll all of it back.
+
+        The store's other statements read in autocommit (the request's session)."""
+        reads = self.session
         try:
-            yield
-            self.session.commit()
-        except BaseException:
-            self.session.rollback()
-            raise
+            with transaction() as self.session:
+                yield
+        finally:
+            self.session = reads
 
     def ping(self) -> None:
         self.session.execute(text("SELECT 1"))
