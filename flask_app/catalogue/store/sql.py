@@ -288,7 +288,12 @@ class SqlStore:
         return Version(*version) if found else None
 
     def _product(self, sku: str) -> Product:
-        return self.session.scalars(select(Product).where(Product.sku == sku)).one()
+        """The row a write changes. It is read again inside the write's transaction, after
+        the request's own read: a product deleted in between is simply not found."""
+        row = self.session.scalars(select(Product).where(Product.sku == sku)).one_or_none()
+        if row is None:
+            raise NotFound
+        return row
 
     def _category_rows(self, slugs: Sequence[str]) -> list[Category]:
         return list(self.session.scalars(select(Category).where(Category.slug.in_(slugs))))
