@@ -13,7 +13,8 @@
   connection takes it without waiting all through the burst.
 
 Stores: DATABASE_URL when set (PostgreSQL in CI), else a scratch SQLite file per
-target; flask-mongo uses MONGO_URL, else the nx-27017 emulator.
+target; flask-mongo uses MONGO_URL, else the nx-27017 emulator. The SQLite write-lock
+test serves both SQL targets on SQLite files of their own whatever DATABASE_URL says.
 """
 
 from __future__ import annotations
@@ -26,14 +27,14 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
 
-from sidebyside.constants import TARGETS
+from sidebyside.constants import SQL_TARGETS, TARGETS
 from sidebyside.servers import mongo_emulator, prepare, serve
 from sidebyside.stores import DEFAULT_FIXTURE, seed
 from tests.reliability.support import REPORT_LINES, write_figures
@@ -65,23 +66,48 @@ def store_env(target: str, directory: str, stack: ExitStack) -> tuple[dict[str, 
     return {"DATABASE_URL": url}, url.split(":", 1)[0]
 
 
+@contextmanager
+def running(
+    target: str, extra: dict[str, str], database: str, figures_name: str, label: str
+) -> Iterator[Live]:
+    """The target seeded and under gunicorn on the given store; its figures kept after
+    (var/reliability/<figures_name>.json, and a line of the run's summary)."""
+    extra = {**extra, "LOG_LEVEL": "ERROR"}
+    seed(target, prepare(target, extra), DEFAULT_FIXTURE)
+    with serve(target, env=extra, workers=WORKERS) as url:
+        server = Live(target, url, database, store_url=extra.get("DATABASE_URL", ""))
+        with httpx.Client(base_url=url, timeout=30) as client:
+            for username in ["admin", *USERS]:
+                server.tokens[username] = token_for(client, username)
+        yield server
+    if server.figures:
+        write_figures(figures_name, {"database": database, **server.figures})
+        pairs = " ".join(f"{key}={value}" for key, value in server.figures.items())
+        REPORT_LINES.append(f"{label} ({database}, {WORKERS} workers): {pairs}")
+
+
 @pytest.fixture(scope="module", params=sorted(TARGETS))
 def live(request: pytest.FixtureRequest) -> Iterator[Live]:
     target = request.param
     with tempfile.TemporaryDirectory(prefix="sidebyside-race-") as directory, ExitStack() as stack:
         extra, database = store_env(target, directory, stack)
-        extra["LOG_LEVEL"] = "ERROR"
-        seed(target, prepare(target, extra), DEFAULT_FIXTURE)
-        with serve(target, env=extra, workers=WORKERS) as url:
-            server = Live(target, url, database, store_url=extra.get("DATABASE_URL", ""))
-            with httpx.Client(base_url=url, timeout=30) as client:
-                for username in ["admin", *USERS]:
-                    server.tokens[username] = token_for(client, username)
+        with running(
+            target, extra, database, f"concurrency-{target}", f"concurrency {target}"
+        ) as server:
             yield server
-        if server.figures:
-            write_figures(f"concurrency-{target}", {"database": database, **server.figures})
-            pairs = " ".join(f"{key}={value}" for key, value in server.figures.items())
-            REPORT_LINES.append(f"concurrency {target} ({database}, {WORKERS} workers): {pairs}")
+
+
+@pytest.fixture(scope="module", params=sorted(SQL_TARGETS))
+def sqlite_live(request: pytest.FixtureRequest) -> Iterator[Live]:
+    """A SQL target on a scratch SQLite file whatever DATABASE_URL says: SQLite's one write
+    lock is what the test using it is about (flask-mongo has no SQLite store)."""
+    target = request.param
+    with tempfile.TemporaryDirectory(prefix="sidebyside-race-") as directory:
+        extra = {"DATABASE_URL": f"sqlite:///{directory}/{target}.sqlite3"}
+        with running(
+            target, extra, "sqlite", f"sqlite-lock-{target}", f"sqlite write lock {target}"
+        ) as server:
+            yield server
 
 
 def burst(live: Live, requests: list[tuple[str, str, str, dict[str, Any]]]) -> list[httpx.Response]:
@@ -240,14 +266,12 @@ def reads(count: int) -> list[tuple[str, str, str, dict[str, Any] | None]]:
     return [("GET", READ_PATHS[i % len(READ_PATHS)], USERS[i % 4], None) for i in range(count)]
 
 
-def test_a_burst_of_reads_never_holds_the_sqlite_write_lock(live: Live) -> None:
+def test_a_burst_of_reads_never_holds_the_sqlite_write_lock(sqlite_live: Live) -> None:
     """While 120 GETs run on every worker, another connection takes SQLite's write lock
     (BEGIN IMMEDIATE, then ROLLBACK) over and over without waiting (timeout 0): a read
     that opened a transaction with BEGIN IMMEDIATE would make it fail 'database is
     locked', and would serialise the reads across workers."""
-    if not live.store_url.startswith("sqlite"):
-        pytest.skip("SQLite's write lock: the store is not SQLite")
-    database = live.store_url.removeprefix("sqlite:///")
+    database = sqlite_live.store_url.removeprefix("sqlite:///")
     done = threading.Event()
     taken: list[int] = []
     refused: list[str] = []
@@ -269,12 +293,12 @@ def test_a_burst_of_reads_never_holds_the_sqlite_write_lock(live: Live) -> None:
     locker = threading.Thread(target=take_the_write_lock)
     locker.start()
     try:
-        responses = burst(live, reads(120))
+        responses = burst(sqlite_live, reads(120))
     finally:
         done.set()
         locker.join()
     counts = outcome(responses)
-    live.figures["reads_beside_a_lock_taker"] = {"lock_taken": len(taken), **counts}
+    sqlite_live.figures["reads_beside_a_lock_taker"] = {"lock_taken": len(taken), **counts}
     assert counts == {"200": 120}, counts
     assert not refused, refused[:3]
     assert taken
