@@ -97,7 +97,8 @@ class CategoryDetailView(generics.RetrieveUpdateDestroyAPIView):
         services.category_delete(category=instance)
 
 
-# Per-request memo of the parsed filters: weak keys, so it holds no request past its life.
+# Per-request memos (the parsed filters, the version row): weak keys, so they hold no
+# request past its life.
 PRODUCT_FILTERS: WeakKeyDictionary[Request, selectors.ProductFilters] = WeakKeyDictionary()
 
 
@@ -122,13 +123,14 @@ def parse_product_query(request: Request) -> selectors.ProductFilters:
     return selectors.ProductFilters(**params)
 
 
+CATALOGUE_VERSIONS: WeakKeyDictionary[Request, CatalogueVersion] = WeakKeyDictionary()
+
+
 def catalogue_version(request: Request) -> CatalogueVersion:
     """The version row, read once per request: the list's ETag and its count share it."""
-    cache = vars(request)
-    if "catalogue_version" not in cache:
-        cache["catalogue_version"] = selectors.catalogue_version()
-    version: CatalogueVersion = cache["catalogue_version"]
-    return version
+    if request not in CATALOGUE_VERSIONS:
+        CATALOGUE_VERSIONS[request] = selectors.catalogue_version()
+    return CATALOGUE_VERSIONS[request]
 
 
 def product_list_validators(request: Request) -> Validators:
