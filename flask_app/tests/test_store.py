@@ -1,9 +1,21 @@
-"""SqlStore: filters, ordering, the conditional reserve, raw-SQL stats."""
+"""The stores: SqlStore's filters, ordering, conditional reserve and raw-SQL stats; and a
+write racing a delete, on both backends."""
 
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack
 from decimal import Decimal
 
-from catalogue.store import PageRequest, ProductFilters, get_store
+import pytest
+from catalogue import create_app
+from catalogue.db.mongo import get_database
+from catalogue.db.mongo_schema import init_db
+from catalogue.exceptions import NotFound
+from catalogue.migrations import upgrade
+from catalogue.store import CatalogueStore, PageRequest, ProductFilters, get_store
 from catalogue.store.sql import like_escaped
+
+from sidebyside.servers import mongo_emulator
 
 PAGE = PageRequest(page=1, size=100)
 
@@ -75,3 +87,42 @@ def test_stats_count_active_products_once(ctx):
     assert by_slug["tools"]["inventory_value"] == "50.00"
     assert by_slug["empty"]["avg_price"] is None
     assert stats["totals"]["avg_price"] == "10.00"
+
+
+@pytest.fixture(params=["sql", "mongo"])
+def either_store(request: pytest.FixtureRequest, tmp_path) -> Iterator[CatalogueStore]:
+    """An empty store of each backend (a scratch SQLite file; nx-27017 unless MONGO_URL)."""
+    with ExitStack() as stack:
+        if request.param == "sql":
+            url = f"sqlite:///{tmp_path}/either.sqlite3"
+            app = create_app({"DATABASE_URL": url, "CATALOGUE_BACKEND": "sql"})
+            upgrade(url)
+        else:
+            url = os.environ.get("MONGO_URL") or stack.enter_context(mongo_emulator(str(tmp_path)))
+            app = create_app({"MONGO_URL": url, "CATALOGUE_BACKEND": "mongo"})
+            with app.app_context():
+                init_db(get_database())
+        stack.enter_context(app.test_request_context())
+        yield get_store()
+
+
+def test_a_product_deleted_after_the_read_is_not_found_by_the_write(either_store: CatalogueStore):
+    """Reads run outside the write's transaction: the row may be gone by the time the
+    write looks for it again, and that is the 404 it would have been a moment earlier."""
+    fields = {
+        "sku": "GONE-1",
+        "name": "Gone",
+        "description": "",
+        "price": Decimal("1.00"),
+        "stock": 1,
+        "is_active": True,
+        "categories": [],
+    }
+    with either_store.atomic():
+        either_store.product_create(fields)
+    product = either_store.product_get("GONE-1", include_inactive=False)
+    assert product is not None
+    with either_store.atomic():
+        either_store.product_delete("GONE-1")
+    with pytest.raises(NotFound), either_store.atomic():
+        either_store.product_update(product, {"stock": 3})

@@ -22,7 +22,7 @@ from pymongo.errors import DuplicateKeyError
 
 from catalogue.db.mongo import get_database
 from catalogue.db.mongo_schema import VERSION_ID, recount
-from catalogue.exceptions import Conflict
+from catalogue.exceptions import Conflict, NotFound
 from catalogue.schemas import CENT, CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
 from catalogue.store import (
     Page,
@@ -387,8 +387,8 @@ class MongoStore:
         before = self.db.products.find_one_and_update(
             {"sku": product.sku}, {"$set": changes}, return_document=ReturnDocument.BEFORE
         )
-        if before is None:
-            raise LookupError(f"products: no sku {product.sku!r}")
+        if before is None:  # deleted since the request read it: as if it had never been
+            raise NotFound
         doc = {**before, **changes}
         if doc["price_cents"] != cents(product.price):
             self.price_change_add(product.sku, cents(product.price), doc["price_cents"])
