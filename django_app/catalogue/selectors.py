@@ -56,8 +56,14 @@ CATEGORY_SLUGS = Prefetch("categories", queryset=Category.objects.only("slug"))
 
 
 def product_list(*, user: AnyUser) -> QuerySet[Product]:
-    """The products `user` may see, with ratings; categories come in one prefetch query."""
-    return Product.objects.visible_to(user).with_rating().prefetch_related(CATEGORY_SLUGS)
+    """The products `user` may see, with ratings; categories come in one prefetch query.
+    The search key is deferred: filters use it in SQL, no answer shows it."""
+    return (
+        Product.objects.visible_to(user)
+        .defer("search_key")
+        .with_rating()
+        .prefetch_related(CATEGORY_SLUGS)
+    )
 
 
 def product_filter(

@@ -109,10 +109,13 @@ def product_query(request: Request) -> selectors.ProductFilters:
     return PRODUCT_FILTERS[request]
 
 
+# Read once at import: a serializer's fields are deep-copied on every instantiation.
+# keys(), not the mapping itself: the DRF stubs type BindingDict iteration as yielding Fields.
+QUERY_PARAMS = tuple(ProductQuerySerializer().fields.keys())
+
+
 def parse_product_query(request: Request) -> selectors.ProductFilters:
-    # keys(), not the mapping itself: the DRF stubs type BindingDict iteration as yielding Fields.
-    names = ProductQuerySerializer().fields.keys()
-    given = {name: query_param(request, name) for name in names}
+    given = {name: query_param(request, name) for name in QUERY_PARAMS}
     query = ProductQuerySerializer(data={k: v for k, v in given.items() if v is not None})
     if not query.is_valid():
         field, errors = next(iter(query.errors.items()))

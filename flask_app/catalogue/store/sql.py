@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from catalogue.db.sql import get_session, transaction
 from catalogue.exceptions import Conflict, NotFound
@@ -247,9 +247,10 @@ class SqlStore:
         return query
 
     def _with_rating(self, query: Select[Any]) -> Select[Any]:
-        """One round trip for the rows and their ratings; categories in one more."""
+        """One round trip for the rows and their ratings; categories (their slugs: all an
+        answer shows) in one more. The search key stays in SQL: no answer shows it."""
         return query.add_columns(RATING_COUNT, RATING_SUM, REVIEWS_CHANGED).options(
-            selectinload(Product.categories)
+            defer(Product.search_key), selectinload(Product.categories).load_only(Category.slug)
         )
 
     def catalogue_version(self) -> Version:
