@@ -7,6 +7,9 @@ TARGETS := django flask-sql flask-mongo
 PORT ?= 8001
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_TOOLS := wrk hyperfine chromium nginx
+# Every suite writes JUnit XML here (Django's runner reads it from the environment).
+JUNIT_DIR ?= $(CURDIR)/var/junit
+export JUNIT_DIR
 
 .PHONY: setup system-tools report report-quick up serve test lint lint-spec test-spec test-units test-contract test-live test-pages test-reliability test-differential test-scaleout test-stack stack stack-down fuzz soak fixtures clean
 
@@ -66,34 +69,34 @@ lint-spec: node_modules/.package-lock.json  ## shared_spec/openapi.yaml against 
 	node_modules/.bin/spectral lint --fail-severity=error shared_spec/openapi.yaml
 
 test-spec: setup system-tools node_modules/.package-lock.json  ## the spec, concerns, README, compose faults, clients and toolkit
-	$(RUN) pytest tests --ignore=tests/contract --ignore=tests/pages --ignore=tests/browser --ignore=tests/reliability --ignore=tests/scaleout --ignore=tests/compose/test_stack.py -q
+	$(RUN) pytest tests --ignore=tests/contract --ignore=tests/pages --ignore=tests/browser --ignore=tests/reliability --ignore=tests/scaleout --ignore=tests/compose/test_stack.py -q --junitxml=$(JUNIT_DIR)/spec.xml
 
 test-units: setup  ## each app's own unit tests (Django's test runner; pytest for flask_app)
 	cd django_app && ../$(RUN) python manage.py test catalogue -v 1
-	$(RUN) pytest flask_app/tests -q
+	$(RUN) pytest flask_app/tests -q --junitxml=$(JUNIT_DIR)/flask-unit.xml
 
 test-contract: setup  ## the contract suite in-process, per target
-	for target in $(TARGETS); do $(RUN) pytest tests/contract --target $$target -q || exit 1; done
+	for target in $(TARGETS); do $(RUN) pytest tests/contract --target $$target -q --junitxml=$(JUNIT_DIR)/contract-inprocess-$$target.xml || exit 1; done
 
 test-live: setup  ## the same suite against each target under gunicorn
-	$(RUN) sidebyside contract --live $(foreach t,$(TARGETS),--target $(t)) -- -q
+	$(RUN) sidebyside contract --live --junit-dir $(JUNIT_DIR) $(foreach t,$(TARGETS),--target $(t)) -- -q
 
 test-pages: setup system-tools  ## the pages on every target under gunicorn: HTML parsed, then Chromium (Playwright)
-	$(RUN) pytest tests/pages tests/browser -q
+	$(RUN) pytest tests/pages tests/browser -q --junitxml=$(JUNIT_DIR)/pages.xml
 
 test-reliability: setup  ## concurrency under gunicorn, fuzzing, bad input, security; every target, < 6 min
-	$(RUN) pytest tests/reliability -q
+	$(RUN) pytest tests/reliability -q --junitxml=$(JUNIT_DIR)/reliability.xml
 
 test-differential: setup  ## the same requests to every target under gunicorn; any difference fails (var/differential.json)
-	$(RUN) pytest tests/differential -q
+	$(RUN) pytest tests/differential -q --junitxml=$(JUNIT_DIR)/differential.xml
 
 # Always on a scratch PostgreSQL database of its own and Redis (127.0.0.1), whatever DATABASE_URL says.
 test-scaleout: setup system-tools  ## nginx + two gunicorn instances per target on shared PostgreSQL/Mongo and Redis (var/scaleout.json)
-	$(RUN) pytest tests/scaleout -q
+	$(RUN) pytest tests/scaleout -q --junitxml=$(JUNIT_DIR)/scaleout.xml
 
 # The engine is the user's when one >= 25 answers; else a private dockerd, stopped after.
 test-stack: setup  ## docker compose up for real: contract through nginx, failover, drain, volumes (var/compose.json)
-	$(RUN) pytest tests/compose/test_stack.py -q; status=$$?; deploy/docker/engine.sh down; exit $$status
+	$(RUN) pytest tests/compose/test_stack.py -q --junitxml=$(JUNIT_DIR)/stack.xml; status=$$?; deploy/docker/engine.sh down; exit $$status
 
 # Where no registry answers: the engine (if none runs), the stand-in images, then the stack.
 stack: setup  ## docker compose up on Debian stand-ins for the official images (docs/compose.md)

@@ -171,6 +171,9 @@ def contract(args: argparse.Namespace) -> int:
             target,
             *args.pytest,
         ]
+        if args.junit_dir:
+            mode = "live" if args.live else "inprocess"
+            command.append(f"--junitxml={args.junit_dir / f'contract-{mode}-{target}.xml'}")
         if not args.live:
             status |= subprocess.run(command, cwd=REPO).returncode
             continue
@@ -391,6 +394,9 @@ def main(argv: list[str] | None = None) -> int:
     # One worker by default: the suite sends one request at a time. The throttle counters
     # are shared by every worker (CONTRACT.md), so --workers N runs the same suite.
     run.add_argument("--workers", type=int, default=1)
+    run.add_argument(
+        "--junit-dir", type=Path, default=None, help="JUnit XML per target in this directory"
+    )
     run.add_argument("pytest", nargs="*", help="extra pytest arguments (after --)")
 
     run = command("loc", loc, "lines of code per concern and target")

@@ -269,3 +269,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# `manage.py test` writes JUnit XML as the notes set it up (unittest-xml-reporting), one file
+# beside the pytest suites' (the Makefile's JUNIT_DIR); CI reads the totals from them.
+TEST_RUNNER = "xmlrunner.extra.djangotestrunner.XMLTestRunner"
+TEST_OUTPUT_DIR = os.environ.get("JUNIT_DIR", str(REPO_DIR / "var" / "junit"))
+TEST_OUTPUT_FILE_NAME = "django-unit.xml"
