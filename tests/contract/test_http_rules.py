@@ -115,7 +115,9 @@ def test_accept_q_values_decide(api: Api, accept: str, media: str) -> None:
     assert response.headers["content-type"].split(";")[0] == media
 
 
-@pytest.mark.parametrize("accept", ["*/*;q=0", "application/json;q=0", "garbage", "*/json"])
+@pytest.mark.parametrize(
+    "accept", ["*/*;q=0", "application/json;q=0", "garbage", "*/json", "text/html"]
+)
 def test_nothing_acceptable_is_406(api: Api, accept: str) -> None:
     response = api.get("/api/products", headers={"Accept": accept})
     assert response.status_code == 406
