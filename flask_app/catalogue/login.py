@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, Response, current_app, request
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask import Flask, Request, Response, current_app, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -74,6 +74,14 @@ class PagesSessionInterface(SecureCookieSessionInterface):
     it, but Flask-Login's after-request hook looks into the session on every request, and
     Flask answers any look with `Vary: Cookie`: not on the API's answers (or its 404s),
     whose headers the contract fixes."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        # The API authenticates by token alone, so its requests skip reading and verifying
+        # the cookie (the URL is not matched yet: the path decides). None gives them Flask's
+        # read-only null session, which Flask-Login's hooks read as empty.
+        if request.path.startswith("/api/"):
+            return None
+        return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if request.blueprint == "pages":

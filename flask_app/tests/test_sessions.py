@@ -2,8 +2,10 @@
 
 import re
 
+import flask
 import pytest
 from catalogue import services
+from flask.sessions import NullSession
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "erin-pass-2026"
@@ -86,3 +88,14 @@ def test_only_the_pages_use_the_session(client, path: str) -> None:
     assert "Cookie" not in response.vary
     assert "Set-Cookie" not in response.headers
     assert "Cookie" in client.get("/catalogue").vary
+
+
+def test_api_requests_leave_the_cookie_session_unread(client) -> None:
+    assert sign_in(client).status_code == 302
+    with client:  # keeps each request's context open until the next one
+        assert client.get("/api/health").status_code == 200
+        assert isinstance(flask.session, NullSession)
+        assert "Set-Cookie" not in client.get("/api/categories").headers
+        assert isinstance(flask.session, NullSession)
+        client.get("/catalogue")
+        assert flask.session["_user_id"] == "erin"  # the pages still read it
