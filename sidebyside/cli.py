@@ -271,6 +271,7 @@ def bench_command(args: argparse.Namespace) -> int:
                 rounds=args.rounds,
                 seconds=args.seconds,
                 remote=remote,
+                floors=args.floors,
                 progress=progress,
             )
         }
@@ -416,6 +417,11 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         metavar="TARGET=URL",
         help="measure a server running elsewhere (e.g. compose) instead of starting it",
+    )
+    run.add_argument(
+        "--floors",
+        action="store_true",
+        help="also serve each SQL target's same-work floor on its store, and measure it",
     )
 
     run = command("profile", profile_command, "in-process time per layer, target and endpoint")

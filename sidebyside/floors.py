@@ -110,12 +110,16 @@ class Worker:
 
 
 @contextmanager
-def workers(target: str, rows: tuple[str, ...]) -> Iterator[dict[str, Worker]]:
+def workers(
+    target: str, rows: tuple[str, ...], database_url: str | None = None
+) -> Iterator[dict[str, Worker]]:
     """The app's worker (its store seeded) and the named floors' workers, on one store:
-    DATABASE_URL, or a SQLite file of this run's own."""
+    `database_url`, or a SQLite file of this run's own."""
     with ExitStack() as stack:
-        env = dict(os.environ)
-        if target in SQL_TARGETS and not env.get("DATABASE_URL"):
+        env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+        if database_url:
+            env["DATABASE_URL"] = database_url
+        elif target in SQL_TARGETS:
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="sidebyside-floors-"))
             env["DATABASE_URL"] = f"sqlite:///{tmp}/store.sqlite3"
         started: dict[str, Worker] = {}
@@ -127,9 +131,11 @@ def workers(target: str, rows: tuple[str, ...]) -> Iterator[dict[str, Worker]]:
         yield started
 
 
-def interleaved(target: str, requests: int, rounds: int = ROUNDS) -> dict[str, Any]:
+def interleaved(
+    target: str, requests: int, database_url: str | None = None, rounds: int = ROUNDS
+) -> dict[str, Any]:
     """The app's layers (as `Row.result`), and every row's times and calls under "floors"."""
-    with workers(target, ROWS[target]) as running:
+    with workers(target, ROWS[target], database_url) as running:
         tags = running["app"].ask("etags")
         warm = max(5, requests // 10)
         for worker in running.values():
