@@ -286,6 +286,7 @@ def bench_command(args: argparse.Namespace) -> int:
 
 def profile_command(args: argparse.Namespace) -> int:
     from sidebyside.profile import measure_layers
+    from sidebyside.report.floors import FLOORS_HEADER, floor_runs, floors_note, floors_rows
     from sidebyside.report.markdown import md_table
     from sidebyside.report.tables import LAYERS_HEADER, layers_note, layers_rows
 
@@ -295,6 +296,9 @@ def profile_command(args: argparse.Namespace) -> int:
         }
     print(layers_note(results))
     print(md_table(LAYERS_HEADER, layers_rows(results)))
+    print(floors_note(results))
+    for target, run in floor_runs(results).items():
+        print(f"\n{target}\n\n" + md_table(FLOORS_HEADER, floors_rows(run)))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0

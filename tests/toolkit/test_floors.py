@@ -16,6 +16,7 @@ import pytest
 from sidebyside.differential import scratch_postgres
 from sidebyside.floors import SAMEWORK_ENDPOINTS, workers
 from sidebyside.profile import resolve
+from sidebyside.report.floors import floors_rows, goals_line
 from sidebyside.stores import postgres_missing, postgres_url
 
 # What a client reads beside the body (Date and Server are the server's; the request id
@@ -72,3 +73,32 @@ def test_the_floor_sends_its_apps_sql(answers: Answers, endpoint: str) -> None:
     app, floor = answers[endpoint]
     assert app["statements"], "the app sent no SQL"
     assert floor["statements"] == app["statements"]
+
+
+def figures(ms: float, calls: int, status: int = 200) -> dict[str, Any]:
+    return {"path": "/", "status": status, "ms": ms, "median_ms": ms, "cpu_ms": ms, "calls": calls}
+
+
+RUN: dict[str, Any] = {
+    "framework": "flask",
+    "rounds": 10,
+    "rows": {
+        "app": {"health": figures(0.26, 650), "product list": figures(5.0, 6000)},
+        "bare-wsgi": {"health": figures(0.005, 9)},
+        "minimal-flask": {"health": figures(0.1, 320)},
+        "samework-flask": {"health": figures(0.2, 640), "product list": figures(2.0, 1900)},
+    },
+}
+
+
+def test_the_table_gives_each_endpoint_its_four_rows_and_both_costs() -> None:
+    assert floors_rows(RUN) == [
+        ["health", "bare WSGI floor", 200, "0.005", 9, None, None, ""],
+        ["health", "flask's minimal app", 200, "0.100", 320, 20.0, 35.56, ""],
+        ["health", "same-work floor", 200, "0.200", 640, None, None, ""],
+        ["health", "the app", 200, "0.260", 650, 1.3, 1.02, "<= 1.3x: met"],
+        ["product list", "same-work floor", 200, "2.000", 1900, None, None, ""],
+        ["product list", "the app", 200, "5.000", 6000, 2.5, 3.16, "<= 2.0x: UNMET"],
+    ]
+    line = goals_line({"layers": {"floors": {"flask-sql": RUN, "flask-mongo": {**RUN, "rows": {}}}}})
+    assert line == "Goals for the idiom cost: 1 of 2 met; unmet: flask-sql product list 2.5x (goal 2.0x)."
