@@ -69,7 +69,8 @@ class Worker:
     def __init__(self, row: str, target: str, env: dict[str, str]) -> None:
         self.row = row
         self.endpoints = endpoints_of(row)
-        self.errors: IO[bytes] = tempfile.TemporaryFile()
+        # Kept for the worker's life (closed in `close`): where its last words go.
+        self.errors: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sidebyside.floors", row, target],
             cwd=REPO,
@@ -123,7 +124,12 @@ def workers(
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="sidebyside-floors-"))
             env["DATABASE_URL"] = f"sqlite:///{tmp}/store.sqlite3"
         started: dict[str, Worker] = {}
-        stack.callback(lambda: [worker.close() for worker in started.values()])
+
+        @stack.callback
+        def close() -> None:
+            for worker in started.values():
+                worker.close()
+
         for row in ("app", *rows):
             started[row] = Worker(row, target, env)
         for worker in started.values():
@@ -233,7 +239,9 @@ def serve(row_name: str, target: str) -> int:
         if op == "etags":
             answer = row.etags()
         elif op == "prepare":
-            answer = row.prepare({k: (p, h) for k, (p, h) in message["plans"].items()}, message["warm"])
+            answer = row.prepare(
+                {k: (p, h) for k, (p, h) in message["plans"].items()}, message["warm"]
+            )
         elif op == "batch":
             row.batch(message["endpoint"], message["requests"])
         elif op == "result":

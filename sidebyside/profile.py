@@ -1,21 +1,22 @@
 """Where a request's time goes: per-layer timings of every target and endpoint, in-process.
 
-    python -m sidebyside.profile TARGET [--requests N]     # one target, JSON on stdout
+    python -m sidebyside.profile TARGET [--requests N]     # a target and its floors, JSON
     python -m sidebyside.profile --baseline django|flask    # a minimal app's /api/health
 
 Each endpoint is timed on the target's own in-process app (the contract suite's adapter, the
 fixture store), request by request alternately with the timers off (the measured total, less
 the calibrated cost of passing through idle timers) and on, so that drift on a shared
-machine hits both alike. The timers sit at the boundaries each framework offers -- Django's
-middleware chain, URL resolver, DRF's authentication, permission, negotiation and serializer
-hooks, the ORM's compiler and `connection.execute_wrapper`; Flask's request hooks, URL
-matching, view dispatch, SQLAlchemy's cursor events and compiler, pymongo's
-`CommandListener`; templates on both. Timers keep exclusive time (a layer's own time, nested
-layers taken out), so what no boundary claims stays in the enclosing layer (named for it:
-"view code and other" is the handler's own time). Each figure is the mean of the fastest 80%
-of the requests (pauses from other jobs land in the slowest). The layers of the instrumented
-run must sum to the plain time within 10%, or the attribution is flagged as distorted by its
-own timers.
+machine hits both alike; its floors run beside it, batch by batch (sidebyside.floors), and
+every row's function calls per request are counted exactly. The timers sit at the
+boundaries each framework offers -- Django's middleware chain, URL resolver, DRF's
+authentication, permission, negotiation and serializer hooks, the ORM's compiler and
+`connection.execute_wrapper`; Flask's request hooks, URL matching, view dispatch,
+SQLAlchemy's cursor events and compiler, pymongo's `CommandListener`; templates on both.
+Timers keep exclusive time (a layer's own time, nested layers taken out), so what no
+boundary claims stays in the enclosing layer (named for it: "view code and other" is the
+handler's own time). Each figure is the mean of the fastest 80% of the requests (pauses
+from other jobs land in the slowest). The layers of the instrumented run must sum to the
+plain time within 10%, or the attribution is flagged as distorted by its own timers.
 """
 
 from __future__ import annotations
@@ -562,8 +563,11 @@ def measure_layers(
     results["baselines"] = {}
     for framework in ("django", "flask"):
         minimal = f"minimal-{framework}"
-        measured = [run["rows"][minimal]["health"] for run in results["floors"].values()
-                    if minimal in run["rows"]]  # fmt: skip
+        measured: list[dict[str, Any]] = [
+            dict(run["rows"][minimal]["health"])
+            for run in results["floors"].values()
+            if minimal in run["rows"]
+        ]
         if not measured:
             progress(f"profile: {minimal}")
             measured = [run_json(["--baseline", framework, "--requests", str(requests * 3)])]

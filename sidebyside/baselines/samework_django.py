@@ -98,7 +98,8 @@ CATEGORIES_SQL = (
     '"_prefetch_related_val_product_id", "catalogue_category"."id", "catalogue_category"."slug" '
     'FROM "catalogue_category" INNER JOIN "catalogue_product_categories" ON '
     '("catalogue_category"."id" = "catalogue_product_categories"."category_id") WHERE '
-    '"catalogue_product_categories"."product_id" IN ({ids}) ORDER BY "catalogue_category"."slug" ASC'
+    '"catalogue_product_categories"."product_id" IN ({ids}) '
+    'ORDER BY "catalogue_category"."slug" ASC'
 )
 CENTS = "CAST(ROUND(p.price * 100) AS BIGINT)"
 # The stats' queries (catalogue.selectors in django_app), both run with [True].
@@ -142,7 +143,9 @@ def iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def json_response(data: Any, changed: datetime | None = None, tag: str | None = None) -> HttpResponse:
+def json_response(
+    data: Any, changed: datetime | None = None, tag: str | None = None
+) -> HttpResponse:
     """DRF's JSON bytes, and the validators and `Vary` the app's answer carries."""
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
@@ -251,7 +254,9 @@ def money(cents: Any) -> str | None:
 
 
 def stats_row(count: int, low: Any, high: Any, total: Any, stock: Any, value: Any) -> dict:
-    average = str((Decimal(int(total)) / 100 / count).quantize(CENT, ROUND_HALF_UP)) if count else None
+    average = (
+        str((Decimal(int(total)) / 100 / count).quantize(CENT, ROUND_HALF_UP)) if count else None
+    )
     return {
         "product_count": count, "min_price": money(low), "max_price": money(high),
         "avg_price": average, "stock_total": int(stock or 0),

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -173,7 +174,7 @@ def vary(response: Response, *headers: str) -> Response:
     return response
 
 
-def products_out(rows: list[Any], connection: Connection) -> tuple[list[dict], datetime | None]:
+def products_out(rows: Sequence[Any], connection: Connection) -> tuple[list[dict], datetime | None]:
     """The rows as the API shows them (one more query for their categories), and the newest
     stamp among them and their reviews."""
     slugs: dict[int, list[str]] = defaultdict(list)
@@ -182,7 +183,21 @@ def products_out(rows: list[Any], connection: Connection) -> tuple[list[dict], d
         for product_id, _, slug, *_ in connection.execute(CATEGORIES_SQL, {"primary_keys": ids}):
             slugs[product_id].append(slug)
     products, newest = [], None
-    for id_, sku, name, text_, price, stock, active, _, created, updated, n, total, reviewed in rows:
+    for (
+        id_,
+        sku,
+        name,
+        text_,
+        price,
+        stock,
+        active,
+        _,
+        created,
+        updated,
+        n,
+        total,
+        reviewed,
+    ) in rows:
         updated = utc(updated)
         changed = max(updated, utc(reviewed)) if reviewed else updated
         newest = changed if newest is None else max(newest, changed)
@@ -248,7 +263,9 @@ def money(cents: Any) -> str | None:
 
 
 def stats_row(count: int, low: Any, high: Any, total: Any, stock: Any, value: Any) -> dict:
-    average = str((Decimal(int(total)) / 100 / count).quantize(CENT, ROUND_HALF_UP)) if count else None
+    average = (
+        str((Decimal(int(total)) / 100 / count).quantize(CENT, ROUND_HALF_UP)) if count else None
+    )
     return {
         "product_count": count, "min_price": money(low), "max_price": money(high),
         "avg_price": average, "stock_total": int(stock or 0),

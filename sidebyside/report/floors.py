@@ -60,7 +60,8 @@ def by_kind(run: FloorRun) -> dict[str, dict[str, Any]]:
 
 def floor_runs(results: Results) -> dict[str, FloorRun]:
     """The targets whose run had a same-work floor (flask-mongo has none)."""
-    runs = (results.get("layers") or {}).get("floors", {})
+    layers = results.get("layers")
+    runs = layers.get("floors", {}) if layers else {}
     return {target: run for target, run in runs.items() if "samework" in by_kind(run)}
 
 

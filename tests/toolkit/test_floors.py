@@ -100,5 +100,10 @@ def test_the_table_gives_each_endpoint_its_four_rows_and_both_costs() -> None:
         ["product list", "same-work floor", 200, "2.000", 1900, None, None, ""],
         ["product list", "the app", 200, "5.000", 6000, 2.5, 3.16, "<= 2.0x: UNMET"],
     ]
-    line = goals_line({"layers": {"floors": {"flask-sql": RUN, "flask-mongo": {**RUN, "rows": {}}}}})
-    assert line == "Goals for the idiom cost: 1 of 2 met; unmet: flask-sql product list 2.5x (goal 2.0x)."
+    line = goals_line(
+        {"layers": {"floors": {"flask-sql": RUN, "flask-mongo": {**RUN, "rows": {}}}}}
+    )
+    assert (
+        line
+        == "Goals for the idiom cost: 1 of 2 met; unmet: flask-sql product list 2.5x (goal 2.0x)."
+    )

@@ -65,8 +65,14 @@ def small_results() -> dict[str, Any]:
                     "rounds": 10,
                     "rows": {
                         "bare-wsgi": {
-                            "health": {"path": "/api/health", "status": 200, "ms": 0.004,
-                                       "median_ms": 0.005, "cpu_ms": 0.004, "calls": 9},
+                            "health": {
+                                "path": "/api/health",
+                                "status": 200,
+                                "ms": 0.004,
+                                "median_ms": 0.005,
+                                "cpu_ms": 0.004,
+                                "calls": 9,
+                            },
                         }
                     },
                 }
