@@ -21,6 +21,8 @@ from sidebyside.results import Bench, BenchFigures
 from sidebyside.servers import (
     BASELINES,
     FRAMEWORK_BASELINE,
+    SAMEWORK,
+    SAMEWORK_FLOOR,
     free_port,
     start_gunicorn,
     stop,
@@ -128,10 +130,15 @@ def queries_per_endpoint(name: str, env: Mapping[str, str], sku: str) -> dict[st
     return {key: counts[path] for key, path in paths.items()}
 
 
+# What a same-work floor serves of the benched endpoints.
+SAMEWORK_ENDPOINTS = ("health", "product_list", "product_detail", "stats")
+
+
 def endpoints_for(name: str, sku: str) -> dict[str, str]:
     if name in BASELINES:
         return {"health": ENDPOINTS["health"]}
-    return {key: path.format(sku=sku) for key, path in ENDPOINTS.items()}
+    keys = SAMEWORK_ENDPOINTS if name in SAMEWORK else ENDPOINTS
+    return {key: ENDPOINTS[key].format(sku=sku) for key in keys}
 
 
 def measure_bench(
@@ -147,6 +154,7 @@ def measure_bench(
     max_extra: int = 0,
     extra_budget_s: float = 0.0,
     baselines: Collection[str] = BASELINES,
+    floors: bool = False,
     progress: Progress = print,
 ) -> Bench:
     """One interleaved run: every round visits every server and endpoint in the same order.
@@ -159,10 +167,19 @@ def measure_bench(
     apart; with `stable_within`, a pair whose ratios still scatter more than that (median
     absolute deviation / median) gets up to `max_extra` more pairs, the most scattered
     first, for at most `extra_budget_s` seconds in all.
+
+    With `floors`, each SQL target's same-work floor is served on the target's store and
+    measured on the endpoints it serves, in the same rounds.
     """
     remote = dict(remote or {})
-    local = [*envs, *baselines]
-    all_envs = {**envs, **{name: dict(os.environ) for name in baselines}}
+    floor_envs = {
+        SAMEWORK_FLOOR[name]: {**os.environ, "DATABASE_URL": env["DATABASE_URL"]}
+        for name, env in envs.items()
+        if floors and name in SAMEWORK_FLOOR
+    }
+    all_envs = {**envs, **{name: dict(os.environ) for name in baselines}, **floor_envs}
+    local = list(all_envs)
+    unpaired = {*baselines, *floor_envs}
     servers: dict[str, tuple[subprocess.Popen | None, str]] = {
         name: (None, url.rstrip("/")) for name, url in remote.items()
     }
@@ -176,7 +193,7 @@ def measure_bench(
             servers[name] = (started, base)
         names = [*remote, *local]
         samples: dict[str, dict[str, list[dict[str, Any]]]] = {n: {} for n in names}
-        pairs: dict[str, dict[str, list[float]]] = {n: {} for n in names if n not in baselines}
+        pairs: dict[str, dict[str, list[float]]] = {n: {} for n in names if n not in unpaired}
         rss: dict[str, float | None] = {n: None for n in names}
 
         def sample(name: str, key: str, label: str) -> dict[str, Any]:
@@ -278,7 +295,7 @@ def aggregate(
         "baselines": {},
         "targets": {},
     }
-    for name in BASELINES:
+    for name in [*BASELINES, *SAMEWORK]:
         if name in samples:
             result["baselines"][name] = {
                 "endpoints": {k: summary(v) for k, v in samples[name].items()},
@@ -286,8 +303,9 @@ def aggregate(
             }
     floor = result["baselines"].get("bare-wsgi", {}).get("endpoints", {}).get("health", {})
     for name, by_endpoint in samples.items():
-        if name in BASELINES:
+        if name in BASELINES or name in SAMEWORK:
             continue
+        samework = result["baselines"].get(SAMEWORK_FLOOR.get(name, ""), {}).get("endpoints", {})
         minimal = result["baselines"].get(FRAMEWORK_BASELINE[name], {})
         minimal_rps = minimal.get("endpoints", {}).get("health", {}).get("rps")
         endpoints = {}
@@ -295,6 +313,8 @@ def aggregate(
             figures = summary(runs)
             figures["queries"] = queries.get(name, {}).get(key)
             figures["ratio_to_floor"] = ratio(figures["rps"], floor.get("rps"))
+            # Below 1 by what our idioms cost: the same work from the plainest view.
+            figures["ratio_to_samework"] = ratio(figures["rps"], samework.get(key, {}).get("rps"))
             paired = pairs.get(name, {}).get(key, [])
             median_pair = round(statistics.median(paired), 3) if paired else None
             figures["ratio_to_minimal"] = median_pair or ratio(figures["rps"], minimal_rps)

@@ -274,6 +274,7 @@ def bench_command(args: argparse.Namespace) -> int:
                 rounds=args.rounds,
                 seconds=args.seconds,
                 remote=remote,
+                floors=args.floors,
                 progress=progress,
             )
         }
@@ -288,6 +289,7 @@ def bench_command(args: argparse.Namespace) -> int:
 
 def profile_command(args: argparse.Namespace) -> int:
     from sidebyside.profile import measure_layers
+    from sidebyside.report.floors import FLOORS_HEADER, floor_runs, floors_note, floors_rows
     from sidebyside.report.markdown import md_table
     from sidebyside.report.tables import LAYERS_HEADER, layers_note, layers_rows
 
@@ -297,6 +299,9 @@ def profile_command(args: argparse.Namespace) -> int:
         }
     print(layers_note(results))
     print(md_table(LAYERS_HEADER, layers_rows(results)))
+    print(floors_note(results))
+    for target, run in floor_runs(results).items():
+        print(f"\n{target}\n\n" + md_table(FLOORS_HEADER, floors_rows(run)))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
@@ -422,6 +427,11 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         metavar="TARGET=URL",
         help="measure a server running elsewhere (e.g. compose) instead of starting it",
+    )
+    run.add_argument(
+        "--floors",
+        action="store_true",
+        help="also serve each SQL target's same-work floor on its store, and measure it",
     )
 
     run = command("profile", profile_command, "in-process time per layer, target and endpoint")

@@ -1,21 +1,22 @@
 """Where a request's time goes: per-layer timings of every target and endpoint, in-process.
 
-    python -m sidebyside.profile TARGET [--requests N]     # one target, JSON on stdout
+    python -m sidebyside.profile TARGET [--requests N]     # a target and its floors, JSON
     python -m sidebyside.profile --baseline django|flask    # a minimal app's /api/health
 
 Each endpoint is timed on the target's own in-process app (the contract suite's adapter, the
 fixture store), request by request alternately with the timers off (the measured total, less
 the calibrated cost of passing through idle timers) and on, so that drift on a shared
-machine hits both alike. The timers sit at the boundaries each framework offers -- Django's
-middleware chain, URL resolver, DRF's authentication, permission, negotiation and serializer
-hooks, the ORM's compiler and `connection.execute_wrapper`; Flask's request hooks, URL
-matching, view dispatch, SQLAlchemy's cursor events and compiler, pymongo's
-`CommandListener`; templates on both. Timers keep exclusive time (a layer's own time, nested
-layers taken out), so what no boundary claims stays in the enclosing layer (named for it:
-"view code and other" is the handler's own time). Each figure is the mean of the fastest 80%
-of the requests (pauses from other jobs land in the slowest). The layers of the instrumented
-run must sum to the plain time within 10%, or the attribution is flagged as distorted by its
-own timers.
+machine hits both alike; its floors run beside it, batch by batch (sidebyside.floors), and
+every row's function calls per request are counted exactly. The timers sit at the
+boundaries each framework offers -- Django's middleware chain, URL resolver, DRF's
+authentication, permission, negotiation and serializer hooks, the ORM's compiler and
+`connection.execute_wrapper`; Flask's request hooks, URL matching, view dispatch,
+SQLAlchemy's cursor events and compiler, pymongo's `CommandListener`; templates on both.
+Timers keep exclusive time (a layer's own time, nested layers taken out), so what no
+boundary claims stays in the enclosing layer (named for it: "view code and other" is the
+handler's own time). Each figure is the mean of the fastest 80% of the requests (pauses
+from other jobs land in the slowest). The layers of the instrumented run must sum to the
+plain time within 10%, or the attribution is flagged as distorted by its own timers.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -40,10 +41,12 @@ from sidebyside.results import Layers
 
 DETAIL = ENDPOINTS["product_detail"].format(sku="AUD-0005")
 # Each profiled request: its path and extra headers ("<etag>" is the detail's ETag).
+# ("<list-etag>" the unfiltered list's).
 PROFILED: dict[str, tuple[str, dict[str, str]]] = {
     "health": (ENDPOINTS["health"], {}),
     "product list": (ENDPOINTS["product_list"], {}),
     "product detail": (DETAIL, {}),
+    "product list 304": (ENDPOINTS["product_list"], {"If-None-Match": "<list-etag>"}),
     "product detail 304": (DETAIL, {"If-None-Match": "<etag>"}),
     "stats": (ENDPOINTS["stats"], {}),
     "/catalogue page": (ENDPOINTS["catalogue_page"], {}),
@@ -283,6 +286,25 @@ def instrument_flask(app: Any) -> None:
 
 
 Answer = tuple[int, dict[str, str]]
+Plans = dict[str, tuple[str, dict[str, str]]]
+
+
+def count_calls(work: Callable[[], object]) -> int:
+    """The function calls `work` makes, Python and C alike (cProfile's "function calls"):
+    exact where times are noise."""
+    calls = 0
+
+    def profiler(frame: Any, event: str, arg: Any) -> None:
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(profiler)
+    try:
+        work()
+    finally:
+        sys.setprofile(None)
+    return calls - 2  # `work` itself, and `sys.setprofile(None)`
 
 
 def caller(app: Any) -> Callable[..., Answer]:
@@ -296,6 +318,8 @@ def caller(app: Any) -> Callable[..., Answer]:
         timed: list[float] | None = None,
         cpu: list[float] | None = None,
         recorded: list[dict[str, float]] | None = None,
+        counted: list[int] | None = None,
+        chunks: list[bytes] | None = None,
     ) -> Answer:
         environ = EnvironBuilder(path=path, headers=Headers(headers)).get_environ()
         answer: dict[str, Any] = {}
@@ -307,15 +331,23 @@ def caller(app: Any) -> Callable[..., Answer]:
         recording: contextlib.AbstractContextManager[dict[str, float]] = (
             CLOCK.recording() if recorded is not None else contextlib.nullcontext({})
         )
-        started, cpu_started = time.perf_counter(), time.thread_time()
-        with recording as totals:
+
+        def respond() -> None:
             body = app(environ, start_response)
             try:
-                for _chunk in body:
-                    pass
+                for chunk in body:
+                    if chunks is not None:
+                        chunks.append(chunk)
             finally:
                 if hasattr(body, "close"):
                     body.close()
+
+        started, cpu_started = time.perf_counter(), time.thread_time()
+        with recording as totals:
+            if counted is None:
+                respond()
+            else:
+                counted.append(count_calls(respond))
         if recorded is not None:
             recorded.append(dict(totals))
         if timed is not None:
@@ -332,66 +364,116 @@ def fastest(runs: list[Any], key: Callable[[Any], float]) -> list[Any]:
     return sorted(runs, key=key)[: max(1, len(runs) * 4 // 5)]
 
 
-def measure(app: Any, requests: int, instrument: Callable[[Any], None]) -> dict[str, Any]:
-    call = caller(app)
-    _status, headers = call(PROFILED["product detail"][0], {})
-    etag = headers.get("ETag", 'W/"none"')
-    plans = {
-        name: (path, {k: (etag if v == "<etag>" else v) for k, v in extra.items()})
-        for name, (path, extra) in PROFILED.items()
+def resolve(names: Iterable[str], tags: Mapping[str, str]) -> Plans:
+    """The profiled requests named, with the app's ETags in their conditional headers."""
+    return {
+        name: (PROFILED[name][0], {k: tags.get(v, v) for k, v in PROFILED[name][1].items()})
+        for name in names
     }
-    instrument(app)
-    CLOCK.calibrate()
-    warm = max(5, requests // 10)
-    plain: dict[str, list[float]] = {}
-    cpu: dict[str, list[float]] = {}
-    statuses: dict[str, int] = {}
-    passing: dict[str, float] = {}
-    layered: dict[str, dict[str, float]] = {}
-    summed: dict[str, float] = {}
-    for name, (path, extra) in plans.items():
-        for _ in range(warm):
-            statuses[name] = call(path, extra)[0]
-        plain[name], cpu[name] = [], []
-        runs: list[dict[str, float]] = []
-        calls: list[int] = []
+
+
+def batches(requests: int, rounds: int) -> list[int]:
+    """`requests` split into `rounds` batches as even as can be (none empty)."""
+    rounds = max(1, min(rounds, requests))
+    return [requests // rounds + (1 if n < requests % rounds else 0) for n in range(rounds)]
+
+
+class Row:
+    """One WSGI app's requests, endpoint by endpoint and batch by batch: the interleaved run
+    (sidebyside.floors) alternates the batches of an app and its floors, one process each.
+
+    With `instrument` (the app's row), each timers-off request is followed by the same
+    request with the layer timers on; without (the floors), requests are timed plain.
+    Function calls are counted once per endpoint, after the warm-up, before any timer is
+    installed.
+    """
+
+    def __init__(self, app: Any, instrument: Callable[[Any], None] | None = None) -> None:
+        self.app = app
+        self.call = caller(app)
+        self.instrument = instrument
+        self.plans: Plans = {}
+        self.statuses: dict[str, int] = {}
+        self.calls: dict[str, int] = {}
+        self.plain: dict[str, list[float]] = defaultdict(list)
+        self.cpu: dict[str, list[float]] = defaultdict(list)
+        self.runs: dict[str, list[dict[str, float]]] = defaultdict(list)
+        self.entries: dict[str, list[int]] = defaultdict(list)
+
+    def etags(self) -> dict[str, str]:
+        """The ETags the conditional requests send back: the detail's and the list's."""
+        tags = {}
+        for name, placeholder in (("product detail", "<etag>"), ("product list", "<list-etag>")):
+            _status, headers = self.call(PROFILED[name][0], {})
+            tags[placeholder] = headers.get("ETag", 'W/"none"')
+        return tags
+
+    def prepare(self, plans: Plans, warm: int) -> dict[str, Any]:
+        self.plans = plans
+        for name, (path, extra) in plans.items():
+            for _ in range(warm):
+                self.statuses[name] = self.call(path, extra)[0]
+            counted: list[int] = []
+            self.call(path, extra, counted=counted)
+            self.calls[name] = counted[0]
+        if self.instrument is not None:
+            self.instrument(self.app)
+            CLOCK.calibrate()
+        return {"statuses": self.statuses, "calls": self.calls}
+
+    def batch(self, name: str, requests: int) -> None:
+        path, extra = self.plans[name]
+        self.call(path, extra)  # after another process's batch: the caches warm again
         for _ in range(requests):
-            call(path, extra, plain[name], cpu[name])
-            call(path, extra, recorded=runs)
-            calls.append(CLOCK.last_calls)
+            self.call(path, extra, self.plain[name], self.cpu[name])
+            if self.instrument is not None:
+                self.call(path, extra, recorded=self.runs[name])
+                self.entries[name].append(CLOCK.last_calls)
+
+    def figures(self, name: str) -> dict[str, Any]:
+        """One endpoint: the mean of the fastest 80% and more (with the layers on the app)."""
+        plain, path = self.plain[name], self.plans[name][0]
         # What the idle timers added to the timers-off requests, taken back out.
-        passing[name] = CLOCK.off_cost * statistics.fmean(calls)
-        kept = fastest(runs, key=lambda run: sum(run.values()))
+        passing = CLOCK.off_cost * statistics.fmean(self.entries[name] or [0])
+        total = statistics.fmean(fastest(plain, key=float)) - passing
+        figures: dict[str, Any] = {
+            "path": path,
+            "status": self.statuses[name],
+            "ms": round(total * 1000, 4),
+            "median_ms": round(statistics.median(plain) * 1000, 4),
+            "cpu_ms": round(statistics.fmean(fastest(self.cpu[name], key=float)) * 1000, 4),
+            "calls": self.calls[name],
+        }
+        if self.instrument is None:
+            return figures
+        kept = fastest(self.runs[name], key=lambda run: sum(run.values()))
         layers: dict[str, float] = defaultdict(float)
         for run in kept:
             for layer, seconds in run.items():
                 layers[layer] += seconds / len(kept)
-        layered[name] = layers
-        summed[name] = sum(layers.values())
-    endpoints = {}
-    for name in plans:
-        total = statistics.fmean(fastest(plain[name], key=float)) - passing[name]
-        ranked = sorted(layered[name].items(), key=lambda item: -item[1])
-        endpoints[name] = {
-            "path": plans[name][0],
-            "status": statuses[name],
-            "ms": round(total * 1000, 4),
-            "median_ms": round(statistics.median(plain[name]) * 1000, 4),
-            "cpu_ms": round(statistics.fmean(fastest(cpu[name], key=float)) * 1000, 4),
+        summed = sum(layers.values())
+        ranked = sorted(layers.items(), key=lambda item: -item[1])
+        return {
+            **figures,
             "layers_ms": {layer: round(seconds * 1000, 4) for layer, seconds in ranked},
-            "layers_sum_ms": round(summed[name] * 1000, 4),
-            "idle_timers_ms": round(passing[name] * 1000, 4),
-            "within_tolerance": abs(summed[name] - total) <= TOLERANCE * total,
+            "layers_sum_ms": round(summed * 1000, 4),
+            "idle_timers_ms": round(passing * 1000, 4),
+            "within_tolerance": abs(summed - total) <= TOLERANCE * total,
         }
-    return {
-        "requests": requests,
-        "timer_cost_us": round((CLOCK.child_cost + CLOCK.host_cost) * 1e6, 3),
-        "idle_timer_cost_us": round(CLOCK.off_cost * 1e6, 3),
-        "endpoints": endpoints,
-    }
+
+    def result(self) -> dict[str, Any]:
+        endpoints = {name: self.figures(name) for name in self.plans}
+        if self.instrument is None:
+            return {"endpoints": endpoints}
+        return {
+            "timer_cost_us": round((CLOCK.child_cost + CLOCK.host_cost) * 1e6, 3),
+            "idle_timer_cost_us": round(CLOCK.off_cost * 1e6, 3),
+            "endpoints": endpoints,
+        }
 
 
-def profile_target(name: str, requests: int) -> dict[str, Any]:
+def target_app(name: str) -> tuple[Any, Callable[[Any], None], Callable[[], None]]:
+    """The target's WSGI app on its seeded store, how to time its layers, how to close it."""
     sys.path.insert(0, str(REPO))
     if name == "flask-mongo":
         from pymongo import monitoring
@@ -414,12 +496,8 @@ def profile_target(name: str, requests: int) -> dict[str, Any]:
     with contextlib.redirect_stdout(sys.stderr):  # seeding reports what it loaded
         target = load_target(name)
         target.reset()
-    try:
-        app = target.wsgi_app()
-        instrument = instrument_django if name == "django" else instrument_flask
-        return measure(app, requests, instrument)
-    finally:
-        target.close()
+    instrument = instrument_django if name == "django" else instrument_flask
+    return target.wsgi_app(), instrument, target.close
 
 
 def profile_baseline(framework: str, requests: int) -> dict[str, Any]:
@@ -466,22 +544,34 @@ def measure_layers(
     database_urls: Mapping[str, str] | None = None,
     baselines: bool = True,
 ) -> Layers:
-    """Every target's layers, then each framework's minimal app, one process at a time.
+    """Every target's interleaved run (its layers, and its floors beside it), one at a time.
 
-    A target named in `database_urls` runs on that database, the others on SQLite.
+    A target named in `database_urls` runs on that database, the others on SQLite. Each
+    framework's minimal app is given once more as the layers' baseline: from a run that
+    measured it, else on its own.
     """
-    results: Layers = {"requests": requests, "tolerance": TOLERANCE, "targets": {}}
+    results: Layers = {"requests": requests, "tolerance": TOLERANCE, "targets": {}, "floors": {}}
     for target in targets:
-        progress(f"profile: {target}")
+        progress(f"profile: {target} and its floors")
         url = (database_urls or {}).get(target)
-        results["targets"][target] = run_json([target, "--requests", str(requests)], url)
+        figures = run_json([target, "--requests", str(requests)], url)
+        if "floors" in figures:
+            results["floors"][target] = figures.pop("floors")
+        results["targets"][target] = figures
     if not baselines:
         return results
-    progress("profile: minimal apps")
-    results["baselines"] = {
-        f"minimal-{framework}": run_json(["--baseline", framework, "--requests", str(requests * 3)])
-        for framework in ("django", "flask")
-    }
+    results["baselines"] = {}
+    for framework in ("django", "flask"):
+        minimal = f"minimal-{framework}"
+        measured: list[dict[str, Any]] = [
+            dict(run["rows"][minimal]["health"])
+            for run in results["floors"].values()
+            if minimal in run["rows"]
+        ]
+        if not measured:
+            progress(f"profile: {minimal}")
+            measured = [run_json(["--baseline", framework, "--requests", str(requests * 3)])]
+        results["baselines"][minimal] = measured[0]
     return results
 
 
@@ -494,7 +584,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.baseline:
         result = profile_baseline(args.baseline, args.requests)
     else:
-        result = profile_target(args.target, args.requests)
+        from sidebyside.floors import interleaved
+
+        result = interleaved(args.target, args.requests, os.environ.get("DATABASE_URL"))
     print(json.dumps(result))
     return 0
 

@@ -41,6 +41,7 @@ class Plan(TypedDict):
     bench_stable_within: float | None
     bench_extra_pairs: int
     bench_extra_budget_s: int
+    bench_floors: bool
     profile_requests: int
     scaling_sizes: list[int]
     postgres_rounds: int
@@ -125,10 +126,32 @@ class Bench(BenchFigures):
     machine: MachineLoad
 
 
+class RowFigures(TypedDict):
+    """One row of an interleaved run on one endpoint: in-process ms (the mean of the fastest
+    80%), its median and CPU time, and the function calls of one request, counted exactly."""
+
+    path: str
+    status: int
+    ms: float
+    median_ms: float
+    cpu_ms: float
+    calls: int
+
+
+class FloorRun(TypedDict):
+    """A target's interleaved run (sidebyside.floors): per row -- "app", "samework-...",
+    "minimal-...", "bare-wsgi" -- and endpoint, its figures."""
+
+    framework: str
+    rounds: int
+    rows: dict[str, dict[str, RowFigures]]
+
+
 class Layers(TypedDict):
     requests: int
     tolerance: float
     targets: dict[str, Figures]
+    floors: NotRequired[dict[str, FloorRun]]
     baselines: NotRequired[dict[str, Figures]]
 
 

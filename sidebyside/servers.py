@@ -83,6 +83,16 @@ BASELINES: dict[str, TargetSpec] = {
         "minimal-flask": "minimal_flask:app",
     }.items()
 }
+# The same-work floors (the apps' SQL and bytes from each framework's plainest view), served
+# on their app's store: the bench adds them when asked (they double the SQL endpoints' runs).
+SAMEWORK: dict[str, TargetSpec] = {
+    name: TargetSpec(name=name, chdir="sidebyside/baselines", wsgi=wsgi, env={}, prepare=())
+    for name, wsgi in {
+        "samework-django": "samework_django:application",
+        "samework-flask": "samework_flask:app",
+    }.items()
+}
+SAMEWORK_FLOOR = {"django": "samework-django", "flask-sql": "samework-flask"}
 FRAMEWORK_BASELINE = {
     "django": "minimal-django",
     "flask-sql": "minimal-flask",
@@ -91,7 +101,7 @@ FRAMEWORK_BASELINE = {
 
 
 def spec_for(name: str) -> TargetSpec:
-    return TARGET_SPECS[name] if name in TARGET_SPECS else BASELINES[name]
+    return TARGET_SPECS.get(name) or BASELINES.get(name) or SAMEWORK[name]
 
 
 def prepare(name: str, env: Mapping[str, str]) -> dict[str, str]:

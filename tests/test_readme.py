@@ -93,7 +93,7 @@ RUN_ELSEWHERE: dict[str, str] = {
     "sidebyside loc [--json]": "tests/toolkit/test_loc.py",
     "sidebyside diff [CONCERN]": "tests/toolkit/test_diff.py",
     "sidebyside startup [--rounds 10]": "tests/toolkit/test_report.py::quick_report",
-    "sidebyside bench [--rounds 3] [--seconds 5] [--scale N] [--database postgres]": (
+    "sidebyside bench [--rounds 3] [--seconds 5] [--scale N] [--database postgres] [--floors]": (
         "tests/toolkit/test_report.py::quick_report"
     ),
     "sidebyside profile [--requests 200]": "tests/toolkit/test_profile.py",

@@ -65,6 +65,8 @@ QUICK: Plan = {
     "bench_stable_within": None,
     "bench_extra_pairs": 0,
     "bench_extra_budget_s": 0,
+    # The same-work floors are profiled in-process in every run, benched in full runs only.
+    "bench_floors": False,
     "profile_requests": 20,
     "scaling_sizes": [],  # seeding 10k products twice alone would take most of 3 minutes
     "postgres_rounds": 0,
@@ -82,6 +84,7 @@ FULL: Plan = {
     "bench_stable_within": 0.05,
     "bench_extra_pairs": 3,
     "bench_extra_budget_s": 40,
+    "bench_floors": True,
     "profile_requests": 100,
     "scaling_sizes": [1000, 10000, 100000],
     # The SQL targets again on PostgreSQL, beside SQLite: bench and layers.
@@ -214,6 +217,7 @@ def build_results(
                 stable_within=plan["bench_stable_within"],
                 max_extra=plan["bench_extra_pairs"],
                 extra_budget_s=plan["bench_extra_budget_s"],
+                floors=plan["bench_floors"],
                 progress=progress,
             )
     # In-process, on the contract adapters' own stores (the fixture, SQLite and nx-27017).

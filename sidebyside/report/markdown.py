@@ -6,7 +6,7 @@ from typing import Any
 
 from sidebyside.loc import render_loc_markdown
 from sidebyside.provenance import render_provenance_markdown
-from sidebyside.report import story, tables
+from sidebyside.report import floors, story, tables
 from sidebyside.results import Loc, Results
 
 
@@ -62,6 +62,12 @@ def render_markdown(results: Results) -> str:
         "\n## Where the time goes (in-process, per layer)\n",
         tables.layers_note(results) + "\n",
         md_table(tables.LAYERS_HEADER, tables.layers_rows(results)),
+        "\n## What the framework costs, what our idioms cost\n",
+        floors.floors_note(results) + "\n",
+        *(
+            f"### {target}\n\n" + md_table(floors.FLOORS_HEADER, floors.floors_rows(run))
+            for target, run in floors.floor_runs(results).items()
+        ),
         "\n## Scaling (PostgreSQL, in-process)\n",
         tables.scaling_note(results) + "\n",
         md_table(tables.SCALING_HEADER, tables.scaling_rows(results)),

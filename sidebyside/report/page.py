@@ -16,7 +16,7 @@ from sidebyside.constants import REPO, TARGETS
 from sidebyside.diff import render_html
 from sidebyside.loc import load_concerns
 from sidebyside.provenance import split_text
-from sidebyside.report import story, tables
+from sidebyside.report import floors, story, tables
 from sidebyside.report.charts import bar_chart, layers_chart, scaling_chart
 from sidebyside.report.render import TEMPLATES, macro
 from sidebyside.results import Figures, Loc, Results
@@ -30,6 +30,7 @@ NAV = (
     ("startup", "startup"),
     ("bench", "throughput"),
     ("layers", "layers"),
+    ("floors", "floors"),
     ("scaling", "scaling"),
     ("postgres", "PostgreSQL"),
     ("pages", "pages"),
@@ -219,6 +220,11 @@ def render_html_report(results: Results) -> str:
         LAYERS_HEADER=tables.LAYERS_HEADER,
         layers_rows=tables.layers_rows(results),
         layer_bars=layer_bars(results),
+        floors_note=floors.floors_note(results),
+        FLOORS_HEADER=floors.FLOORS_HEADER,
+        floor_tables=[
+            (target, floors.floors_rows(run)) for target, run in floors.floor_runs(results).items()
+        ],
         scaling_note=tables.scaling_note(results),
         scaling_chart=scaling_chart(results),
         SCALING_HEADER=tables.SCALING_HEADER,

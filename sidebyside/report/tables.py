@@ -118,16 +118,18 @@ def bench_rows(results: Results) -> list[list[Any]]:
                 name, key, fig["rps"], fig["p50_ms"], fig["p90_ms"], fig["p99_ms"], fig["non_2xx"],
                 fig["queries"], fig["ratio_to_floor"], fig["ratio_to_minimal"],
                 scatter_text(fig.get("ratio_scatter"), len(pairs), "pairs"),
+                fig.get("ratio_to_samework"),
             ])  # fmt: skip
     for name, baseline in section["baselines"].items():
-        fig = baseline["endpoints"]["health"]
-        rows.append([name, "health", fig["rps"], fig["p50_ms"], fig["p90_ms"], fig["p99_ms"],
-                     fig["non_2xx"], None, None, None, None])  # fmt: skip
+        for key, fig in baseline["endpoints"].items():
+            rows.append([name, key, fig["rps"], fig["p50_ms"], fig["p90_ms"], fig["p99_ms"],
+                         fig["non_2xx"], None, None, None, None, None])  # fmt: skip
     return rows
 
 
 BENCH_HEADER = ["server", "endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "non-2xx",
-                "queries/req", "x floor", "x minimal", "scatter of x minimal"]  # fmt: skip
+                "queries/req", "x floor", "x minimal", "scatter of x minimal",
+                "x same-work"]  # fmt: skip
 
 
 def bench_note(section: Bench) -> str:
@@ -143,7 +145,9 @@ def bench_note(section: Bench) -> str:
         f"{config['gunicorn']}; {config['rounds']} interleaved rounds of {config['seconds']} s; "
         "medians. x minimal is the median of paired ratios, each endpoint against its "
         "framework's minimal app measured moments apart; scatter is their median absolute "
-        f"deviation over the median{repeat}."
+        f"deviation over the median{repeat}. x same-work is the target's req/s over its "
+        "same-work floor's (samework-*: the app's SQL and bytes from the framework's plainest "
+        "view, on the same store), where the run served the floors."
     )
 
 

@@ -88,6 +88,21 @@ def test_aggregate_takes_medians_and_ratios_to_floor_and_framework() -> None:
     assert result["baselines"]["minimal-django"]["endpoints"]["health"]["rps"] == 500
 
 
+def test_the_same_work_floor_gives_the_idiom_ratio_endpoint_by_endpoint() -> None:
+    samples = {
+        "flask-sql": {"health": [run(300)], "product_list": [run(50)], "search": [run(40)]},
+        "samework-flask": {"health": [run(600)], "product_list": [run(200)]},
+    }
+    rss = {"flask-sql": 70.0, "samework-flask": 40.0}
+    result = aggregate(samples, rss, {}, {}, rounds=1, seconds=1, sku="X")
+    endpoints = result["targets"]["flask-sql"]["endpoints"]
+    assert endpoints["health"]["ratio_to_samework"] == 0.5
+    assert endpoints["product_list"]["ratio_to_samework"] == 0.25
+    assert endpoints["search"]["ratio_to_samework"] is None  # the floor does not serve it
+    assert set(result["baselines"]) == {"samework-flask"}
+    assert "samework-flask" not in result["targets"]
+
+
 def test_scatter_is_the_median_absolute_deviation_over_the_median() -> None:
     assert scatter([1.0]) is None
     assert scatter([0.9, 1.0, 1.1]) == 0.1

@@ -101,24 +101,60 @@ def test_the_chart_is_an_svg_with_one_segment_per_layer_and_a_text_alternative()
     assert "django health: 0.210 ms in layers, 0.200 ms plain" in details
 
 
-def test_measure_alternates_timers_off_and_on_request_by_request() -> None:
-    """Drift must hit both runs alike: after the warm-up, every timers-off request is
-    followed by a timed one, endpoint by endpoint."""
+def test_calls_are_counted_exactly() -> None:
+    def leaf() -> None:
+        pass
+
+    def work() -> None:
+        leaf()
+        leaf()
+        len("abc")
+
+    assert profile.count_calls(work) == 3
+
+
+def test_a_row_alternates_timers_off_and_on_request_by_request() -> None:
+    """Drift must hit both runs alike: in each batch, after one request that warms the
+    caches again, every timers-off request is followed by a timed one. Calls are counted
+    once per endpoint, after the warm-up and before the timers go in."""
     seen: list[bool] = []
+    instrumented: list[object] = []
 
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         seen.append(profile.CLOCK.active)
         start_response("200 OK", [("ETag", 'W/"1"')])
         return [b"{}"]
 
-    result = profile.measure(app, 10, instrument=lambda app: None)
-    warm = max(5, 10 // 10)
-    per_endpoint = warm + 2 * 10
-    measured = seen[1:]  # the first request reads the ETag for the 304 case
-    assert len(measured) == per_endpoint * len(profile.PROFILED)
-    for start in range(0, len(measured), per_endpoint):
-        block = measured[start : start + per_endpoint]
-        assert block[:warm] == [False] * warm
-        assert block[warm:] == [False, True] * 10
-    health = result["endpoints"]["health"]
+    row = profile.Row(app, instrument=instrumented.append)
+    plans = profile.resolve(["health", "product list 304"], row.etags())
+    assert plans["product list 304"] == ("/api/products?page_size=20", {"If-None-Match": 'W/"1"'})
+    prepared = row.prepare(plans, warm=5)
+    assert instrumented == [app]
+    assert prepared["calls"]["health"] == prepared["calls"]["product list 304"] > 0
+    seen.clear()
+    for size in profile.batches(7, rounds=3):
+        row.batch("health", size)
+    assert profile.batches(7, rounds=3) == [3, 2, 2]
+    assert seen == ([False] + [False, True] * 3) + ([False] + [False, True] * 2) * 2
+    row.batch("product list 304", 1)
+    health = row.result()["endpoints"]["health"]
     assert health["idle_timers_ms"] >= 0 and health["layers_sum_ms"] > 0
+    assert health["calls"] == prepared["calls"]["health"]
+
+
+def test_a_floor_row_times_plain_requests_only() -> None:
+    seen: list[bool] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(profile.CLOCK.active)
+        start_response("200 OK", [])
+        return [b"{}"]
+
+    row = profile.Row(app)
+    row.prepare(profile.resolve(["health"], {}), warm=2)
+    seen.clear()
+    row.batch("health", 4)
+    assert seen == [False] * 5
+    assert set(row.result()["endpoints"]["health"]) == {
+        "path", "status", "ms", "median_ms", "cpu_ms", "calls",
+    }  # fmt: skip

@@ -155,11 +155,22 @@ def test_results_json_has_every_section_for_every_target(quick_report: Path) -> 
         assert health["ratio_scatter"] is not None
         layers = results["layers"]["targets"][target]["endpoints"]
         assert set(layers) == {
-            "health", "product list", "product detail", "product detail 304", "stats",
-            "/catalogue page",
+            "health", "product list", "product detail", "product list 304",
+            "product detail 304", "stats", "/catalogue page",
         }  # fmt: skip
         assert layers["product detail 304"]["status"] == 304
-        assert all(e["ms"] > 0 and e["layers_ms"] for e in layers.values())
+        assert layers["product list 304"]["status"] == 304
+        assert all(e["ms"] > 0 and e["layers_ms"] and e["calls"] > 0 for e in layers.values())
+        # The app and its floors, side by side: the same answers, the floors' calls fewer.
+        rows = results["layers"]["floors"][target]["rows"]
+        floors = {"bare-wsgi", f"minimal-{results['layers']['floors'][target]['framework']}"}
+        if target != "flask-mongo":
+            floors.add(f"samework-{results['layers']['floors'][target]['framework']}")
+        assert set(rows) == {"app", *floors}
+        for row in floors:
+            for endpoint, figures in rows[row].items():
+                assert figures["status"] == rows["app"][endpoint]["status"], (row, endpoint)
+                assert 0 < figures["calls"] < rows["app"][endpoint]["calls"], (row, endpoint)
         assert results["startup"]["targets"][target]["median_ms"] > 0
     assert set(BASELINES) <= set(results["bench"]["baselines"])
     assert set(BASELINES) <= set(results["startup"]["baselines"])
@@ -174,7 +185,8 @@ def test_results_json_has_every_section_for_every_target(quick_report: Path) -> 
 def test_the_html_is_self_contained_with_every_section(quick_report: Path) -> None:
     page = (quick_report / "index.html").read_text()
     anchors = ("summary", "verdicts", "machine", "contract", "loc", "code", "startup", "bench")
-    anchors += ("layers", "scaling", "batteries", "defaults", "seed-notes", "differential")
+    anchors += ("layers", "floors", "scaling", "batteries", "defaults", "seed-notes")
+    anchors += ("differential",)
     anchors += ("reliability",)
     for anchor in anchors:
         assert f"id='{anchor}'" in page
@@ -219,7 +231,7 @@ def test_every_verdict_is_judged_from_the_run(quick_report: Path) -> None:
 def test_the_markdown_has_every_section(quick_report: Path) -> None:
     text = (quick_report / "report.md").read_text()
     headings = ["## Machine load", "## Contract", "## Lines of code", "## Startup"]
-    headings += ["## Throughput", "## Where the time goes"]
+    headings += ["## Throughput", "## Where the time goes", "## What the framework costs"]
     headings += ["## Worker memory", "## What Django gives you", "## The seed notes"]
     headings += ["## What this run found", "## The seed notes' claims, judged", "## Reliability"]
     headings += ["## Every concern, side by side"]

@@ -35,6 +35,7 @@ def small_results() -> dict[str, Any]:
             "bench_stable_within": None,
             "bench_extra_pairs": 0,
             "bench_extra_budget_s": 0,
+            "bench_floors": False,
             "profile_requests": 20,
             "scaling_sizes": [],
             "postgres_rounds": 0,
@@ -54,7 +55,29 @@ def small_results() -> dict[str, Any]:
         "defaults": {"django": fresh, "flask": {**fresh, "deploy_warnings": None}, "checked": []},
         "startup": {"rounds": 2, "serve_venv": {}, "machine": LOAD, "targets": {}, "baselines": {}},
         "bench": {"config": {}, "baselines": {}, "targets": {}, "machine": LOAD},
-        "layers": {"requests": 20, "tolerance": 0.1, "targets": {}},
+        "layers": {
+            "requests": 20,
+            "tolerance": 0.1,
+            "targets": {},
+            "floors": {
+                "django": {
+                    "framework": "django",
+                    "rounds": 10,
+                    "rows": {
+                        "bare-wsgi": {
+                            "health": {
+                                "path": "/api/health",
+                                "status": 200,
+                                "ms": 0.004,
+                                "median_ms": 0.005,
+                                "cpu_ms": 0.004,
+                                "calls": 9,
+                            },
+                        }
+                    },
+                }
+            },
+        },
         "postgres": SKIPPED,
         "scaling": SKIPPED,
         "machine": {
