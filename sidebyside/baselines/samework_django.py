@@ -78,7 +78,6 @@ PRODUCT_COLUMNS = (
     '"catalogue_product"."updated_at", "catalogue_product"."sku", "catalogue_product"."name", '
     '"catalogue_product"."description", "catalogue_product"."price", '
     '"catalogue_product"."stock", "catalogue_product"."is_active", '
-    '"catalogue_product"."search_key", '
     '(SELECT MAX(U0."updated_at") AS "newest" FROM "catalogue_review" U0 WHERE '
     'U0."product_id" = ("catalogue_product"."id") GROUP BY U0."product_id") AS "reviews_changed", '
     '(SELECT COUNT(U0."id") AS "n" FROM "catalogue_review" U0 WHERE '
@@ -187,7 +186,7 @@ def products_out(rows: list[tuple[Any, ...]], cursor: Any) -> tuple[list[dict], 
         for product_id, _, slug in cursor.fetchall():
             slugs[product_id].append(slug)
     products, newest = [], None
-    for id_, created, updated, sku, name, text, price, stock, active, _, reviewed, n, total in rows:
+    for id_, created, updated, sku, name, text, price, stock, active, reviewed, n, total in rows:
         updated = utc(updated)
         changed = max(updated, utc(reviewed)) if reviewed else updated
         newest = changed if newest is None else max(newest, changed)

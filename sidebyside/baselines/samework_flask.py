@@ -72,12 +72,18 @@ VERSION_SQL = text(
 )
 PRODUCT_COLUMNS = (
     "products.id, products.sku, products.name, products.description, products.price, "
+    "products.stock, products.is_active, products.created_at, products.updated_at"
+)
+# The existence check selects the whole row (`exists(select(Product))`); the database reads
+# none of it.
+EXISTS_COLUMNS = (
+    "products.id, products.sku, products.name, products.description, products.price, "
     "products.stock, products.is_active, products.search_key, products.created_at, "
     "products.updated_at"
 )
 DETAIL_VERSION_SQL = text(
     "SELECT catalogue_version.version, catalogue_version.product_count, "
-    f"catalogue_version.active_product_count, EXISTS (SELECT {PRODUCT_COLUMNS} \nFROM products "
+    f"catalogue_version.active_product_count, EXISTS (SELECT {EXISTS_COLUMNS} \nFROM products "
     f"\nWHERE {ACTIVE} AND products.sku = :sku_1) AS anon_1 \nFROM catalogue_version"
 ).bindparams(SKU)
 WITH_RATING = (
@@ -88,15 +94,12 @@ WITH_RATING = (
     "\nWHERE reviews.product_id = products.id) AS anon_3 \nFROM products \n"
 )
 PAGE_SQL = text(
-    WITH_RATING + f"WHERE {ACTIVE} ORDER BY products.sku ASC, products.sku{LIMIT} :param_1 "
-    "OFFSET :param_2"
+    WITH_RATING + f"WHERE {ACTIVE} ORDER BY products.sku ASC{LIMIT} :param_1 OFFSET :param_2"
 ).bindparams(bindparam("param_1", type_=Integer()), bindparam("param_2", type_=Integer()))
 DETAIL_SQL = text(WITH_RATING + f"WHERE {ACTIVE} AND products.sku = :sku_1").bindparams(SKU)
 CATEGORIES_SQL = text(
     "SELECT products_1.id AS products_1_id, categories.id AS categories_id, categories.slug AS "
-    "categories_slug, categories.name AS categories_name, categories.description AS "
-    "categories_description, categories.created_at AS categories_created_at, "
-    "categories.updated_at AS categories_updated_at \nFROM products AS products_1 JOIN "
+    "categories_slug \nFROM products AS products_1 JOIN "
     "product_categories AS product_categories_1 ON products_1.id = "
     "product_categories_1.product_id JOIN categories ON categories.id = "
     "product_categories_1.category_id \nWHERE products_1.id IN :primary_keys ORDER BY "
@@ -180,7 +183,7 @@ def products_out(rows: Sequence[Any], connection: Connection) -> tuple[list[dict
     slugs: dict[int, list[str]] = defaultdict(list)
     if rows:
         ids = [row[0] for row in rows]
-        for product_id, _, slug, *_ in connection.execute(CATEGORIES_SQL, {"primary_keys": ids}):
+        for product_id, _, slug in connection.execute(CATEGORIES_SQL, {"primary_keys": ids}):
             slugs[product_id].append(slug)
     products, newest = [], None
     for (
@@ -191,7 +194,6 @@ def products_out(rows: Sequence[Any], connection: Connection) -> tuple[list[dict
         price,
         stock,
         active,
-        _,
         created,
         updated,
         n,

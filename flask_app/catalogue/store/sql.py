@@ -39,14 +39,15 @@ from catalogue.store import (
 )
 from catalogue.timestamps import now_ms
 
-ORDERING: dict[str, ColumnElement[Any]] = {
-    "sku": Product.sku.asc(),
-    "name": Product.name.asc(),
-    "-name": Product.name.desc(),
-    "price": Product.price.asc(),
-    "-price": Product.price.desc(),
-    "created_at": Product.created_at.asc(),
-    "-created_at": Product.created_at.desc(),
+# Each ordering the contract offers, then the unique sku: one stable order for every page.
+ORDERING: dict[str, tuple[ColumnElement[Any], ...]] = {
+    "sku": (Product.sku.asc(),),
+    "name": (Product.name.asc(), Product.sku.asc()),
+    "-name": (Product.name.desc(), Product.sku.asc()),
+    "price": (Product.price.asc(), Product.sku.asc()),
+    "-price": (Product.price.desc(), Product.sku.asc()),
+    "created_at": (Product.created_at.asc(), Product.sku.asc()),
+    "-created_at": (Product.created_at.desc(), Product.sku.asc()),
 }
 # Correlated subqueries, not a join + GROUP BY: with ORDER BY ... LIMIT the database
 # aggregates reviews for the page's rows only, instead of for every matching product.
@@ -267,7 +268,7 @@ class SqlStore:
         query = self._filtered(filters, include_inactive)
         if total is None:
             total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        ordered = self._with_rating(query).order_by(ORDERING[filters.ordering], Product.sku)
+        ordered = self._with_rating(query).order_by(*ORDERING[filters.ordering])
         rows = self.session.execute(ordered.limit(page.size).offset(page.offset))
         return Page.of(page, total, [product_out(*row) for row in rows])
 
