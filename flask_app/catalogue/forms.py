@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
@@ -18,13 +19,17 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from catalogue.schemas import Rating, ReviewBody, ReviewTitle, strip
 from catalogue.store import ProductFilters
 
-RATING_CHOICES = [("", "Choose a rating")] + [(str(n), f"{n} / 5") for n in range(5, 0, -1)]
+RATING_CHOICES = [("", _l("Choose a rating"))] + [(str(n), f"{n} / 5") for n in range(5, 0, -1)]
+# WTForms' own French says "Ce champ est requis."; the pages say what Django's forms say.
+REQUIRED = _l("This field is required.")
+# pydantic's messages are English only: the one a page can show gets our catalog's words.
+TOO_LONG = _l("Ensure this value has at most %(max)d characters (it has %(length)d).")
 
 
 def no_null_characters(form: Form, field: Field) -> None:
     """No NUL in any text field: PostgreSQL cannot store it, nor compare it in a query."""
     if "\x00" in (field.data or ""):
-        raise ValidationError("Null characters are not allowed.")
+        raise ValidationError(_l("Null characters are not allowed."))
 
 
 class FollowsSchema:
@@ -38,7 +43,11 @@ class FollowsSchema:
         try:
             self.adapter.validate_python(field.data, strict=False)
         except PydanticValidationError as exc:
-            raise ValidationError(exc.errors()[0]["msg"]) from exc
+            error = exc.errors()[0]
+            if error["type"] in {"string_too_long", "too_long"}:
+                limits = {"max": error["ctx"]["max_length"], "length": len(field.data)}
+                raise ValidationError(TOO_LONG % limits) from exc
+            raise ValidationError(error["msg"]) from exc
 
 
 class CatalogueFilterForm(FlaskForm):
@@ -61,26 +70,30 @@ class LoginForm(FlaskForm):
     """Username (trimmed, case-sensitive) and password (never trimmed)."""
 
     username = StringField(
-        "Username", filters=[strip], validators=[DataRequired(), no_null_characters]
+        _l("Username"), filters=[strip], validators=[DataRequired(REQUIRED), no_null_characters]
     )
-    password = PasswordField("Password", validators=[InputRequired(), no_null_characters])
+    password = PasswordField(
+        _l("Password"), validators=[InputRequired(REQUIRED), no_null_characters]
+    )
 
 
 class ReviewForm(FlaskForm):
     """A review's rating, title and body, by the rules of the API's ReviewCreateSchema."""
 
     rating = SelectField(
-        "Rating", choices=RATING_CHOICES, validators=[InputRequired(), FollowsSchema(Rating)]
+        _l("Rating"),
+        choices=RATING_CHOICES,
+        validators=[InputRequired(REQUIRED), FollowsSchema(Rating)],
     )
     # Optional, as in the API: a post without them means "" (WTForms' default is None).
     title = StringField(
-        "Title",
+        _l("Title"),
         default="",
         filters=[strip],
         validators=[no_null_characters, FollowsSchema(ReviewTitle)],
     )
     body = TextAreaField(
-        "Body",
+        _l("Body"),
         default="",
         filters=[strip],
         validators=[no_null_characters, FollowsSchema(ReviewBody)],
