@@ -148,7 +148,10 @@ def login_page() -> ResponseReturnValue:
         user = services.user_authenticate(username=username, password=form.password.data)
         if user is not None:
             login_throttle.release(username)
+            language = session.get(i18n.SESSION_KEY)
             session.clear()  # a fresh session and CSRF token: none from before sign-in survives
+            if language is not None:  # but the switcher's choice does, as Django's cookie does
+                session[i18n.SESSION_KEY] = language
             login_user(PageUser(**vars(user)))
             session.permanent = True  # kept for PERMANENT_SESSION_LIFETIME, not the browser session
             flash(_("Signed in as %(username)s.", username=user.username), "success")

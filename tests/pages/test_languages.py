@@ -218,6 +218,9 @@ def test_the_switcher_sets_the_language_for_later_requests(client: PageClient) -
     later = client.get("/login", headers={"Accept-Language": "en"})
     assert served_in(later) == "fr"
     assert parse(later).h1.get_text() == FRENCH["Sign in"]
+    # Signing in starts a new session (Flask clears its cookie): the choice survives it.
+    soup = client.follow(client.login("bob", PASSWORDS["bob"]))
+    assert soup.html["lang"] == "fr" and text_of(soup, "message") == french.signed_in_as("bob")
     back = switch(client, "/login", "en")
     assert back.status_code == 302 and back.headers["location"] == "/login"
     english = client.get("/catalogue", headers={"Accept-Language": "fr"})
