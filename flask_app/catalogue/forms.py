@@ -56,8 +56,14 @@ class CatalogueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    search = StringField(filters=[strip], validators=[Length(max=200), no_null_characters])
-    category = StringField(filters=[strip], validators=[Length(max=50), no_null_characters])
+    # Labelled here too: an unlabelled field asks for its name's translation on every
+    # request, and Flask-WTF loads WTForms' own catalog from disk to answer.
+    search = StringField(
+        _l("Search"), filters=[strip], validators=[Length(max=200), no_null_characters]
+    )
+    category = StringField(
+        _l("Category"), filters=[strip], validators=[Length(max=50), no_null_characters]
+    )
 
     def filters(self) -> ProductFilters:
         """The store's filters; an invalid form filters nothing (its errors are shown)."""

@@ -17,6 +17,8 @@ from flask_babel import Babel, get_locale
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "fr")
 SESSION_KEY = "language"
+# The switcher's options, each language named in itself ("English", "français").
+NAMES = [(code, Locale.parse(code).get_display_name(code) or code) for code in LANGUAGES]
 
 babel = Babel()
 
@@ -70,9 +72,8 @@ def language_headers(response: Response) -> Response:
 
 
 def template_context() -> dict[str, Any]:
-    """The switcher's options, each language named in itself, and the one served."""
-    names = [(code, Locale.parse(code).get_display_name(code) or code) for code in LANGUAGES]
-    return {"language": language(), "languages": names}
+    """The pages' templates get the switcher's options and the language served."""
+    return {"language": language(), "languages": NAMES}
 
 
 def init_app(app: Flask) -> None:
