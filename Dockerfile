@@ -15,6 +15,11 @@ WORKDIR /app
 # --- builder: uv, then the locked runtime dependencies, then the project ------------
 FROM base AS builder
 ARG UV_VERSION
+# GNU gettext's msgfmt for Django's compilemessages below, as `make setup` installs it; in
+# the builder only: the images get the compiled catalogs, not the tool.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gettext \
+ && rm -rf /var/lib/apt/lists/*
 COPY deploy/docker/with-extra-ca /usr/local/bin/with-extra-ca
 RUN --mount=type=secret,id=extra_ca,required=false \
     with-extra-ca pip install --no-cache-dir --root-user-action=ignore "uv==${UV_VERSION}"
@@ -34,6 +39,11 @@ COPY . .
 RUN --mount=type=cache,target=/root/.cache/uv --mount=type=secret,id=extra_ca,required=false \
     with-extra-ca uv sync --frozen --no-default-groups \
  && python -m compileall -q django_app flask_app shared_spec sidebyside
+# The pages' message catalogs, compiled as `make setup` compiles them (no .mo is in git).
+# django-admin, not manage.py: without settings it imports no project code and creates
+# nothing under var/, which the runtime user must own.
+RUN cd django_app && django-admin compilemessages --verbosity 0 \
+ && cd .. && pybabel -q compile --directory flask_app/catalogue/translations
 
 # --- builder-test: the same environment plus the dev and toolkit groups --------------
 FROM builder AS builder-test

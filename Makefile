@@ -6,12 +6,15 @@ RUN := $(UV) run --frozen
 TARGETS := django flask-sql flask-mongo
 PORT ?= 8001
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_TOOLS := wrk hyperfine chromium nginx
+# GNU gettext's msgfmt: Django's compilemessages (in `setup`) and makemessages call it.
+GETTEXT_TOOLS := msgfmt:gettext
+# Each a command, or command:package where the Debian package is named otherwise.
+APT_TOOLS := wrk hyperfine chromium nginx $(GETTEXT_TOOLS)
 # Every suite writes JUnit XML here (Django's runner reads it from the environment).
 JUNIT_DIR ?= $(CURDIR)/var/junit
 export JUNIT_DIR
 
-.PHONY: setup system-tools report report-quick up serve test lint lint-spec test-spec test-units test-contract test-live test-pages test-reliability test-differential test-scaleout test-stack stack stack-down fuzz soak fixtures clean
+.PHONY: setup messages system-tools report report-quick up serve test lint lint-spec test-spec test-units test-contract test-live test-pages test-reliability test-differential test-scaleout test-stack stack stack-down fuzz soak fixtures clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -19,12 +22,24 @@ $(UV):
 
 # .venv-serve is byte-compiled like the Docker image (UV_COMPILE_BYTECODE=1): otherwise every
 # measured cold start would compile each imported module (PYTHONDONTWRITEBYTECODE keeps it so).
-setup: $(UV)  ## .venv (everything) and .venv-serve (what the servers run on), both from uv.lock
+# The compiled catalogs (.mo) are not in git: setup makes them from the .po files every time.
+setup: $(UV)  ## .venv (everything) and .venv-serve (what the servers run on), both from uv.lock; the pages' catalogs compiled
 	$(UV) sync --frozen
 	UV_PROJECT_ENVIRONMENT=.venv-serve $(UV) sync --frozen --no-default-groups --compile-bytecode
+	@$(MAKE) --no-print-directory system-tools APT_TOOLS="$(GETTEXT_TOOLS)"
+	cd django_app && ../$(RUN) python manage.py compilemessages --verbosity 0
+	$(RUN) pybabel -q compile --directory flask_app/catalogue/translations
 
-system-tools:  ## Debian packages the tests and measurements need (wrk for load, nginx for tests/scaleout; taskset is in util-linux)
-	@missing=""; for tool in $(APT_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+# Not on `setup`, whose `uv sync` this needs no more than `uv run` does (tests/test_i18n.py
+# runs it on a copy of the apps with the checkout's environment).
+messages: $(UV)  ## after changing the pages' words: both apps' French catalogs in step with their sources (then fill in the new msgstr and `make setup`)
+	cd django_app && ../$(RUN) python manage.py makemessages --locale fr --no-location --no-obsolete
+	mkdir -p var
+	$(RUN) pybabel -q extract --mapping-file flask_app/babel.cfg --keywords _l --no-location --output-file var/messages.pot flask_app
+	$(RUN) pybabel -q update --input-file var/messages.pot --output-dir flask_app/catalogue/translations --ignore-obsolete
+
+system-tools:  ## Debian packages the tests and measurements need (wrk for load, nginx for tests/scaleout, gettext for the catalogs; taskset is in util-linux)
+	@missing=""; for tool in $(APT_TOOLS); do command -v $${tool%%:*} >/dev/null || missing="$$missing $${tool#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 		$(SUDO) apt-get install -y -q $$missing || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; }; \
 	fi
@@ -120,3 +135,4 @@ fixtures: setup
 
 clean:
 	rm -rf .venv .venv-serve $(TOOLS) var report node_modules
+	find django_app flask_app -name '*.mo' -delete

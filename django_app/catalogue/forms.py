@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Review
 from catalogue.selectors import ProductFilters
 
-RATING_CHOICES = [("", "Choose a rating")] + [(n, f"{n} / 5") for n in range(5, 0, -1)]
+RATING_CHOICES = [("", _("Choose a rating"))] + [(n, f"{n} / 5") for n in range(5, 0, -1)]
 
 
 class CatalogueFilterForm(forms.Form):
@@ -39,3 +40,5 @@ class ReviewForm(forms.ModelForm):
             "rating": forms.Select(choices=RATING_CHOICES),
             "body": forms.Textarea(attrs={"rows": 4}),
         }
+        # The model's fields have no verbose names (the labels would be untranslated).
+        labels = {"rating": _("Rating"), "title": _("Title"), "body": _("Body")}

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from catalogue import selectors, services
@@ -38,7 +39,14 @@ def error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """settings.CSRF_FAILURE_VIEW: a form posted without a valid token."""
-    return error_page(request, 403, "The form has expired or was not sent by this site.")
+    return error_page(request, 403, _("The form has expired or was not sent by this site."))
+
+
+def conflict_message(exc: Conflict) -> str:
+    """The page's words for a refused review: the services' message is the API's, in English."""
+    if exc.code == "already_reviewed":
+        return _("You have already reviewed this product.")
+    return exc.message
 
 
 @require_safe
@@ -67,7 +75,7 @@ def product_page(request: HttpRequest, sku: str) -> HttpResponse:
     try:
         product = selectors.product_get(user=request.user, sku=sku)
     except Http404:
-        return error_page(request, 404, f"No product with SKU {sku}.")
+        return error_page(request, 404, _("No product with SKU %(sku)s.") % {"sku": sku})
     form = ReviewForm()
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -77,9 +85,9 @@ def product_page(request: HttpRequest, sku: str) -> HttpResponse:
             try:
                 services.review_create(product=product, author=request.user, data=form.cleaned_data)
             except Conflict as exc:  # reviewed meanwhile, from another tab or the API
-                messages.error(request, exc.message)
+                messages.error(request, conflict_message(exc))
             else:
-                messages.success(request, "Thank you, your review is published.")
+                messages.success(request, _("Thank you, your review is published."))
             return redirect("product-page", sku=product.sku)  # post/redirect/get
     context = {
         "product": product,
@@ -111,7 +119,9 @@ def login_page(request: HttpRequest) -> HttpResponse:
     throttle = LoginFailureThrottle(username) if request.method == "POST" and username else None
     wait = throttle.claim() if throttle else None
     if wait is not None:
-        context["throttled"] = f"Too many failed sign-ins. Try again in {wait} seconds."
+        context["throttled"] = _("Too many failed sign-ins. Try again in %(wait)s seconds.") % {
+            "wait": wait
+        }
         context["form"] = LoginForm(request, initial={"username": username})
         response = render(request, "catalogue/login.html", context, status=429)
         response["Retry-After"] = str(wait)
@@ -120,7 +130,8 @@ def login_page(request: HttpRequest) -> HttpResponse:
         if throttle:
             throttle.release()
         login(request, form.get_user())  # new session key, new CSRF token
-        messages.success(request, f"Signed in as {form.get_user().username}.")
+        signed_in = {"username": form.get_user().username}
+        messages.success(request, _("Signed in as %(username)s.") % signed_in)
         return redirect(next_url(request))
     if throttle and not form.has_error(NON_FIELD_ERRORS, "invalid_login"):
         throttle.release()  # no password was checked (a field is missing or too long)
@@ -130,5 +141,5 @@ def login_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_page(request: HttpRequest) -> HttpResponse:
     logout(request)  # deletes the session row: the old cookie is worthless now
-    messages.success(request, "Signed out.")
+    messages.success(request, _("Signed out."))
     return redirect("catalogue-page")

@@ -279,3 +279,17 @@ class LoginThrottleTests(TestCase):
         self.assertContains(response, "Too many failed sign-ins", status_code=429)
         self.assertNotIn("_auth_user_id", self.client.session)
         self.assertEqual(self.token("right-pass-1"), 429)
+
+
+class LanguageTests(TestCase):
+    """The pages' language (PageLocaleMiddleware) never reaches the API."""
+
+    def test_the_api_is_english_after_a_french_page_on_the_same_thread(self) -> None:
+        page = self.client.get("/login", headers={"Accept-Language": "fr"})
+        self.assertEqual(page["Content-Language"], "fr")
+        self.assertContains(page, '<html lang="fr">')
+        # A thread keeps the language it last activated; the API's request resets it.
+        response = self.client.post("/api/auth/register", {}, content_type="application/json")
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("This field is required.", response.json()["error"]["fields"]["username"])
+        self.assertNotIn("Content-Language", response)

@@ -2,6 +2,8 @@
 
 from django.urls import path, register_converter
 from django.urls.converters import StringConverter
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from catalogue import auth, docs, pages, views
 
@@ -47,4 +49,7 @@ urlpatterns = [
     path("catalogue/<segment:sku>", pages.product_page, name="product-page"),
     path("login", pages.login_page, name="login"),
     path("logout", pages.logout_page, name="logout"),
+    # The language switcher: Django's own view (django.conf.urls.i18n mounts it at
+    # `i18n/setlang/`; the pages' URLs have no trailing slash). It sets the language cookie.
+    path("language", require_POST(set_language), name="set-language"),
 ]

@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "catalogue.middleware.GZipMiddleware",
     "catalogue.middleware.CanonicalPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Where Django's docs put LocaleMiddleware: after the session, before CommonMiddleware.
+    # Django's own, narrowed to the pages and the admin (catalogue/i18n.py says why).
+    "catalogue.i18n.PageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -189,9 +192,14 @@ LOGIN_THROTTLE_RATE = os.environ.get("LOGIN_THROTTLE_RATE", "5/min")
 # gunicorn config (deploy/gunicorn.conf.py) creates it on SIGTERM; a pre-stop hook may too.
 DRAIN_FILE = os.environ.get("DRAIN_FILE", "")
 
-LANGUAGE_CODE = "en-us"
+# The pages and the admin in English or French: the language cookie the switcher sets
+# (django.views.i18n.set_language at /language), else Accept-Language, else English.
+# The API answers in English whatever the request asks for (the contract's messages).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "French")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -229,13 +237,16 @@ CONTENT_SECURITY_POLICY = (
 API_DOCS_CONTENT_SECURITY_POLICY = f"{CONTENT_SECURITY_POLICY}; img-src 'self' data:"
 # Cookies: the flags tests/reliability holds every target's session cookie to. The
 # messages cookie takes the session's flags. No script reads the CSRF cookie (forms carry
-# the token), so it is HttpOnly too.
+# the token) or the language cookie, so they are HttpOnly too.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # HTTPS (what `manage.py check --deploy` asks for): on by default in production.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0))

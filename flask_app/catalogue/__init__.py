@@ -26,7 +26,7 @@ class CatalogueJSONProvider(DefaultJSONProvider):
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: configuration first, then every concern's `init_app`."""
-    from catalogue import api, cli, cors, db, docs, errors, hooks, login, pages
+    from catalogue import api, cli, cors, db, docs, errors, hooks, i18n, login, pages
     from catalogue.auth.throttle import login_throttle
     from catalogue.config import settings_from_env
 
@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cors.init_app(app)
     hooks.init_app(app)  # its before-request hook first: request id and clock, canonical paths
     login.init_app(app)
+    i18n.init_app(app)
     login_throttle.init_app(app)
     errors.init_app(app)
     app.url_map.converters["segment"] = SegmentConverter  # before the rules that use it

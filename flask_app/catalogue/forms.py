@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
@@ -18,13 +19,17 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from catalogue.schemas import Rating, ReviewBody, ReviewTitle, strip
 from catalogue.store import ProductFilters
 
-RATING_CHOICES = [("", "Choose a rating")] + [(str(n), f"{n} / 5") for n in range(5, 0, -1)]
+RATING_CHOICES = [("", _l("Choose a rating"))] + [(str(n), f"{n} / 5") for n in range(5, 0, -1)]
+# WTForms' own French says "Ce champ est requis."; the pages say what Django's forms say.
+REQUIRED = _l("This field is required.")
+# pydantic's messages are English only: the one a page can show gets our catalog's words.
+TOO_LONG = _l("Ensure this value has at most %(max)d characters (it has %(length)d).")
 
 
 def no_null_characters(form: Form, field: Field) -> None:
     """No NUL in any text field: PostgreSQL cannot store it, nor compare it in a query."""
     if "\x00" in (field.data or ""):
-        raise ValidationError("Null characters are not allowed.")
+        raise ValidationError(_l("Null characters are not allowed."))
 
 
 class FollowsSchema:
@@ -38,7 +43,11 @@ class FollowsSchema:
         try:
             self.adapter.validate_python(field.data, strict=False)
         except PydanticValidationError as exc:
-            raise ValidationError(exc.errors()[0]["msg"]) from exc
+            error = exc.errors()[0]
+            if error["type"] in {"string_too_long", "too_long"}:
+                limits = {"max": error["ctx"]["max_length"], "length": len(field.data)}
+                raise ValidationError(TOO_LONG % limits) from exc
+            raise ValidationError(error["msg"]) from exc
 
 
 class CatalogueFilterForm(FlaskForm):
@@ -47,8 +56,14 @@ class CatalogueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    search = StringField(filters=[strip], validators=[Length(max=200), no_null_characters])
-    category = StringField(filters=[strip], validators=[Length(max=50), no_null_characters])
+    # Labelled here too: an unlabelled field asks for its name's translation on every
+    # request, and Flask-WTF loads WTForms' own catalog from disk to answer.
+    search = StringField(
+        _l("Search"), filters=[strip], validators=[Length(max=200), no_null_characters]
+    )
+    category = StringField(
+        _l("Category"), filters=[strip], validators=[Length(max=50), no_null_characters]
+    )
 
     def filters(self) -> ProductFilters:
         """The store's filters; an invalid form filters nothing (its errors are shown)."""
@@ -61,26 +76,30 @@ class LoginForm(FlaskForm):
     """Username (trimmed, case-sensitive) and password (never trimmed)."""
 
     username = StringField(
-        "Username", filters=[strip], validators=[DataRequired(), no_null_characters]
+        _l("Username"), filters=[strip], validators=[DataRequired(REQUIRED), no_null_characters]
     )
-    password = PasswordField("Password", validators=[InputRequired(), no_null_characters])
+    password = PasswordField(
+        _l("Password"), validators=[InputRequired(REQUIRED), no_null_characters]
+    )
 
 
 class ReviewForm(FlaskForm):
     """A review's rating, title and body, by the rules of the API's ReviewCreateSchema."""
 
     rating = SelectField(
-        "Rating", choices=RATING_CHOICES, validators=[InputRequired(), FollowsSchema(Rating)]
+        _l("Rating"),
+        choices=RATING_CHOICES,
+        validators=[InputRequired(REQUIRED), FollowsSchema(Rating)],
     )
     # Optional, as in the API: a post without them means "" (WTForms' default is None).
     title = StringField(
-        "Title",
+        _l("Title"),
         default="",
         filters=[strip],
         validators=[no_null_characters, FollowsSchema(ReviewTitle)],
     )
     body = TextAreaField(
-        "Body",
+        _l("Body"),
         default="",
         filters=[strip],
         validators=[no_null_characters, FollowsSchema(ReviewBody)],

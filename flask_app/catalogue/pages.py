@@ -12,10 +12,11 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
-from catalogue import services
+from catalogue import i18n, services
 from catalogue.auth.throttle import login_throttle
 from catalogue.exceptions import Conflict, Throttled
 from catalogue.forms import CatalogueFilterForm, LoginForm, ReviewForm
@@ -27,6 +28,10 @@ from catalogue.store import PageRequest, get_store
 bp = Blueprint("pages", __name__)
 # After CSRFProtect's token (and, over HTTPS, Referer) check: the Origin check.
 bp.before_request(check_origin)
+# The pages' language (i18n.py): the switcher's options, the headers, the switch itself.
+bp.context_processor(i18n.template_context)
+bp.after_request(i18n.language_headers)
+bp.add_url_rule("/language", "set_language", i18n.set_language, methods=["POST"])
 
 PAGE_SIZE = 12
 REVIEWS_SHOWN = 100
@@ -55,7 +60,14 @@ def error_page(status: int, message: str) -> ResponseReturnValue:
 @bp.errorhandler(CSRFError)
 def csrf_failure(exc: CSRFError) -> ResponseReturnValue:
     """The pages blueprint's CSRF handler: the contract's 403 (Flask-WTF's is 400)."""
-    return error_page(403, "The form has expired or was not sent by this site.")
+    return error_page(403, _("The form has expired or was not sent by this site."))
+
+
+def conflict_message(exc: Conflict) -> str:
+    """The page's words for a refused review: the services' message is the API's, in English."""
+    if exc.code == "already_reviewed":
+        return _("You have already reviewed this product.")
+    return exc.message
 
 
 @bp.get("/")
@@ -88,7 +100,7 @@ def product_page(sku: str) -> ResponseReturnValue:
     store, user = get_store(), page_user()
     product = store.product_get(sku, user.is_staff)
     if product is None:
-        return error_page(404, f"No product with SKU {sku}.")
+        return error_page(404, _("No product with SKU %(sku)s.", sku=sku))
     form = ReviewForm()
     if form.is_submitted():
         if not isinstance(user, PageUser):
@@ -98,9 +110,9 @@ def product_page(sku: str) -> ResponseReturnValue:
             try:
                 services.review_create(product=product, author=user, data=form.review())
             except Conflict as exc:  # reviewed meanwhile, from another tab or the API
-                flash(exc.message, "error")
+                flash(conflict_message(exc), "error")
             else:
-                flash("Thank you, your review is published.", "success")
+                flash(_("Thank you, your review is published."), "success")
             return redirect(url_for("pages.product_page", sku=product.sku))  # PRG
     reviews = store.review_list(product.sku, PageRequest(1, REVIEWS_SHOWN)).items
     return render_template(
@@ -128,20 +140,27 @@ def login_page() -> ResponseReturnValue:
         try:
             login_throttle.claim(username)  # after the form validates: invalid ones never count
         except Throttled as exc:
-            form.form_errors.append(exc.message)
+            form.form_errors.append(
+                _("Too many failed sign-ins. Try again in %(wait)s seconds.", wait=exc.wait)
+            )
             page = render_template("catalogue/login.html", form=form, next=next_url())
             return page, 429, {"Retry-After": str(exc.wait)}
         user = services.user_authenticate(username=username, password=form.password.data)
         if user is not None:
             login_throttle.release(username)
+            language = session.get(i18n.SESSION_KEY)
             session.clear()  # a fresh session and CSRF token: none from before sign-in survives
+            if language is not None:  # but the switcher's choice does, as Django's cookie does
+                session[i18n.SESSION_KEY] = language
             login_user(PageUser(**vars(user)))
             session.permanent = True  # kept for PERMANENT_SESSION_LIFETIME, not the browser session
-            flash(f"Signed in as {user.username}.", "success")
+            flash(_("Signed in as %(username)s.", username=user.username), "success")
             return redirect(next_url())
         form.form_errors.append(
-            "Please enter a correct username and password. "
-            "Note that both fields may be case-sensitive."
+            _(
+                "Please enter a correct username and password. "
+                "Note that both fields may be case-sensitive."
+            )
         )
     return render_template("catalogue/login.html", form=form, next=next_url())
 
@@ -149,5 +168,5 @@ def login_page() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout_page() -> ResponseReturnValue:
     logout_user()  # forgets the user in the cookie; a copy of the old one would still verify
-    flash("Signed out.", "success")
+    flash(_("Signed out."), "success")
     return redirect(url_for("pages.catalogue_page"))

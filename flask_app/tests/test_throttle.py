@@ -230,7 +230,7 @@ def test_page_sign_in_throttle_holds_across_workers(site: str) -> None:
     for password in ["wrong"] * 6 + [PASSWORDS["carol"]]:
         throttled = page_attempt(site, "carol", password)
         assert throttled.status_code == 429
-        assert "Too many failed attempts" in throttled.text
+        assert "Too many failed sign-ins" in throttled.text
         assert 1 <= int(throttled.headers["retry-after"]) <= 60
     # One identity: the page's failures count for the API's sign-in too.
     assert token_attempt(site, "carol", PASSWORDS["carol"]).status_code == 429

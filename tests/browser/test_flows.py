@@ -1,4 +1,5 @@
-"""Real-browser flows on every target: browse, search, filter, paginate, review, sign out, admin."""
+"""Real-browser flows on every target: browse, search, filter, paginate, review, sign out,
+admin, French."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.livesite import PAGE_SIZE, LiveSite, matching, unreviewed_products
+from tests.support import french
 from tests.support.fixture import PASSWORDS
+from tests.support.french import FRENCH
 
 Shoot = Callable[[str], Path]
 # The page suite writes reviews on the first few review-less products; these are ours.
@@ -174,3 +177,27 @@ def admin_products(page: Page, shoot: Shoot) -> None:
     response = anonymous.new_page().goto(f"/catalogue/{DEACTIVATED_HERE}")
     assert response is not None and response.status == 404
     anonymous.close()
+
+
+def test_switch_to_french_and_back(page: Page, shoot: Shoot) -> None:
+    """The switcher in a real browser: French on every page after one choice, then English."""
+    page.goto("/catalogue?search=lamp")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_test_id("language-select").select_option("fr")
+    page.get_by_test_id("language-submit").click()
+    page.wait_for_url("**/catalogue?search=lamp")  # back where the switch was made
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("h1")).to_have_text(FRENCH["Products"])
+    expect(page.get_by_test_id("result-count")).to_have_text(french.products(len(matching("lamp"))))
+    expect(page.get_by_test_id("filter-submit")).to_have_text(FRENCH["Apply"])
+    expect(page.get_by_test_id("language-select")).to_have_value("fr")
+    shoot("catalogue-fr")
+    page.get_by_test_id("login-link").click()
+    expect(page.locator("h1")).to_have_text(FRENCH["Sign in"])
+    page.get_by_label(FRENCH["Username"]).fill("dave")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("error-password")).to_have_text(FRENCH["This field is required."])
+    page.get_by_test_id("language-select").select_option("en")
+    page.get_by_test_id("language-submit").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Sign in")

@@ -402,6 +402,8 @@ def test_review_form_errors_are_next_to_their_fields(site: LiveSite) -> None:
         error = by_id(soup, f"error-{field}")
         assert error.parent.select_one(f'[name="{field}"]') is not None
     assert text_of(soup, "error-rating") == "This field is required."
+    too_long = "Ensure this value has at most 120 characters (it has 121)."
+    assert text_of(soup, "error-title") == too_long  # Django's words, in both apps
     assert all_by_id(soup, "error-body") == []
     # Browsers drop the newline after <textarea> (Django writes LF, WTForms CRLF).
     assert by_id(soup, "review-form").select_one("textarea").get_text().lstrip("\r\n") == "kept"
