@@ -149,9 +149,7 @@ def product_reserve(*, product: Product, quantity: int) -> int:
         if before is None or before.stock < quantity:
             raise Conflict("insufficient_stock", f"Fewer than {quantity} units are in stock.")
         stamp = now_ms()  # taken under the lock: a later reservation's stamp is later
-        Product.objects.filter(pk=product.pk).update(
-            stock=F("stock") - quantity, updated_at=stamp
-        )
+        Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantity, updated_at=stamp)
         after = replace(before, stock=before.stock - quantity, changed=stamp)
         summary.product_moved(before=before, after=after)
     return after.stock

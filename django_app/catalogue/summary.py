@@ -27,7 +27,6 @@ from django.db.models import (
     BigIntegerField,
     Case,
     DateTimeField,
-    Expression,
     F,
     OuterRef,
     QuerySet,
@@ -35,6 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Round
 
 from catalogue.models import CatalogueVersion, CategoryStats, Product
@@ -94,9 +94,9 @@ def cents_value(amount: int) -> Value:
     return Value(amount, output_field=BigIntegerField())
 
 
-def lowest(old: Share | None, new: Share | None, products: QuerySet[Product]) -> Expression:
+def lowest(old: Share | None, new: Share | None, products: QuerySet[Product]) -> Combinable:
     low = F("min_price_cents")
-    kept: Expression = low
+    kept: Combinable = low
     if new is not None:
         # A NULL minimum (no product yet) is not <= anything: the new price takes it.
         kept = Case(When(min_price_cents__lte=new.cents, then=low), default=cents_value(new.cents))
@@ -106,9 +106,9 @@ def lowest(old: Share | None, new: Share | None, products: QuerySet[Product]) ->
     return kept
 
 
-def highest(old: Share | None, new: Share | None, products: QuerySet[Product]) -> Expression:
+def highest(old: Share | None, new: Share | None, products: QuerySet[Product]) -> Combinable:
     high = F("max_price_cents")
-    kept: Expression = high
+    kept: Combinable = high
     if new is not None:
         kept = Case(When(max_price_cents__gte=new.cents, then=high), default=cents_value(new.cents))
     if old is not None and (new is None or new.cents < old.cents):
@@ -142,10 +142,10 @@ def figures_moved(
     return values
 
 
-def newest(old: Share | None, new: Share | None) -> Expression:
+def newest(old: Share | None, new: Share | None) -> Combinable:
     """The newest `updated_at` of an active product, once `old` became `new`."""
     stamp = F("products_changed")
-    kept: Expression = stamp
+    kept: Combinable = stamp
     if new is not None:
         moved = Value(new.changed, output_field=DateTimeField())
         kept = Case(When(products_changed__gte=new.changed, then=stamp), default=moved)

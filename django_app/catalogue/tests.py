@@ -276,7 +276,9 @@ class AdminStatsTests(CatalogueTestCase):
         url = f"/admin/catalogue/product/{self.hammer.pk}/change/"
         self.assertEqual(self.client.post(url, form).status_code, 302)
         self.hammer.refresh_from_db()
-        self.assertEqual((self.hammer.price, list(self.hammer.categories.all())), (Decimal("0.50"), [self.empty]))
+        self.assertEqual(
+            (self.hammer.price, list(self.hammer.categories.all())), (Decimal("0.50"), [self.empty])
+        )
         self.assertKeptIsRecomputed()
         action = {"action": "delete_selected", "_selected_action": [self.saw.pk], "post": "yes"}
         self.assertEqual(self.client.post("/admin/catalogue/product/", action).status_code, 302)
@@ -286,7 +288,9 @@ class AdminStatsTests(CatalogueTestCase):
         self.assertEqual(self.client.post("/admin/catalogue/product/", action).status_code, 302)
         self.assertKeptIsRecomputed()
         category = {"slug": "added", "name": "Added", "description": ""}
-        self.assertEqual(self.client.post("/admin/catalogue/category/add/", category).status_code, 302)
+        self.assertEqual(
+            self.client.post("/admin/catalogue/category/add/", category).status_code, 302
+        )
         self.assertTrue(Category.objects.get(slug="added").stats)
 
 

@@ -112,6 +112,7 @@ def catalogue_stats(session: Session) -> Stats:
             .select_from(CatalogueVersion)
             .outerjoin(Category, true())
             .outerjoin(CategoryStats, CategoryStats.category_id == Category.id)
+            .where(CatalogueVersion.id == 1)
             .order_by(Category.slug)
         )
     )

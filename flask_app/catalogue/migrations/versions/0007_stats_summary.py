@@ -70,10 +70,10 @@ def upgrade() -> None:
         sa.Column("products_changed", sa.DateTime(timezone=True), nullable=True),
     )
     op.execute(FILL_CATEGORIES)
-    for column, figure in TOTALS.items():
+    for name, aggregate in TOTALS.items():
         op.execute(
-            f"UPDATE catalogue_version SET {column} = "
-            f"(SELECT {figure} FROM products p WHERE p.is_active)"
+            f"UPDATE catalogue_version SET {name} = "
+            f"(SELECT {aggregate} FROM products p WHERE p.is_active)"
         )
 
 
