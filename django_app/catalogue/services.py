@@ -106,12 +106,14 @@ def product_update(*, product: Product, data: dict[str, Any], partial: bool) -> 
     fields = dict(data) if partial else {**PRODUCT_DEFAULTS, **data}
     categories = fields.pop("categories", None)
     with transaction.atomic():
-        before = summary.product_share(product.pk)
-        if before is None:  # deleted since the request read it
-            raise Http404
-        # Under the row lock now: the save writes every column, so the ones `data` leaves
-        # alone must be the stored ones (a reservation since the request read the row).
-        product.refresh_from_db()
+        # Read again under the row lock (as an UPDATE takes it: summary.product_share says
+        # why): the save writes every column, so the ones `data` leaves alone must be the
+        # stored ones, not the request's earlier read (a reservation may have come between).
+        try:
+            product.refresh_from_db(from_queryset=Product.objects.select_for_update(no_key=True))
+        except Product.DoesNotExist as exc:  # deleted since the request read it
+            raise Http404 from exc
+        before = summary.Share.of(product, categories=summary.category_ids(product.pk))
         model_update(instance=product, data=fields)  # pre/post_save write the price history
         if categories is not None:
             product.categories.set(categories)

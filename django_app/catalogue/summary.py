@@ -70,19 +70,29 @@ class Share:
         )
 
 
+def category_ids(product_id: int) -> frozenset[int]:
+    """The product's categories as stored. Read under the product's lock, in a statement of
+    its own: a join in the locking statement would show the links as they were before the
+    lock was granted (READ COMMITTED re-reads the locked row only)."""
+    links = Product.categories.through.objects.filter(product_id=product_id)
+    return frozenset(links.values_list("category_id", flat=True))
+
+
 def product_share(product_id: int) -> Share | None:
     """The product as stored, read under its row lock (None: gone). The lock keeps it as
-    read until the write commits, and comes first in the lock order."""
-    rows = list(
-        Product.objects.select_for_update(of=("self",))
+    read until the write commits, and comes first in the lock order. It is the lock an
+    UPDATE of the row takes (FOR NO KEY UPDATE): a review's foreign key check, which runs
+    at COMMIT after the review's trigger took the version row, still gets its share."""
+    row = (
+        Product.objects.select_for_update(no_key=True)
         .filter(pk=product_id)
-        .values_list("is_active", "price", "stock", "updated_at", "categories")
+        .values_list("is_active", "price", "stock", "updated_at")
+        .first()
     )
-    if not rows:
+    if row is None:
         return None
-    active, price, stock, changed, _ = rows[0]
-    categories = frozenset(row[4] for row in rows if row[4] is not None)
-    return Share(active, cents(price), stock, changed, categories)
+    active, price, stock, changed = row
+    return Share(active, cents(price), stock, changed, category_ids(product_id))
 
 
 def extreme(products: QuerySet[Product], order: str) -> Subquery:

@@ -103,12 +103,12 @@ def test_a_reservation_is_one_locked_read_and_increments_in_its_own_transaction(
     api: Api, target: Target, alice: str
 ) -> None:
     # The token and the product (Flask: its categories too, its ratings on Mongo), then the
-    # write. SQL: BEGIN, the product's row read under its lock (with its categories), the
+    # write. SQL: BEGIN, the product's row read under its lock, then its categories, the
     # UPDATE of its stock (its trigger bumps the version row in the same transaction), the
     # stats by increments (its categories' rows, the totals), COMMIT. Mongo has no
     # transaction to open: one find_one_and_update, then the version document's own update.
     reads = 2 if target.name == "django" else 3
-    writes = 2 if target.name == "flask-mongo" else 6
+    writes = 2 if target.name == "flask-mongo" else 7
     with target.count_queries() as counter:
         response = api.post("/api/products/AUD-0001/reserve", json={"quantity": 1}, token=alice)
     assert response.status_code == 200, response.text

@@ -290,12 +290,17 @@ class SqlStore:
         *version, found = self.session.execute(select(*VERSION_COLUMNS, visible)).one()
         return Version(*version) if found else None
 
-    def _product(self, sku: str, lock: bool = False) -> Product:
+    def _product(self, sku: str, lock: bool = False, deleting: bool = False) -> Product:
         """The row a write changes. It is read again inside the write's transaction, after
         the request's own read: a product deleted in between is simply not found. `lock`
-        holds it as read to the commit (first in the lock order: sql_summary.py)."""
+        holds it as read to the commit, first in the lock order (sql_summary.py): FOR NO
+        KEY UPDATE, the lock an UPDATE takes, which lets a review's foreign key check
+        through; before a DELETE, FOR UPDATE, which that check waits for before its
+        statement's trigger takes the version row (else the two would deadlock)."""
         query = select(Product).where(Product.sku == sku)
-        row = self.session.scalars(query.with_for_update() if lock else query).one_or_none()
+        if lock:
+            query = query.with_for_update(key_share=not deleting)
+        row = self.session.scalars(query).one_or_none()
         if row is None:
             raise NotFound
         return row
@@ -330,7 +335,7 @@ class SqlStore:
         return self._product_out(product.sku)
 
     def product_delete(self, sku: str) -> None:
-        row = self._product(sku, lock=True)
+        row = self._product(sku, lock=True, deleting=True)
         before = sql_summary.Share.of(row)
         self.session.delete(row)
         self.session.flush()

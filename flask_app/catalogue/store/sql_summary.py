@@ -83,25 +83,23 @@ class Share:
 
 
 def product_share(session: Session, sku: str) -> tuple[int, Share] | None:
-    """A product's id and share as stored, in one query under its row lock (None: no
-    such product). The lock keeps it as read until the write commits."""
-    rows = session.execute(
-        select(
-            Product.id,
-            Product.is_active,
-            Product.price,
-            Product.stock,
-            Product.updated_at,
-            product_categories.c.category_id,
-        )
-        .outerjoin(product_categories, product_categories.c.product_id == Product.id)
+    """A product's id and share as stored, under its row lock (None: no such product). The
+    lock keeps it as read until the write commits; it is the one an UPDATE of the row
+    takes (FOR NO KEY UPDATE), which foreign key checks pass. Its categories are read in
+    a statement of their own, once the lock is granted: a join in the locking statement
+    would show the links as they were before (READ COMMITTED re-reads the locked row only)."""
+    row = session.execute(
+        select(Product.id, Product.is_active, Product.price, Product.stock, Product.updated_at)
         .where(Product.sku == sku)
-        .with_for_update(of=Product)
-    ).all()
-    if not rows:
+        .with_for_update(key_share=True)
+    ).one_or_none()
+    if row is None:
         return None
-    product_id, active, price, stock, changed, _ = rows[0]
-    categories = frozenset(row[5] for row in rows if row[5] is not None)
+    product_id, active, price, stock, changed = row
+    links = select(product_categories.c.category_id).where(
+        product_categories.c.product_id == product_id
+    )
+    categories = frozenset(session.scalars(links))
     return product_id, Share(active, cents(price), stock, changed, categories)
 
 
