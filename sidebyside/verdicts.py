@@ -205,9 +205,11 @@ def raw_sql(results: Results) -> Verdict:
     queries = {t: f["endpoints"]["stats"].get("queries") for t, f in bench.items()
                if "stats" in f.get("endpoints", {})}  # fmt: skip
     evidence = [
-        "The stats endpoint is two hand-written aggregates per app: raw SQL on Django's "
-        "cursor and in SQLAlchemy's `text()` on flask-sql (the ORMs would load every row or "
-        "need annotations that read worse), an aggregation pipeline on flask-mongo."
+        "The stats' full recompute is two hand-written aggregates per app: raw SQL on "
+        "Django's cursor and in SQLAlchemy's `text()` on flask-sql (the ORMs would load "
+        "every row or need annotations that read worse). It rebuilds and checks the "
+        "summary the writes keep, which the endpoint reads with plain ORM queries; "
+        "flask-mongo runs an aggregation pipeline."
     ]
     if queries:
         evidence.append(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from catalogue import services
+from catalogue import services, summary
 from catalogue.models import AuthToken, Category, PriceChange, Product, Review
 
 
@@ -14,6 +17,11 @@ from catalogue.models import AuthToken, Category, PriceChange, Product, Review
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["slug", "name"]
     search_fields = ["slug", "name"]
+
+    def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.category_stats_create(category=obj)
 
 
 class ReviewInline(admin.TabularInline):
@@ -24,14 +32,42 @@ class ReviewInline(admin.TabularInline):
     extra = 0
 
 
+class ProductAdminForm(forms.ModelForm):
+    # The product's stats share before the save (None: a new product).
+    stats_before: summary.Share | None = None
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    form = ProductAdminForm
     list_display = ["sku", "name", "price", "stock", "is_active"]
     list_filter = ["is_active", "categories"]
     search_fields = ["sku", "name", "description"]
     filter_horizontal = ["categories"]
     inlines = [ReviewInline]
     actions = ["deactivate"]
+
+    # The admin writes a product in two steps (the row here, its categories in
+    # save_related), in one transaction: the stats move once both are written.
+    def save_model(
+        self, request: HttpRequest, obj: Product, form: ProductAdminForm, change: bool
+    ) -> None:
+        form.stats_before = summary.product_share(obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(
+        self, request: HttpRequest, form: ProductAdminForm, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        after = summary.product_share(form.instance.pk)
+        summary.product_moved(before=form.stats_before, after=after)
+
+    def delete_model(self, request: HttpRequest, obj: Product) -> None:
+        services.product_delete(product=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
+        for product in queryset:
+            services.product_delete(product=product)
 
     @admin.action(description="Deactivate the selected products")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:

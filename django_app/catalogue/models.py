@@ -178,16 +178,49 @@ class Product(TimestampedModel):
         return {"average": average, "count": count}
 
 
-class CatalogueVersion(models.Model):
+class StatsFigures(models.Model):
+    """The stats of a set of active products, in integer cents (sums stay exact), kept
+    current by the services in each write's transaction (`catalogue.summary`) and rebuilt
+    from the products by `manage.py rebuild_stats`."""
+
+    min_price_cents = models.BigIntegerField(null=True, editable=False)
+    max_price_cents = models.BigIntegerField(null=True, editable=False)
+    price_cents_total = models.BigIntegerField(default=0, editable=False)
+    stock_total = models.BigIntegerField(default=0, editable=False)
+    inventory_cents = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class CategoryStats(StatsFigures):
+    """One category's stats over its active products: a row per category, sharing its key."""
+
+    category = models.OneToOneField(
+        Category, primary_key=True, on_delete=models.CASCADE, related_name="stats"
+    )
+    product_count = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name_plural = "category stats"
+
+    def __str__(self) -> str:
+        return f"stats of {self.category_id}"
+
+
+class CatalogueVersion(StatsFigures):
     """The catalogue's version, one row: database triggers (migration 0004) bump `version`
     after every statement that writes products, reviews, categories or their links, in the
     writer's own transaction, and keep the product counts beside it. Conditional reads
-    take their ETag from it, and the unfiltered product list its count."""
+    take their ETag from it, and the unfiltered product list its count. The stats totals
+    live here too (migration 0005), kept by the services: `active_product_count` is their
+    product count, and `products_changed` the newest `updated_at` of an active product."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     version = models.BigIntegerField(default=0)
     product_count = models.BigIntegerField(default=0)
     active_product_count = models.BigIntegerField(default=0)
+    products_changed = models.DateTimeField(null=True, editable=False)
 
     def __str__(self) -> str:
         return f"catalogue version {self.version}"

@@ -1,4 +1,4 @@
-"""Selectors: every read query of the app, in one place (raw SQL for the stats)."""
+"""Selectors: every read query of the app, in one place (raw SQL for the stats' recompute)."""
 
 from __future__ import annotations
 
@@ -133,12 +133,15 @@ def price_history(*, product: Product) -> QuerySet[PriceChange]:
     return PriceChange.objects.filter(product=product)
 
 
+# The full recompute: every figure aggregated from the products, in two hand-written
+# queries. The stats read the kept summary instead; this rebuilds it (services) and checks
+# it (the tests, `rebuild_stats --dry-run`).
 # Money is summed in integer cents: SQLite keeps DECIMAL columns as floating point, so
 # SUM(price * stock) lost cents at large values. Exact up to 2**63 - 1 cents per sum.
 CENTS = "CAST(ROUND(p.price * 100) AS BIGINT)"
 STATS_BY_CATEGORY_SQL = f"""
-    SELECT c.slug, c.name, c.updated_at, COUNT(p.id), MIN({CENTS}), MAX({CENTS}), SUM({CENTS}),
-           SUM(p.stock), SUM({CENTS} * p.stock)
+    SELECT c.id, c.slug, c.name, c.updated_at, COUNT(p.id), MIN({CENTS}), MAX({CENTS}),
+           SUM({CENTS}), SUM(p.stock), SUM({CENTS} * p.stock)
     FROM catalogue_category c
     LEFT JOIN catalogue_product_categories pc ON pc.category_id = c.id
     LEFT JOIN catalogue_product p ON p.id = pc.product_id AND p.is_active = %s
@@ -190,21 +193,69 @@ class Stats:
     last_changed: datetime | None
 
 
-def catalogue_stats() -> Stats:
-    """Per-category and overall figures in two hand-written aggregate queries."""
-    with connection.cursor() as cursor:
-        cursor.execute(STATS_BY_CATEGORY_SQL, [True])
-        rows = cursor.fetchall()
-        cursor.execute(STATS_TOTALS_SQL, [True])
-        products_changed, *totals = cursor.fetchone()
-    categories = [
-        {"slug": slug, "name": name, **stats_row(*figures)} for slug, name, _, *figures in rows
-    ]
-    stamps = [as_datetime(row[2]) for row in rows] + [as_datetime(products_changed)]
+# A category's row of figures: (id, slug, name, updated_at, count, min, max, sum of the
+# prices, stock, inventory), the sums and extremes in cents; the totals: (newest active
+# product's updated_at, count, min, max, sum of the prices, stock, inventory).
+CategoryFigures = tuple[Any, ...]
+TotalFigures = tuple[Any, ...]
+
+
+def stats(categories: list[CategoryFigures], totals: TotalFigures) -> Stats:
+    products_changed, *figures = totals
+    stamps = [as_datetime(row[3]) for row in categories] + [as_datetime(products_changed)]
     return Stats(
-        figures={"categories": categories, "totals": stats_row(*totals)},
+        figures={
+            "categories": [
+                {"slug": slug, "name": name, **stats_row(count or 0, *rest)}
+                for _, slug, name, _, count, *rest in categories
+            ],
+            "totals": stats_row(*figures),
+        },
         last_changed=max(filter(None, stamps), default=None),
     )
+
+
+KEPT_FIGURES = [
+    "min_price_cents",
+    "max_price_cents",
+    "price_cents_total",
+    "stock_total",
+    "inventory_cents",
+]
+
+
+def catalogue_stats(*, version: CatalogueVersion) -> Stats:
+    """The figures the services keep with every write (`catalogue.summary`): the categories'
+    in one query, the totals from `version`, the row the answer's ETag was read from."""
+    categories = Category.objects.order_by("slug").values_list(
+        "id",
+        "slug",
+        "name",
+        "updated_at",
+        "stats__product_count",
+        *(f"stats__{column}" for column in KEPT_FIGURES),
+    )
+    totals = (
+        version.products_changed,
+        version.active_product_count,
+        *(getattr(version, column) for column in KEPT_FIGURES),
+    )
+    return stats(list(categories), totals)
+
+
+def stats_recomputed_figures() -> tuple[list[CategoryFigures], TotalFigures]:
+    """Every figure aggregated from the products (every row of them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(STATS_BY_CATEGORY_SQL, [True])
+        categories = cursor.fetchall()
+        cursor.execute(STATS_TOTALS_SQL, [True])
+        totals = cursor.fetchone()
+    return categories, totals
+
+
+def catalogue_stats_recomputed() -> Stats:
+    """The stats as a full recompute gives them: what the kept ones must always equal."""
+    return stats(*stats_recomputed_figures())
 
 
 def database_ping() -> str:

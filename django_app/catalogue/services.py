@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model, QuerySet
+from django.http import Http404
 
+from catalogue import selectors, summary
 from catalogue.exceptions import Conflict
-from catalogue.models import AuthToken, Category, Product, Review, now_ms
+from catalogue.models import (
+    AuthToken,
+    CatalogueVersion,
+    Category,
+    CategoryStats,
+    Product,
+    Review,
+    now_ms,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -41,7 +52,14 @@ def token_revoke(*, token: AuthToken) -> None:
 
 def category_create(*, slug: str, name: str, description: str = "") -> Category:
     with unique_or_conflict("slug_taken", f"A category with slug {slug!r} already exists."):
-        return Category.objects.create(slug=slug, name=name, description=description)
+        category = Category.objects.create(slug=slug, name=name, description=description)
+        category_stats_create(category=category)
+    return category
+
+
+def category_stats_create(*, category: Category) -> CategoryStats:
+    """A new category's stats row, empty (deleting the category deletes it: CASCADE)."""
+    return CategoryStats.objects.create(category=category)
 
 
 def model_update(*, instance: M, data: dict[str, Any]) -> M:
@@ -78,6 +96,8 @@ def product_create(*, data: dict[str, Any]) -> Product:
     with unique_or_conflict("sku_taken", f"A product with sku {data['sku']!r} exists."):
         product = Product.objects.create(**fields)
         product.categories.set(categories)
+        after = summary.Share.of(product, categories=(category.pk for category in categories))
+        summary.product_moved(before=None, after=after)
     return product
 
 
@@ -86,36 +106,86 @@ def product_update(*, product: Product, data: dict[str, Any], partial: bool) -> 
     fields = dict(data) if partial else {**PRODUCT_DEFAULTS, **data}
     categories = fields.pop("categories", None)
     with transaction.atomic():
+        # Read again under the row lock (as an UPDATE takes it: summary.product_share says
+        # why): the save writes every column, so the ones `data` leaves alone must be the
+        # stored ones, not the request's earlier read (a reservation may have come between).
+        try:
+            product.refresh_from_db(from_queryset=Product.objects.select_for_update(no_key=True))
+        except Product.DoesNotExist as exc:  # deleted since the request read it
+            raise Http404 from exc
+        before = summary.Share.of(product, categories=summary.category_ids(product.pk))
         model_update(instance=product, data=fields)  # pre/post_save write the price history
         if categories is not None:
             product.categories.set(categories)
+            kept = frozenset(category.pk for category in categories)
+        else:
+            kept = before.categories
+        summary.product_moved(before=before, after=summary.Share.of(product, categories=kept))
     return product
 
 
 def product_delete(*, product: Product) -> None:
-    product.delete()
+    with transaction.atomic():
+        before = summary.product_share(product.pk)
+        product.delete()
+        summary.product_moved(before=before, after=None)
 
 
 def products_deactivate(*, products: QuerySet[Product]) -> int:
-    """Hide products from everyone but staff (the admin's "deactivate" action)."""
-    return products.filter(is_active=True).update(is_active=False, updated_at=now_ms())
+    """Hide products from everyone but staff (the admin's "deactivate" action). Any number
+    of products at once: the stats are rebuilt rather than moved product by product."""
+    with transaction.atomic():
+        count = products.filter(is_active=True).update(is_active=False, updated_at=now_ms())
+        stats_rebuild()
+    return count
 
 
 def product_reserve(*, product: Product, quantity: int) -> int:
-    """Take `quantity` off the stock in one conditional UPDATE; return the new stock.
+    """Take `quantity` off the stock; return the new stock.
 
-    The WHERE clause re-checks the stock inside the database, so two concurrent
-    reservations can never both succeed against the same last units.
+    The row is locked before its stock is read, so two concurrent reservations can
+    never both take the same last units; the stats move by increments only.
     """
-    # One transaction: the row stays locked from the UPDATE to the read-back, so the
-    # stock returned is the one this reservation left (not a later one's).
     with transaction.atomic():
-        updated = Product.objects.filter(pk=product.pk, stock__gte=quantity).update(
-            stock=F("stock") - quantity, updated_at=now_ms()
-        )
-        if not updated:
+        before = summary.product_share(product.pk)
+        if before is None or before.stock < quantity:
             raise Conflict("insufficient_stock", f"Fewer than {quantity} units are in stock.")
-        return Product.objects.values_list("stock", flat=True).get(pk=product.pk)
+        stamp = now_ms()  # taken under the lock: a later reservation's stamp is later
+        Product.objects.filter(pk=product.pk).update(stock=F("stock") - quantity, updated_at=stamp)
+        after = replace(before, stock=before.stock - quantity, changed=stamp)
+        summary.product_moved(before=before, after=after)
+    return after.stock
+
+
+def stats_rebuild() -> None:
+    """Recompute every stats figure from the products and keep it (after a bulk load, or a
+    write that went around the services). The version row is locked first, so no writer
+    moves the figures in between."""
+    with transaction.atomic():
+        CatalogueVersion.objects.select_for_update().get(pk=1)
+        categories, totals = selectors.stats_recomputed_figures()
+        CategoryStats.objects.all().delete()
+        CategoryStats.objects.bulk_create(
+            CategoryStats(
+                category_id=category_id,
+                product_count=count,
+                min_price_cents=low,
+                max_price_cents=high,
+                price_cents_total=int(total or 0),
+                stock_total=int(stock or 0),
+                inventory_cents=int(value or 0),
+            )
+            for category_id, _, _, _, count, low, high, total, stock, value in categories
+        )
+        products_changed, _, low, high, total, stock, value = totals
+        CatalogueVersion.objects.filter(pk=1).update(
+            min_price_cents=low,
+            max_price_cents=high,
+            price_cents_total=int(total or 0),
+            stock_total=int(stock or 0),
+            inventory_cents=int(value or 0),
+            products_changed=selectors.as_datetime(products_changed),
+        )
 
 
 def review_create(*, product: Product, author: User, data: dict[str, Any]) -> Review:

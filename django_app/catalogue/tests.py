@@ -46,6 +46,7 @@ class CatalogueTestCase(TestCase):
         cls.ann = User.objects.create_user("ann", password="x")
         Review.objects.create(product=cls.hammer, author=cls.ann, rating=4)
         Review.objects.create(product=cls.hammer, author=cls.staff, rating=5)
+        services.stats_rebuild()  # the rows above went around the services
 
 
 class SelectorTests(CatalogueTestCase):
@@ -76,12 +77,13 @@ class SelectorTests(CatalogueTestCase):
         self.assertFalse(selectors.review_exists(product=self.hammer, author=AnonymousUser()))
 
     def test_stats_count_active_products_once(self) -> None:
-        stats = selectors.catalogue_stats().figures
+        stats = selectors.catalogue_stats(version=selectors.catalogue_version()).figures
         by_slug = {row["slug"]: row for row in stats["categories"]}
         self.assertEqual(by_slug["tools"]["product_count"], 2)
         self.assertEqual(by_slug["tools"]["inventory_value"], "50.00")
         self.assertIsNone(by_slug["empty"]["avg_price"])
         self.assertEqual(stats["totals"]["avg_price"], "10.00")
+        self.assertEqual(stats, selectors.catalogue_stats_recomputed().figures)
 
 
 class CatalogueVersionTests(CatalogueTestCase):
@@ -161,6 +163,135 @@ class ServiceTests(CatalogueTestCase):
         with self.assertRaises(Conflict) as failure:
             services.review_create(product=self.hammer, author=self.ann, data={"rating": 3})
         self.assertEqual(failure.exception.code, "already_reviewed")
+
+
+class StatsSummaryTests(CatalogueTestCase):
+    """The kept stats (catalogue.summary) equal a full recompute after every kind of write."""
+
+    def assertKeptIsRecomputed(self) -> None:
+        kept = selectors.catalogue_stats(version=selectors.catalogue_version())
+        recomputed = selectors.catalogue_stats_recomputed()
+        self.assertEqual(kept.figures, recomputed.figures)
+        self.assertEqual(kept.last_changed, recomputed.last_changed)
+
+    def totals(self) -> dict[str, Any]:
+        return selectors.catalogue_stats(version=selectors.catalogue_version()).figures["totals"]
+
+    def create(self, sku: str, price: str, *categories: Category, **fields: Any) -> Product:
+        data = {"sku": sku, "name": sku, "price": Decimal(price), "categories": list(categories)}
+        return services.product_create(data={**data, **fields})
+
+    def test_each_kind_of_write_keeps_the_summary_exact(self) -> None:
+        cheap = self.create("D-4", "1.50", self.tools, self.empty, stock=3)
+        self.assertKeptIsRecomputed()
+        self.assertEqual(self.totals()["min_price"], "1.50")
+        pricey = self.create("E-5", "500.00", self.tools, stock=1)
+        loose = self.create("F-6", "7.00")  # in no category: the totals only
+        writes = [
+            # the minimum leaves: its price rises, then its product is deactivated
+            lambda: services.product_update(
+                product=cheap, data={"price": Decimal("20.00")}, partial=True
+            ),
+            lambda: services.product_update(product=cheap, data={"is_active": False}, partial=True),
+            lambda: services.product_update(product=cheap, data={"is_active": True}, partial=True),
+            # the maximum leaves: its price falls below another's
+            lambda: services.product_update(
+                product=pricey, data={"price": Decimal("9.00")}, partial=True
+            ),
+            # moved from one category to the other, then out of every category (PUT)
+            lambda: services.product_update(
+                product=self.hammer, data={"categories": [self.empty]}, partial=True
+            ),
+            lambda: services.product_update(
+                product=self.hammer,
+                data={"name": "Hammer", "price": Decimal("10.00"), "stock": 4},
+                partial=False,
+            ),
+            lambda: services.product_update(product=loose, data={"name": "Loose"}, partial=True),
+            lambda: services.product_reserve(product=cheap, quantity=2),
+            lambda: services.product_reserve(product=self.drill, quantity=1),  # inactive
+            lambda: services.product_delete(product=pricey),
+            lambda: services.product_delete(product=self.drill),
+            lambda: services.category_create(slug="new", name="New"),
+            lambda: services.category_delete(category=Category.objects.get(slug="new")),
+            lambda: services.products_deactivate(products=Product.objects.all()),
+        ]
+        for number, write in enumerate(writes):
+            with self.subTest(write=number):
+                write()
+                self.assertKeptIsRecomputed()
+
+    def test_the_newest_stamp_is_looked_for_again_when_its_product_leaves(self) -> None:
+        newest = self.create("G-7", "3.00", self.tools)
+        self.assertEqual(selectors.catalogue_stats_recomputed().last_changed, newest.updated_at)
+        services.product_delete(product=newest)
+        self.assertKeptIsRecomputed()
+
+    def test_a_reservation_moves_stock_and_inventory_only(self) -> None:
+        before = self.totals()
+        self.assertEqual(services.product_reserve(product=self.hammer, quantity=2), 3)
+        after = self.totals()
+        self.assertEqual(after["stock_total"], before["stock_total"] - 2)
+        self.assertEqual(after["min_price"], before["min_price"])
+        self.assertKeptIsRecomputed()
+
+    def test_reading_the_stats_is_one_query_beside_the_version(self) -> None:
+        version = selectors.catalogue_version()
+        with self.assertNumQueries(1):
+            selectors.catalogue_stats(version=version)
+        with self.assertNumQueries(2):  # the version row, then the categories with theirs
+            self.assertEqual(self.client.get("/api/stats").status_code, 200)
+
+    def test_rebuild_repairs_what_went_around_the_services(self) -> None:
+        Product.objects.filter(pk=self.hammer.pk).update(price=Decimal("1.00"))
+        kept = selectors.catalogue_stats(version=selectors.catalogue_version())
+        self.assertNotEqual(kept.figures, selectors.catalogue_stats_recomputed().figures)
+        services.stats_rebuild()
+        self.assertKeptIsRecomputed()
+
+
+class AdminStatsTests(CatalogueTestCase):
+    """The admin writes products through the same upkeep as the API."""
+
+    def setUp(self) -> None:
+        admin = User.objects.create_superuser("root", password="x")
+        self.client.force_login(admin)
+
+    def assertKeptIsRecomputed(self) -> None:
+        kept = selectors.catalogue_stats(version=selectors.catalogue_version())
+        self.assertEqual(kept, selectors.catalogue_stats_recomputed())
+
+    def test_change_delete_and_deactivate(self) -> None:
+        form = {
+            "sku": "B-2",
+            "name": "Hammer",
+            "description": "",
+            "price": "0.50",
+            "stock": "9",
+            "is_active": "on",
+            "categories": [str(self.empty.pk)],
+            "reviews-TOTAL_FORMS": "0",
+            "reviews-INITIAL_FORMS": "0",
+        }
+        url = f"/admin/catalogue/product/{self.hammer.pk}/change/"
+        self.assertEqual(self.client.post(url, form).status_code, 302)
+        self.hammer.refresh_from_db()
+        self.assertEqual(
+            (self.hammer.price, list(self.hammer.categories.all())), (Decimal("0.50"), [self.empty])
+        )
+        self.assertKeptIsRecomputed()
+        action = {"action": "delete_selected", "_selected_action": [self.saw.pk], "post": "yes"}
+        self.assertEqual(self.client.post("/admin/catalogue/product/", action).status_code, 302)
+        self.assertFalse(Product.objects.filter(pk=self.saw.pk).exists())
+        self.assertKeptIsRecomputed()
+        action = {"action": "deactivate", "_selected_action": [self.hammer.pk]}
+        self.assertEqual(self.client.post("/admin/catalogue/product/", action).status_code, 302)
+        self.assertKeptIsRecomputed()
+        category = {"slug": "added", "name": "Added", "description": ""}
+        self.assertEqual(
+            self.client.post("/admin/catalogue/category/add/", category).status_code, 302
+        )
+        self.assertTrue(Category.objects.get(slug="added").stats)
 
 
 # Two requests through the real WSGI handler, which (unlike the test Client) runs

@@ -66,14 +66,29 @@ def openapi(request: Request) -> Response:
     return Response(openapi_document())
 
 
+# Per-request memos (the parsed filters, the version row): weak keys, so they hold no
+# request past its life.
+PRODUCT_FILTERS: WeakKeyDictionary[Request, selectors.ProductFilters] = WeakKeyDictionary()
+CATALOGUE_VERSIONS: WeakKeyDictionary[Request, CatalogueVersion] = WeakKeyDictionary()
+
+
+def catalogue_version(request: Request) -> CatalogueVersion:
+    """The version row, read once per request: the list's ETag and its count share it, and
+    the stats' ETag and totals."""
+    if request not in CATALOGUE_VERSIONS:
+        CATALOGUE_VERSIONS[request] = selectors.catalogue_version()
+    return CATALOGUE_VERSIONS[request]
+
+
 def stats_validators(request: Request) -> Validators:
-    return Validators(selectors.catalogue_version(), "stats")
+    return Validators(catalogue_version(request), "stats")
 
 
 @api_view(["GET", "HEAD"])
 @conditional(stats_validators)
 def stats(request: Request) -> Response:
-    stats = selectors.catalogue_stats()
+    # The totals are kept on the version row the ETag was read from.
+    stats = selectors.catalogue_stats(version=catalogue_version(request))
     return last_modified(Response(stats.figures), [stats.last_changed])
 
 
@@ -95,11 +110,6 @@ class CategoryDetailView(generics.RetrieveUpdateDestroyAPIView):
 
     def perform_destroy(self, instance: Category) -> None:
         services.category_delete(category=instance)
-
-
-# Per-request memos (the parsed filters, the version row): weak keys, so they hold no
-# request past its life.
-PRODUCT_FILTERS: WeakKeyDictionary[Request, selectors.ProductFilters] = WeakKeyDictionary()
 
 
 def product_query(request: Request) -> selectors.ProductFilters:
@@ -124,16 +134,6 @@ def parse_product_query(request: Request) -> selectors.ProductFilters:
     if "in_stock" in params:
         params["in_stock"] = params["in_stock"] == "true"
     return selectors.ProductFilters(**params)
-
-
-CATALOGUE_VERSIONS: WeakKeyDictionary[Request, CatalogueVersion] = WeakKeyDictionary()
-
-
-def catalogue_version(request: Request) -> CatalogueVersion:
-    """The version row, read once per request: the list's ETag and its count share it."""
-    if request not in CATALOGUE_VERSIONS:
-        CATALOGUE_VERSIONS[request] = selectors.catalogue_version()
-    return CATALOGUE_VERSIONS[request]
 
 
 def product_list_validators(request: Request) -> Validators:

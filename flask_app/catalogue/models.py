@@ -137,11 +137,37 @@ class Product(TimestampMixin, Base):
     )
 
 
-class CatalogueVersion(Base):
+class StatsFigures:
+    """The stats of a set of active products, in integer cents (sums stay exact), kept
+    current by the store in each write's transaction (store/sql_summary.py) and rebuilt
+    from the products by `flask rebuild-stats`."""
+
+    min_price_cents: Mapped[int | None] = mapped_column(BigInteger)
+    max_price_cents: Mapped[int | None] = mapped_column(BigInteger)
+    price_cents_total: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    stock_total: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    inventory_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class CategoryStats(StatsFigures, Base):
+    """One category's stats over its active products: a row per category, sharing its key
+    (deleted with it)."""
+
+    __tablename__ = "category_stats"
+
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    product_count: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class CatalogueVersion(StatsFigures, Base):
     """The catalogue's version, one row: database triggers (migration 0006) bump `version`
     after every statement that writes products, reviews, categories or their links, in the
     writer's own transaction, and keep the product counts beside it. Conditional reads
-    take their ETag from it, and the unfiltered product list its count."""
+    take their ETag from it, and the unfiltered product list its count. The stats totals
+    live here too (migration 0007), kept by the store: `active_product_count` is their
+    product count, and `products_changed` the newest `updated_at` of an active product."""
 
     __tablename__ = "catalogue_version"
 
@@ -149,6 +175,7 @@ class CatalogueVersion(Base):
     version: Mapped[int] = mapped_column(BigInteger, default=0)
     product_count: Mapped[int] = mapped_column(BigInteger, default=0)
     active_product_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    products_changed: Mapped[datetime | None]
 
 
 class Review(TimestampMixin, Base):

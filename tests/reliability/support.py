@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from sidebyside.servers import SERVER_PYTHON, TARGET_SPECS
 from tests.support.auth import auth_header
 from tests.support.paths import REPO
 
@@ -35,6 +38,29 @@ def snapshot(client: httpx.Client, staff_token: str) -> dict[str, Any]:
         assert response.status_code == 200, (url, response.status_code, response.text[:300])
         result[key] = response.json()
     return result
+
+
+# Each SQL target's full recompute of the stats, writing nothing: it prints the figures as
+# GET /api/stats shows them, and fails when the kept summary differs (Last-Modified too).
+RECOMPUTE_STATS = {
+    "django": ["manage.py", "rebuild_stats", "--dry-run"],
+    "flask-sql": ["-m", "flask", "rebuild-stats", "--dry-run"],
+}
+
+
+def recomputed_stats(target: str, env: Mapping[str, str]) -> dict[str, Any]:
+    """The stats a full recompute gives on the target's store (the app's own command)."""
+    done = subprocess.run(
+        [SERVER_PYTHON, *RECOMPUTE_STATS[target]],
+        cwd=REPO / TARGET_SPECS[target].chdir,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def assert_envelope(response: httpx.Response) -> str:

@@ -8,6 +8,10 @@
 - every kind of write at once (reservations, reviews, price and stock changes, creates and
   deletes): no 5xx while writers queue on the catalogue version row, and the kept product
   count equals a row-by-row count after;
+- price changes, moves between categories, deactivations, creates and deletes at once on
+  products that share categories: no 5xx;
+- after each burst of writes, on the SQL targets, GET /api/stats (read from the summary
+  the writes keep) equals a full recompute by the app's own command;
 - reads beside writes: a burst of GETs mixed with writes all answer, none 5xx; on SQLite a
   burst of GETs never holds the write lock (reads run in autocommit), so another
   connection takes it without waiting all through the burst.
@@ -37,9 +41,9 @@ import pytest
 from sidebyside.constants import SQL_TARGETS, TARGETS
 from sidebyside.servers import mongo_emulator, prepare, serve
 from sidebyside.stores import DEFAULT_FIXTURE, seed
-from tests.reliability.support import REPORT_LINES, write_figures
+from tests.reliability.support import REPORT_LINES, recomputed_stats, write_figures
 from tests.support.auth import auth_header, token_for
-from tests.support.fixture import ACTIVE_SKU
+from tests.support.fixture import ACTIVE_SKU, FIXTURE
 
 WORKERS = 4
 USERS = ["alice", "bob", "carol", "dave"]
@@ -56,6 +60,7 @@ class Live:
     tokens: dict[str, str] = field(default_factory=dict)
     figures: dict[str, Any] = field(default_factory=dict)
     store_url: str = ""
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def store_env(target: str, directory: str, stack: ExitStack) -> tuple[dict[str, str], str]:
@@ -73,9 +78,10 @@ def running(
     """The target seeded and under gunicorn on the given store; its figures kept after
     (var/reliability/<figures_name>.json, and a line of the run's summary)."""
     extra = {**extra, "LOG_LEVEL": "ERROR"}
-    seed(target, prepare(target, extra), DEFAULT_FIXTURE)
+    env = prepare(target, extra)
+    seed(target, env, DEFAULT_FIXTURE)
     with serve(target, env=extra, workers=WORKERS) as url:
-        server = Live(target, url, database, store_url=extra.get("DATABASE_URL", ""))
+        server = Live(target, url, database, store_url=extra.get("DATABASE_URL", ""), env=env)
         with httpx.Client(base_url=url, timeout=30) as client:
             for username in ["admin", *USERS]:
                 server.tokens[username] = token_for(client, username)
@@ -125,6 +131,17 @@ def burst(live: Live, requests: list[tuple[str, str, str, dict[str, Any]]]) -> l
     return asyncio.run(send_all())
 
 
+def assert_stats_recomputed(live: Live) -> None:
+    """GET /api/stats equals a full recompute, on a SQL target (its summary, kept by the
+    writes in their transactions, must not have drifted). MongoDB keeps no summary: it
+    aggregates on every read."""
+    if live.target not in SQL_TARGETS:
+        return
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        served = client.get("/api/stats").json()
+    assert served == recomputed_stats(live.target, live.env)
+
+
 def outcome(responses: list[httpx.Response]) -> Counter[str]:
     """`200`, `409 insufficient_stock`, ... -> how many."""
     counts: Counter[str] = Counter()
@@ -153,6 +170,7 @@ def test_200_reservations_against_stock_50(live: Live) -> None:
     seen = sorted(r.json()["stock"] for r in responses if r.status_code == 200)
     assert seen == list(range(50)), "two reservations saw the same remaining stock"
     assert final == 0
+    assert_stats_recomputed(live)
 
 
 def test_20_concurrent_creates_of_one_sku(live: Live) -> None:
@@ -249,6 +267,53 @@ def test_mixed_writes_on_one_product_neither_deadlock_nor_lose_a_count(live: Liv
         assert after.json()["count"] == in_stock + sold_out
         reviews = client.get(f"{product}/reviews").json()["count"]
         assert reviews == len(USERS)
+    assert_stats_recomputed(live)
+
+
+def test_writes_across_categories_keep_the_stats_exact(live: Live) -> None:
+    """Price changes that make and unmake each category's cheapest and dearest product,
+    moves between categories, deactivations, reservations, creates and deletes, all at once
+    on products that share categories: no 5xx while writers queue, and the kept stats equal
+    a full recompute after (a minimum whose product left is looked for again, in the
+    writer's turn, so it must see every write committed before it)."""
+    run = uuid.uuid4().hex[:6].upper()
+    picked = [
+        p["sku"]
+        for p in FIXTURE["products"]
+        if p["is_active"] and p["sku"] != SKU and {"audio", "office"} & set(p["categories"])
+    ][:6]
+    moves = [["office"], ["audio", "office"], ["audio"], []]
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        staff = auth_header(live.tokens["admin"])
+        doomed = [f"CAT-{run}-OLD{i}" for i in range(3)]
+        for index, old in enumerate(doomed):
+            body = {"sku": old, "name": "Old", "price": f"0.0{index + 2}", "stock": 3,
+                    "categories": ["audio", "office"]}  # fmt: skip
+            assert client.post("/api/products", json=body, headers=staff).status_code == 201
+    requests: list[tuple[str, str, str, dict[str, Any]]] = []
+    for index, sku in enumerate(picked):
+        path = f"/api/products/{sku}"
+        requests += [
+            ("PATCH", path, "admin", {"price": "0.01"}),
+            ("PATCH", path, "admin", {"price": "999999.99"}),
+            ("PATCH", path, "admin", {"price": f"{50 + index}.00", "stock": 7}),
+            ("PATCH", path, "admin", {"categories": moves[index % len(moves)]}),
+            ("PATCH", path, "admin", {"is_active": index % 2 == 0}),
+            ("POST", f"{path}/reserve", "admin", {"quantity": 1}),
+        ]
+    requests += [("DELETE", f"/api/products/{old}", "admin", {}) for old in doomed]
+    requests += [
+        ("POST", "/api/products", "admin",
+         {"sku": f"CAT-{run}-NEW{i}", "name": "New", "price": f"{i}.50", "stock": 2,
+          "categories": moves[i % len(moves)]})
+        for i in range(4)
+    ]  # fmt: skip
+    responses = burst(live, [(m, p, who, b or None) for m, p, who, b in requests])
+    counts = outcome(responses)
+    live.figures["categories"] = dict(counts)
+    assert not [r for r in responses if r.status_code >= 500], counts
+    assert counts["204"] == len(doomed), counts
+    assert_stats_recomputed(live)
 
 
 READ_PATHS = [
@@ -324,3 +389,4 @@ def test_reads_mixed_with_writes_all_answer(live: Live) -> None:
     live.figures["reads_with_writes"] = dict(counts)
     assert not [r for r in responses if r.status_code >= 500], counts
     assert counts["200"] == len(requests), counts
+    assert_stats_recomputed(live)

@@ -1,4 +1,4 @@
-"""Flask CLI commands: init-db, check-migrations, seed, create-user."""
+"""Flask CLI commands: init-db, check-migrations, seed, rebuild-stats, create-user."""
 
 from __future__ import annotations
 
@@ -75,6 +75,34 @@ def seed_command(path: Path, flush: bool) -> None:
         click.echo(sql_seed.load(session, data, flush=flush, hasher=hashed))
 
 
+@click.command("rebuild-stats")
+@with_appcontext
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Write nothing: print the recomputed stats as GET /api/stats shows them, "
+    "and fail if the kept ones differ.",
+)
+def rebuild_stats_command(dry_run: bool) -> None:
+    """Recompute the stats summary from every product, after writes that went around the
+    store (bulk loads, SQL by hand). SQL store only: MongoDB aggregates on every read."""
+    if current_app.config["CATALOGUE_BACKEND"] == "mongo":
+        raise click.UsageError("The MongoDB store keeps no stats summary.")
+    from catalogue.db.sql import get_session, transaction
+    from catalogue.store import sql_stats, sql_summary
+
+    if not dry_run:
+        with transaction() as session:
+            sql_summary.rebuild(session)
+        click.echo("Stats rebuilt from the products.")
+        return
+    session = get_session()
+    recomputed = sql_stats.catalogue_stats_recomputed(session)
+    click.echo(json.dumps(recomputed.figures))
+    if sql_stats.catalogue_stats(session) != recomputed:
+        raise click.ClickException("The kept stats differ from a full recompute.")
+
+
 @click.command("create-user")
 @with_appcontext
 @click.argument("username")
@@ -93,4 +121,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(check_migrations_command)
     app.cli.add_command(seed_command)
+    app.cli.add_command(rebuild_stats_command)
     app.cli.add_command(create_user_command)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
 from catalogue.models import Category, PriceChange, Product, Review, User, product_categories
+from catalogue.store import sql_summary
 
 
 def flush_catalogue(session: Session, data: dict[str, Any]) -> None:
@@ -93,4 +94,5 @@ def load(
     ]
     if changes:
         session.execute(insert(PriceChange), changes)
+    sql_summary.rebuild(session)  # bulk inserts go around the store's upkeep
     return loaded(data, len(categories), len(products), len(reviews), len(changes))

@@ -1,4 +1,13 @@
-"""Catalogue statistics as MongoDB aggregation pipelines (flask-mongo)."""
+"""Catalogue statistics as MongoDB aggregation pipelines (flask-mongo), run on every read.
+
+The SQL stores keep a summary current with each write instead (store/sql_summary.py).
+Not here: `$inc` keeps sums exact, and `$min`/`$max` lower or raise an extreme, but
+when the product holding one leaves, the new extreme has to be looked for again, and
+without a transaction around the write (nx-27017 has none) a concurrent writer can
+change a product between that read and the summary's update: the kept figure would
+drift, and only a lock document or a compare-and-retry loop would stop it. So the
+pipeline stays: exact, at the price of a pass over the active products per read.
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -36,6 +37,7 @@ from catalogue.store import (
     search_key,
     sql_events,  # noqa: F401  (registers the price-history event)
     sql_stats,
+    sql_summary,
 )
 from catalogue.timestamps import now_ms
 
@@ -202,6 +204,7 @@ class SqlStore:
             self.session.flush()
         except IntegrityError as exc:
             raise Conflict("slug_taken", f"A category with slug {slug!r} already exists.") from exc
+        sql_summary.category_added(self.session, category.id)
         return category_out(category, 0)
 
     def category_update(self, slug: str, fields: dict[str, Any]) -> CategoryOut:
@@ -289,10 +292,17 @@ class SqlStore:
         *version, found = self.session.execute(select(*VERSION_COLUMNS, visible)).one()
         return Version(*version) if found else None
 
-    def _product(self, sku: str) -> Product:
+    def _product(self, sku: str, lock: bool = False, deleting: bool = False) -> Product:
         """The row a write changes. It is read again inside the write's transaction, after
-        the request's own read: a product deleted in between is simply not found."""
-        row = self.session.scalars(select(Product).where(Product.sku == sku)).one_or_none()
+        the request's own read: a product deleted in between is simply not found. `lock`
+        holds it as read to the commit, first in the lock order (sql_summary.py): FOR NO
+        KEY UPDATE, the lock an UPDATE takes, which lets a review's foreign key check
+        through; before a DELETE, FOR UPDATE, which that check waits for before its
+        statement's trigger takes the version row (else the two would deadlock)."""
+        query = select(Product).where(Product.sku == sku)
+        if lock:
+            query = query.with_for_update(key_share=not deleting)
+        row = self.session.scalars(query).one_or_none()
         if row is None:
             raise NotFound
         return row
@@ -303,16 +313,19 @@ class SqlStore:
     def product_create(self, fields: dict[str, Any]) -> ProductOut:
         fields = dict(fields)
         categories = self._category_rows(fields.pop("categories"))
-        self.session.add(Product(**fields, categories=categories))
+        row = Product(**fields, categories=categories)
+        self.session.add(row)
         try:
             self.session.flush()
         except IntegrityError as exc:
             raise Conflict("sku_taken", f"A product with sku {fields['sku']!r} exists.") from exc
+        sql_summary.product_moved(self.session, None, sql_summary.Share.of(row))
         return self._product_out(fields["sku"])
 
     def product_update(self, product: ProductOut, fields: dict[str, Any]) -> ProductOut:
         """A new price also writes a PriceChange, in the same flush (sql_events.py)."""
-        row = self._product(product.sku)
+        row = self._product(product.sku, lock=True)
+        before = sql_summary.Share.of(row)
         fields = dict(fields)
         if "categories" in fields:
             row.categories = self._category_rows(fields.pop("categories"))
@@ -320,20 +333,33 @@ class SqlStore:
             setattr(row, field, value)
         row.updated_at = now_ms()
         self.session.flush()
+        sql_summary.product_moved(self.session, before, sql_summary.Share.of(row))
         return self._product_out(product.sku)
 
     def product_delete(self, sku: str) -> None:
-        self.session.delete(self._product(sku))
+        row = self._product(sku, lock=True, deleting=True)
+        before = sql_summary.Share.of(row)
+        self.session.delete(row)
         self.session.flush()
+        sql_summary.product_moved(self.session, before, None)
 
     def product_reserve(self, sku: str, quantity: int) -> int | None:
-        """One conditional UPDATE: the database re-checks the stock, so no oversell."""
-        return self.session.scalar(
+        """The row is locked before its stock is read, so two concurrent reservations never
+        both take the same last units; the stats move by increments only."""
+        found = sql_summary.product_share(self.session, sku)
+        if found is None or found[1].stock < quantity:
+            return None
+        product_id, before = found
+        stamp = now_ms()  # taken under the lock: a later reservation's stamp is later
+        self.session.execute(
             update(Product)
-            .where(Product.sku == sku, Product.stock >= quantity)
-            .values(stock=Product.stock - quantity, updated_at=now_ms())
-            .returning(Product.stock)
+            .where(Product.id == product_id)
+            .values(stock=Product.stock - quantity, updated_at=stamp)
+            .execution_options(synchronize_session=False)
         )
+        after = replace(before, stock=before.stock - quantity, changed=stamp)
+        sql_summary.product_moved(self.session, before, after)
+        return after.stock
 
     # reviews and price history
 
@@ -414,4 +440,5 @@ class SqlStore:
     # whole-catalogue operations
 
     def stats(self) -> Stats:
+        """The kept figures, in one query (the version row, beside each category's)."""
         return sql_stats.catalogue_stats(self.session)
