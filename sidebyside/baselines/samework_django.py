@@ -60,16 +60,23 @@ settings.configure(
 django.setup()
 DRAIN_FILE = os.environ.get("DRAIN_FILE", "")
 
-VERSION_SQL = (
-    'SELECT "catalogue_catalogueversion"."id", "catalogue_catalogueversion"."version", '
+# The version row, whole: the ETag's version, the kept counts and the stats' totals.
+VERSION_COLUMNS = (
+    '"catalogue_catalogueversion"."min_price_cents", '
+    '"catalogue_catalogueversion"."max_price_cents", '
+    '"catalogue_catalogueversion"."price_cents_total", '
+    '"catalogue_catalogueversion"."stock_total", "catalogue_catalogueversion"."inventory_cents", '
+    '"catalogue_catalogueversion"."id", "catalogue_catalogueversion"."version", '
     '"catalogue_catalogueversion"."product_count", '
-    '"catalogue_catalogueversion"."active_product_count" FROM "catalogue_catalogueversion" '
+    '"catalogue_catalogueversion"."active_product_count", '
+    '"catalogue_catalogueversion"."products_changed"'
+)
+VERSION_SQL = (
+    f'SELECT {VERSION_COLUMNS} FROM "catalogue_catalogueversion" '
     'WHERE "catalogue_catalogueversion"."id" = %s LIMIT 21'
 )
 DETAIL_VERSION_SQL = (
-    'SELECT "catalogue_catalogueversion"."id", "catalogue_catalogueversion"."version", '
-    '"catalogue_catalogueversion"."product_count", '
-    '"catalogue_catalogueversion"."active_product_count", EXISTS(SELECT %s AS "a" FROM '
+    f'SELECT {VERSION_COLUMNS}, EXISTS(SELECT %s AS "a" FROM '
     '"catalogue_product" U0 WHERE (U0."is_active" AND U0."sku" = %s) LIMIT 1) AS "found" '
     'FROM "catalogue_catalogueversion" WHERE "catalogue_catalogueversion"."id" = %s LIMIT 21'
 )
@@ -100,24 +107,19 @@ CATEGORIES_SQL = (
     '"catalogue_product_categories"."product_id" IN ({ids}) '
     'ORDER BY "catalogue_category"."slug" ASC'
 )
-CENTS = "CAST(ROUND(p.price * 100) AS BIGINT)"
-# The stats' queries (catalogue.selectors in django_app), both run with [True].
+# The stats' query (catalogue.selectors in django_app): the categories' kept figures; the
+# totals are the version row's.
 STATS_SQL = (
-    f"""
-    SELECT c.slug, c.name, c.updated_at, COUNT(p.id), MIN({CENTS}), MAX({CENTS}), SUM({CENTS}),
-           SUM(p.stock), SUM({CENTS} * p.stock)
-    FROM catalogue_category c
-    LEFT JOIN catalogue_product_categories pc ON pc.category_id = c.id
-    LEFT JOIN catalogue_product p ON p.id = pc.product_id AND p.is_active = %s
-    GROUP BY c.id, c.slug, c.name, c.updated_at
-    ORDER BY c.slug
-""",
-    f"""
-    SELECT MAX(p.updated_at), COUNT(p.id), MIN({CENTS}), MAX({CENTS}), SUM({CENTS}),
-           SUM(p.stock), SUM({CENTS} * p.stock)
-    FROM catalogue_product p
-    WHERE p.is_active = %s
-""",
+    'SELECT "catalogue_category"."id" AS "id", "catalogue_category"."slug" AS "slug", '
+    '"catalogue_category"."name" AS "name", "catalogue_category"."updated_at" AS "updated_at", '
+    '"catalogue_categorystats"."product_count" AS "stats__product_count", '
+    '"catalogue_categorystats"."min_price_cents" AS "stats__min_price_cents", '
+    '"catalogue_categorystats"."max_price_cents" AS "stats__max_price_cents", '
+    '"catalogue_categorystats"."price_cents_total" AS "stats__price_cents_total", '
+    '"catalogue_categorystats"."stock_total" AS "stats__stock_total", '
+    '"catalogue_categorystats"."inventory_cents" AS "stats__inventory_cents" '
+    'FROM "catalogue_category" LEFT OUTER JOIN "catalogue_categorystats" ON '
+    '("catalogue_category"."id" = "catalogue_categorystats"."category_id") ORDER BY 2 ASC'
 )
 # The app's ETag inputs for the unfiltered list, as its `repr` spells them.
 LIST_KEY = (
@@ -215,7 +217,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     size = int(request.GET.get("page_size", "20"))
     with connection.cursor() as cursor:
         cursor.execute(VERSION_SQL, (1,))
-        _, version, _, active_count = cursor.fetchone()
+        *_, version, _, active_count, _ = cursor.fetchone()
         tag = etag(LIST_KEY.format(size=size, version=version))
         unchanged = not_modified(request, tag)
         if unchanged is not None:
@@ -236,7 +238,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
 def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute(DETAIL_VERSION_SQL, (1, sku, 1))
-        _, version, _, _, found = cursor.fetchone()
+        *_, version, _, _, _, found = cursor.fetchone()
         if not found:
             return HttpResponse(status=404)
         tag = etag(repr((("product", sku, False), version)))
@@ -263,28 +265,32 @@ def stats_row(count: int, low: Any, high: Any, total: Any, stock: Any, value: An
     }  # fmt: skip
 
 
-def stats_figures(cursor: Any) -> tuple[dict[str, Any], datetime | None]:
-    """The stats answer from STATS_SQL, and the newest stamp of the rows it is made of."""
-    by_category, totals = STATS_SQL
-    cursor.execute(by_category, [True])
+def stats_figures(cursor: Any, version: tuple[Any, ...]) -> tuple[dict[str, Any], datetime | None]:
+    """The stats answer from STATS_SQL and the version row, and the newest stamp of the rows
+    it is made of."""
+    *kept, _, _, _, active_count, products_changed = version
+    cursor.execute(STATS_SQL, [])
     rows = cursor.fetchall()
-    cursor.execute(totals, [True])
-    products_changed, *overall = cursor.fetchone()
-    categories = [{"slug": slug, "name": name, **stats_row(*rest)} for slug, name, _, *rest in rows]
-    stamps = [utc(row[2]) for row in rows if row[2]]
+    categories = [
+        {"slug": slug, "name": name, **stats_row(count or 0, *rest)}
+        for _, slug, name, _, count, *rest in rows
+    ]
+    stamps = [utc(row[3]) for row in rows if row[3]]
     if products_changed:
         stamps.append(utc(products_changed))
-    return {"categories": categories, "totals": stats_row(*overall)}, max(stamps, default=None)
+    totals = stats_row(active_count, *kept)
+    return {"categories": categories, "totals": totals}, max(stamps, default=None)
 
 
 def stats(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute(VERSION_SQL, (1,))
-        tag = etag(repr((("stats",), cursor.fetchone()[1])))
+        version = cursor.fetchone()
+        tag = etag(repr((("stats",), version[6])))
         unchanged = not_modified(request, tag)
         if unchanged is not None:
             return unchanged
-        figures, newest = stats_figures(cursor)
+        figures, newest = stats_figures(cursor, version)
     return vary(json_response(figures, newest, tag))
 
 

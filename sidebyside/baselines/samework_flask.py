@@ -105,27 +105,21 @@ CATEGORIES_SQL = text(
     "product_categories_1.category_id \nWHERE products_1.id IN :primary_keys ORDER BY "
     "categories.slug"
 ).bindparams(bindparam("primary_keys", type_=Integer(), expanding=True))
-CENTS = "CAST(ROUND(p.price * 100) AS BIGINT)"
-# The stats' queries (catalogue.store.sql_stats in flask_app), both run with active=True.
-STATS_SQL = (
-    text(f"""
-    SELECT c.slug, c.name, c.updated_at AS changed,
-           COUNT(p.id), MIN({CENTS}), MAX({CENTS}), SUM({CENTS}),
-           SUM(p.stock), SUM({CENTS} * p.stock)
-    FROM categories c
-    LEFT JOIN product_categories pc ON pc.category_id = c.id
-    LEFT JOIN products p ON p.id = pc.product_id AND p.is_active = :active
-    GROUP BY c.id, c.slug, c.name, c.updated_at
-    ORDER BY c.slug
-"""),
-    text(f"""
-    SELECT MAX(p.updated_at) AS changed,
-           COUNT(p.id), MIN({CENTS}), MAX({CENTS}), SUM({CENTS}),
-           SUM(p.stock), SUM({CENTS} * p.stock)
-    FROM products p
-    WHERE p.is_active = :active
-"""),
-)
+# The stats' query (catalogue.store.sql_summary in flask_app): the totals kept in the version
+# row beside each category's kept figures, in one round trip.
+ALWAYS = "true" if ENGINE.dialect.name == "postgresql" else "1 = 1"
+KEPT = ("min_price_cents", "max_price_cents", "price_cents_total", "stock_total", "inventory_cents")
+STATS_SQL = text(
+    "SELECT catalogue_version.products_changed, catalogue_version.active_product_count, "
+    + ", ".join(f"catalogue_version.{column}" for column in KEPT)
+    + ", categories.id, categories.slug, categories.name, categories.updated_at, "
+    "category_stats.product_count, "
+    + ", ".join(f"category_stats.{column} AS {column}_1" for column in KEPT)
+    # SQLAlchemy's true() as each dialect spells it
+    + f" \nFROM catalogue_version LEFT OUTER JOIN categories ON {ALWAYS} LEFT OUTER JOIN "
+    "category_stats ON category_stats.category_id = categories.id \nWHERE "
+    "catalogue_version.id = :id_1 ORDER BY categories.slug"
+).bindparams(bindparam("id_1", type_=Integer()))
 # The app's ETag inputs for the unfiltered list, as its `repr` spells them.
 LIST_KEY = (
     "(('products', ProductFilters(search='', category='', min_price=None, max_price=None, "
@@ -277,14 +271,19 @@ def stats_row(count: int, low: Any, high: Any, total: Any, stock: Any, value: An
 
 def stats_figures(connection: Connection) -> tuple[dict[str, Any], datetime | None]:
     """The stats answer from STATS_SQL, and the newest stamp of the rows it is made of."""
-    by_category, totals = STATS_SQL
-    rows = connection.execute(by_category, {"active": True}).all()
-    products_changed, *overall = connection.execute(totals, {"active": True}).one()
-    categories = [{"slug": slug, "name": name, **stats_row(*rest)} for slug, name, _, *rest in rows]
-    stamps = [utc(row[2]) for row in rows if row[2]]
+    rows = connection.execute(STATS_SQL, {"id_1": 1}).all()
+    products_changed, active_count, *kept = rows[0][:7]
+    # Columns 7-16: the category's id, slug, name, updated_at, then its kept figures.
+    categories = [
+        {"slug": row[8], "name": row[9], **stats_row(row[11] or 0, *row[12:])}
+        for row in rows
+        if row[8] is not None
+    ]
+    stamps = [utc(row[10]) for row in rows if row[10]]
     if products_changed:
         stamps.append(utc(products_changed))
-    return {"categories": categories, "totals": stats_row(*overall)}, max(stamps, default=None)
+    totals = stats_row(active_count, *kept)
+    return {"categories": categories, "totals": totals}, max(stamps, default=None)
 
 
 @app.get("/api/stats")
