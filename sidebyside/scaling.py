@@ -9,8 +9,9 @@ Each size is a generated catalogue (`shared_spec/fixtures/generate.py`) loaded b
 target's own seed command, with its COPY path (`--bulk`), into a scratch PostgreSQL
 database of its own (created and dropped per run, beside the server's `postgres`
 database; never the suite's), then vacuumed and analysed as autovacuum would leave it.
-The probe times every curve in-process, counts its queries, and asks PostgreSQL how it
-finds the search (EXPLAIN): a trigram index scan, or a scan of every row.
+The probe times every curve in-process, interleaved, counts its queries and their time,
+and asks PostgreSQL how it finds the search (EXPLAIN): a trigram index scan, or a scan of
+every row.
 """
 
 from __future__ import annotations
@@ -114,33 +115,38 @@ def counted_app(target: str) -> Iterator[tuple[Any, Meter, Callable[[str], str]]
 
 
 def probe(target: str, sku: str, requests: int) -> dict[str, Any]:
+    """Each curve's status, queries, and ms (all, and the database's), interleaved: round
+    after round visits every curve, so a pause of the shared machine hits them alike."""
     from sidebyside.profile import caller, fastest
 
     with counted_app(target) as (app, meter, explain):
         call = caller(app)
         _status, headers = call(CURVES["list"][0], {})
         etag = headers.get("ETag", "")
+        requested = {
+            name: (
+                path.format(sku=sku),
+                {k: etag if v == LIST_ETAG else v for k, v in sent.items()},
+            )
+            for name, (path, sent) in CURVES.items()
+        }
         figures: dict[str, Any] = {}
-        for name, (path, template) in CURVES.items():
-            path = path.format(sku=sku)
-            sent = {key: etag if value == LIST_ETAG else value for key, value in template.items()}
+        for name, (path, sent) in requested.items():
             for _ in range(3):
                 status, _headers = call(path, sent)
             before = meter.queries
             call(path, sent)
-            counted = meter.queries - before
-            timed: list[float] = []
-            database: list[float] = []
-            for _ in range(requests):
+            figures[name] = {"status": status, "queries": meter.queries - before}
+        timed: dict[str, list[float]] = {name: [] for name in requested}
+        database: dict[str, list[float]] = {name: [] for name in requested}
+        for _ in range(requests):
+            for name, (path, sent) in requested.items():
                 spent = meter.seconds
-                call(path, sent, timed)
-                database.append(meter.seconds - spent)
-            figures[name] = {
-                "status": status,
-                "ms": round(statistics.fmean(fastest(timed, key=float)) * 1000, 3),
-                "db_ms": round(statistics.fmean(fastest(database, key=float)) * 1000, 3),
-                "queries": counted,
-            }
+                call(path, sent, timed[name])
+                database[name].append(meter.seconds - spent)
+        for name, e in figures.items():
+            e["ms"] = round(statistics.fmean(fastest(timed[name], key=float)) * 1000, 3)
+            e["db_ms"] = round(statistics.fmean(fastest(database[name], key=float)) * 1000, 3)
         plan = explain(SEARCH_SQL)
         indexes = explain(INDEXES_SQL)
     return {
