@@ -307,6 +307,24 @@ def profile_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def scaling_command(args: argparse.Namespace) -> int:
+    from sidebyside.report import curves
+    from sidebyside.report.markdown import md_table
+    from sidebyside.report.tables import SCALING_HEADER, scaling_note, scaling_rows
+    from sidebyside.scaling import measure_scaling
+
+    sizes = [int(size) for size in args.sizes.split(",")]
+    with progress_display() as progress:
+        results: Results = {"scaling": measure_scaling(sizes, args.requests, progress)}
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(scaling_note(results))
+    print(md_table(SCALING_HEADER, scaling_rows(results)))
+    print(md_table(curves.GOALS_HEADER, curves.goal_rows(results)))
+    print(md_table(curves.SEED_HEADER, curves.seed_rows(results)))
+    return 1 if "skipped" in results["scaling"] else 0
+
+
 def report(args: argparse.Namespace) -> int:
     from sidebyside.report import build_results, screens, write_report
 
@@ -437,6 +455,15 @@ def main(argv: list[str] | None = None) -> int:
     run = command("profile", profile_command, "in-process time per layer, target and endpoint")
     with_targets(run)
     run.add_argument("--requests", type=int, default=200, help="per endpoint and pass")
+    run.add_argument("--json", help="also write the results to this file")
+
+    run = command("scaling", scaling_command, "latency and queries per catalogue size (PostgreSQL)")
+    run.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        help="comma-separated product counts, e.g. 1000,10000,100000,1000000",
+    )
+    run.add_argument("--requests", type=int, default=20, help="per curve, size and target")
     run.add_argument("--json", help="also write the results to this file")
 
     run = command("report", report, "run everything and write report/")

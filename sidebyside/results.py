@@ -171,6 +171,8 @@ class Scaling(TypedDict):
     sizes: NotRequired[list[int]]
     requests: NotRequired[int]
     note: NotRequired[str]
+    # Seconds to generate each size's fixture (str(size) -> s), shared by the targets.
+    fixture_s: NotRequired[dict[str, float]]
     targets: NotRequired[dict[str, dict[str, Figures]]]
 
 

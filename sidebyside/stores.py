@@ -45,13 +45,16 @@ def fixture_file(scale: int | None, directory: Path) -> Path:
     return path
 
 
-def seed(target: str, env: dict[str, str], fixture: Path) -> None:
-    """Load a fixture file through the app's own command (manage.py / flask CLI)."""
+def seed(target: str, env: dict[str, str], fixture: Path, *, bulk: bool = False) -> None:
+    """Load a fixture file through the app's own command (manage.py / flask CLI); `bulk`:
+    with its COPY path (PostgreSQL only)."""
     spec = TARGET_SPECS[target]
     if target == "django":
         command = ["manage.py", "seed_catalogue", "--flush", "--file", str(fixture)]
     else:
         command = ["-m", "flask", "seed", "--flush", "--file", str(fixture)]
+    if bulk:
+        command.append("--bulk")
     subprocess.run(
         [SERVER_PYTHON, *command],
         cwd=REPO / spec.chdir,

@@ -99,7 +99,9 @@ RUN_ELSEWHERE: dict[str, str] = {
         "tests/toolkit/test_report.py::quick_report"
     ),
     "sidebyside profile [--requests 200]": "tests/toolkit/test_profile.py",
-    "python -m sidebyside.scaling --sizes 1000,10000": "tests/toolkit/test_scaling.py",
+    "sidebyside scaling [--sizes 1000,10000,100000,1000000] [--json F]": (
+        "tests/toolkit/test_scaling.py"
+    ),
 }
 
 SHELL_FENCES = {"sh", "bash", "shell", "console"}

@@ -106,7 +106,8 @@ def layers_chart(results: Results) -> str:
 
 
 def scaling_chart(results: Results) -> str:
-    """ms against catalogue size (log scale), one line per target and endpoint."""
+    """ms (log scale) against catalogue size (log scale), one line per target and curve:
+    a flat curve is level, and each decade up the page is ten times slower."""
     section = results.get("scaling") or {}
     lines: dict[str, list[tuple[int, float]]] = {}
     for target, sizes in section.get("targets", {}).items():
@@ -116,17 +117,20 @@ def scaling_chart(results: Results) -> str:
     if not lines:
         return ""
     all_sizes = sorted({size for points in lines.values() for size, _ in points})
-    top = max(ms for points in lines.values() for _, ms in points) or 1
-    left, width, height = 50, 520, 260
+    measured = [ms for points in lines.values() for _, ms in points if ms > 0] or [1.0]
+    bottom = math.floor(math.log10(min(measured)))
+    top = max(bottom + 1, math.ceil(math.log10(max(measured))))
+    left, width, height = 60, 520, 260
     low, high = math.log10(all_sizes[0]), math.log10(all_sizes[-1]) or 1
 
     def x(size: int) -> float:
         return left + (0 if high == low else (math.log10(size) - low) / (high - low) * width)
 
     def y(ms: float) -> float:
-        return 20 + height - ms / top * height
+        return 20 + height - (math.log10(max(ms, 10.0**bottom)) - bottom) / (top - bottom) * height
 
-    dashes = {"list": "", "search": "6 3", "detail": "2 3", "stats": "10 3 2 3"}
+    dashes = {"list": "", "304 list": "1 3", "list by price": "8 2 2 2", "search": "6 3",
+              "detail": "2 3", "stats": "10 3 2 3"}  # fmt: skip
     shapes = []
     for index, (label, points) in enumerate(sorted(lines.items())):
         target, endpoint = label.split(" ", 1)
@@ -138,7 +142,9 @@ def scaling_chart(results: Results) -> str:
             "legend_y": 30 + index * 16,
         })  # fmt: skip
     ticks = [{"size": size, "x": x(size)} for size in all_sizes]
+    levels = [{"ms": f"{10.0**power:g}", "y": y(10.0**power)} for power in range(bottom, top + 1)]
     return macro(
-        "charts.svg.j2", "scaling_chart", left=left, width=width, height=height, top=top,
-        ticks=ticks, lines=shapes,
+        "charts.svg.j2", "scaling_chart", left=left, width=width,
+        height=max(height, 30 + 16 * len(shapes)), top=20 + height, ticks=ticks, levels=levels,
+        lines=shapes,
     )  # fmt: skip

@@ -6,7 +6,11 @@ from typing import Any
 
 from sidebyside.loc import render_loc_markdown
 from sidebyside.provenance import render_provenance_markdown
+<<<<<<< HEAD
 from sidebyside.report import floors, story, tables
+=======
+from sidebyside.report import curves, story, tables
+>>>>>>> scaling
 from sidebyside.results import Loc, Results
 
 
@@ -20,6 +24,16 @@ def differential_markdown(results: Results) -> str:
     line, rows = tables.differential_lines(results)
     table = md_table(["cases", "difference class"], rows) if rows else ""
     return f"\n## Differential runner\n\n{line}\n\n{table}"
+
+
+def curves_markdown(results: Results) -> str:
+    rows = curves.goal_rows(results)
+    if not rows:
+        return ""
+    return (
+        "\n" + md_table(curves.GOALS_HEADER, rows)
+        + "\n" + md_table(curves.SEED_HEADER, curves.seed_rows(results))
+    )  # fmt: skip
 
 
 def render_markdown(results: Results) -> str:
@@ -71,6 +85,7 @@ def render_markdown(results: Results) -> str:
         "\n## Scaling (PostgreSQL, in-process)\n",
         tables.scaling_note(results) + "\n",
         md_table(tables.SCALING_HEADER, tables.scaling_rows(results)),
+        curves_markdown(results),
         "\n## PostgreSQL beside SQLite\n",
         tables.postgres_note(results) + "\n",
         md_table(tables.POSTGRES_HEADER, tables.postgres_rows(results)),

@@ -16,7 +16,11 @@ from sidebyside.constants import REPO, TARGETS
 from sidebyside.diff import render_html
 from sidebyside.loc import load_concerns
 from sidebyside.provenance import split_text
+<<<<<<< HEAD
 from sidebyside.report import floors, story, tables
+=======
+from sidebyside.report import curves, story, tables
+>>>>>>> scaling
 from sidebyside.report.charts import bar_chart, layers_chart, scaling_chart
 from sidebyside.report.render import TEMPLATES, macro
 from sidebyside.results import Figures, Loc, Results
@@ -229,6 +233,10 @@ def render_html_report(results: Results) -> str:
         scaling_chart=scaling_chart(results),
         SCALING_HEADER=tables.SCALING_HEADER,
         scaling_rows=tables.scaling_rows(results),
+        GOALS_HEADER=curves.GOALS_HEADER,
+        goal_rows=curves.goal_rows(results),
+        SEED_HEADER=curves.SEED_HEADER,
+        seed_rows=curves.seed_rows(results),
         postgres_note=tables.postgres_note(results),
         POSTGRES_HEADER=tables.POSTGRES_HEADER,
         postgres_rows=tables.postgres_rows(results),

@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
+from catalogue.cli.sql_copy import copy_rows, copy_with_ids, insert_rows
 from catalogue.models import Category, PriceChange, Product, Review, User, product_categories
 from catalogue.store import sql_summary
 
@@ -38,10 +39,15 @@ def load_users(
 
 
 def load(
-    session: Session, data: dict[str, Any], *, flush: bool, hasher: Callable[[str], str]
+    session: Session,
+    data: dict[str, Any],
+    *,
+    flush: bool,
+    hasher: Callable[[str], str],
+    bulk: bool = False,
 ) -> str:
-    """Insert the fixture with bulk INSERTs, keeping its timestamps (in the caller's
-    transaction: `db.sql.transaction()`)."""
+    """Insert the fixture with bulk INSERTs, or with COPY on PostgreSQL (`bulk`), keeping
+    its timestamps (in the caller's transaction: `db.sql.transaction()`)."""
     if flush:
         flush_catalogue(session, data)
     elif session.scalar(select(Product.id).limit(1)) is not None:
@@ -58,21 +64,21 @@ def load(
         .tuples()
         .all()
     )
-    products = dict(
-        session.execute(
-            insert(Product).returning(Product.sku, Product.id),
-            [{**product_fields(p), "price": Decimal(p["price"])} for p in data["products"]],
-        )
-        .tuples()
-        .all()
-    )
+    rows = [{**product_fields(p), "price": Decimal(p["price"])} for p in data["products"]]
+    if bulk:
+        ids = copy_with_ids(session, Product, rows)
+        products = {row["sku"]: id_ for row, id_ in zip(rows, ids, strict=True)}
+    else:
+        returned = session.execute(insert(Product).returning(Product.sku, Product.id), rows)
+        products = dict(returned.tuples().all())
+    write = copy_rows if bulk else insert_rows
     links = [
         {"product_id": products[p["sku"]], "category_id": categories[slug]}
         for p in data["products"]
         for slug in p["categories"]
     ]
     if links:
-        session.execute(insert(product_categories), links)
+        write(session, product_categories, links)
     reviews = [
         {
             **review_fields(r),
@@ -82,7 +88,7 @@ def load(
         for r in data["reviews"]
     ]
     if reviews:
-        session.execute(insert(Review), reviews)
+        write(session, Review, reviews)
     changes = [
         {
             "product_id": products[c["product"]],
@@ -93,6 +99,6 @@ def load(
         for c in data["price_changes"]
     ]
     if changes:
-        session.execute(insert(PriceChange), changes)
+        write(session, PriceChange, changes)
     sql_summary.rebuild(session)  # bulk inserts go around the store's upkeep
     return loaded(data, len(categories), len(products), len(reviews), len(changes))

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
-from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, models, transaction
 
 from catalogue import services
+from catalogue.management.copy import copy_create
 from catalogue.models import (
     CatalogueVersion,
     Category,
@@ -24,6 +26,8 @@ from catalogue.models import (
     Review,
     search_key,
 )
+
+M = TypeVar("M", bound=models.Model)
 
 DEFAULT_FIXTURE = settings.REPO_DIR / "shared_spec" / "fixtures" / "catalogue.json"
 
@@ -40,6 +44,7 @@ def parse_time(value: str) -> datetime:
 
 class Command(BaseCommand):
     help = "Load shared_spec/fixtures/catalogue.json (or --file) into the database."
+    bulk = False
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--file", type=Path, default=DEFAULT_FIXTURE)
@@ -48,8 +53,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Replace the catalogue and every user not in the fixture.",
         )
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="PostgreSQL only: load the rows with COPY (a million products in minutes).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.bulk = options["bulk"]
+        if self.bulk and connection.vendor != "postgresql":
+            raise CommandError("--bulk needs PostgreSQL (COPY).")
         data = json.loads(options["file"].read_text(encoding="utf-8"))
         with transaction.atomic():
             if options["flush"]:
@@ -106,9 +119,10 @@ class Command(BaseCommand):
             )
             for spec in data["products"]
         }
-        Product.objects.bulk_create(products.values(), batch_size=500)
+        self.create(Product, products.values(), batch_size=500)
         Through = Product.categories.through
-        Through.objects.bulk_create(
+        self.create(
+            Through,
             [
                 Through(product_id=products[spec["sku"]].pk, category_id=categories[slug].pk)
                 for spec in data["products"]
@@ -116,7 +130,8 @@ class Command(BaseCommand):
             ],
             batch_size=1000,
         )
-        Review.objects.bulk_create(
+        self.create(
+            Review,
             [
                 Review(
                     product=products[spec["product"]],
@@ -131,7 +146,8 @@ class Command(BaseCommand):
             ],
             batch_size=1000,
         )
-        PriceChange.objects.bulk_create(
+        self.create(
+            PriceChange,
             [
                 PriceChange(
                     product=products[spec["product"]],
@@ -147,3 +163,9 @@ class Command(BaseCommand):
             f"{len(users)} users, {len(categories)} categories, {len(products)} products, "
             f"{len(data['reviews'])} reviews, {len(data['price_changes'])} price changes"
         )
+
+    def create(self, model: type[M], objs: Iterable[M], *, batch_size: int) -> None:
+        if self.bulk:
+            copy_create(model, objs)
+        else:
+            model._default_manager.bulk_create(objs, batch_size=batch_size)
