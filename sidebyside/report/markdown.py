@@ -6,11 +6,7 @@ from typing import Any
 
 from sidebyside.loc import render_loc_markdown
 from sidebyside.provenance import render_provenance_markdown
-<<<<<<< HEAD
-from sidebyside.report import floors, story, tables
-=======
-from sidebyside.report import curves, story, tables
->>>>>>> scaling
+from sidebyside.report import curves, floors, story, tables
 from sidebyside.results import Loc, Results
 
 

@@ -16,11 +16,7 @@ from sidebyside.constants import REPO, TARGETS
 from sidebyside.diff import render_html
 from sidebyside.loc import load_concerns
 from sidebyside.provenance import split_text
-<<<<<<< HEAD
-from sidebyside.report import floors, story, tables
-=======
-from sidebyside.report import curves, story, tables
->>>>>>> scaling
+from sidebyside.report import curves, floors, story, tables
 from sidebyside.report.charts import bar_chart, layers_chart, scaling_chart
 from sidebyside.report.render import TEMPLATES, macro
 from sidebyside.results import Figures, Loc, Results
