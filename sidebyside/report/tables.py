@@ -310,8 +310,9 @@ def scaling_note(results: Results) -> str:
         "(its PostgreSQL COPY path, --bulk) into a scratch PostgreSQL database, then "
         "vacuumed and analysed; ms = mean of the fastest 80% of "
         f"{section['requests']} in-process requests, round after round over every curve; "
-        "database ms = the same for the time in the driver's execute. 304 list sends the list's ETag back "
-        "(If-None-Match); list by price is ?ordering=price. Queries per request must not grow "
+        "database ms = the same for the time in the driver's execute. 304 list sends the "
+        "list's ETag back (If-None-Match); list by price is ?ordering=price. Queries per "
+        "request must not grow "
         f"with the catalogue. {section.get('note', '')}"
     )
 
