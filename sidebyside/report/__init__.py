@@ -19,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, datetime
+from itertools import takewhile
 from pathlib import Path
 from typing import NotRequired, TypedDict
 from urllib.parse import urlsplit
@@ -162,7 +163,10 @@ def batteries_table() -> list[list[str]]:
     """The README's "what Django gives you / what Flask needs" table, as rows of cells."""
     text = (REPO / "README.md").read_text(encoding="utf-8")
     section = text.split("## What Django gives you / what Flask needs", 1)[1].split("\n## ", 1)[0]
-    rows = [line for line in section.splitlines() if line.startswith("|")]
+    # The section's first table; the tables after it (what stays out) are the README's own.
+    lines = section.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    rows = list(takewhile(lambda line: line.startswith("|"), lines[first:]))
     cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in rows]
     return [row for row in cells if not all(set(cell) <= {"-", ":"} for cell in row)]
 
