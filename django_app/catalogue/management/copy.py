@@ -14,9 +14,10 @@ M = TypeVar("M", bound=models.Model)
 def copy_create(model: type[M], objs: Iterable[M]) -> list[M]:
     """Insert `objs` as bulk_create does on PostgreSQL, primary keys set, with one COPY.
 
-    bulk_create sends batches of INSERT ... VALUES: for a million rows that is hours of
-    index upkeep and parameter binding; COPY streams them and fires each statement-level
-    trigger once. The keys come from the table's own sequence, in the objects' order.
+    bulk_create compiles and binds a batch of INSERT ... VALUES per 500-1000 rows; COPY
+    streams every row in one statement, and so fires each statement-level trigger once
+    (100k products: 37 s with bulk_create, 25-28 s with COPY, on 2 cores; a million: about
+    3.5 minutes). The keys come from the table's own sequence, in the objects' order.
     """
     objs = list(objs)
     meta = model._meta

@@ -25,8 +25,8 @@ def copy_rows(session: Session, target: type[Base] | Table, rows: list[dict[str,
     """What `session.execute(insert(table), rows)` writes, each value bound the same way.
 
     An executemany INSERT is one statement per row on psycopg: each fires the catalogue
-    version's statement trigger, so a million rows bump one row a million times in one
-    transaction. COPY is one statement, and skips the per-row parameter binding.
+    version's statement trigger, so every link and review bumps the one version row again
+    in one transaction (100k products: 641 s; with COPY, one statement per table: 18 s).
     """
     if not rows:
         return
