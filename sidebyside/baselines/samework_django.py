@@ -33,8 +33,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import path
 from django.utils.http import http_date, parse_etags
 
+from sidebyside.baselines.figures import CENT, stats_row
+
 REPO = Path(__file__).resolve().parents[2]
-CENT = Decimal("0.01")
 GZIP_MIN_BYTES = 1024  # the app's gzip middleware adds `Vary: Accept-Encoding` from here on
 # The app's connection: kept for 60 s, and on SQLite its timeout and PRAGMAs.
 DATABASE = dj_database_url.config(
@@ -248,21 +249,6 @@ def product_detail(request: HttpRequest, sku: str) -> HttpResponse:
         cursor.execute(DETAIL_SQL, (sku,))
         products, newest = products_out(cursor.fetchall(), cursor)
     return vary(json_response(products[0], newest, tag))
-
-
-def money(cents: Any) -> str | None:
-    return None if cents is None else str((Decimal(int(cents)) / 100).quantize(CENT, ROUND_HALF_UP))
-
-
-def stats_row(count: int, low: Any, high: Any, total: Any, stock: Any, value: Any) -> dict:
-    average = (
-        str((Decimal(int(total)) / 100 / count).quantize(CENT, ROUND_HALF_UP)) if count else None
-    )
-    return {
-        "product_count": count, "min_price": money(low), "max_price": money(high),
-        "avg_price": average, "stock_total": int(stock or 0),
-        "inventory_value": money(value) if count else None,
-    }  # fmt: skip
 
 
 def stats_figures(cursor: Any, version: tuple[Any, ...]) -> tuple[dict[str, Any], datetime | None]:

@@ -32,8 +32,9 @@ from flask import Flask, Response, request
 from sqlalchemy import Connection, Engine, Integer, String, bindparam, create_engine, event, text
 from werkzeug.http import http_date
 
+from sidebyside.baselines.figures import CENT, stats_row
+
 REPO = Path(__file__).resolve().parents[2]
-CENT = Decimal("0.01")
 GZIP_MIN_BYTES = 1024  # the app's gzip hook adds `Vary: Accept-Encoding` from here on
 DRAIN_FILE = os.environ.get("DRAIN_FILE", "")
 
@@ -252,21 +253,6 @@ def product_detail(sku: str) -> Response:
         rows = connection.execute(DETAIL_SQL, {"sku_1": sku}).all()
         products, newest = products_out(rows, connection)
     return vary(json_response(products[0], newest, tag))
-
-
-def money(cents: Any) -> str | None:
-    return None if cents is None else str((Decimal(int(cents)) / 100).quantize(CENT, ROUND_HALF_UP))
-
-
-def stats_row(count: int, low: Any, high: Any, total: Any, stock: Any, value: Any) -> dict:
-    average = (
-        str((Decimal(int(total)) / 100 / count).quantize(CENT, ROUND_HALF_UP)) if count else None
-    )
-    return {
-        "product_count": count, "min_price": money(low), "max_price": money(high),
-        "avg_price": average, "stock_total": int(stock or 0),
-        "inventory_value": money(value) if count else None,
-    }  # fmt: skip
 
 
 def stats_figures(connection: Connection) -> tuple[dict[str, Any], datetime | None]:
