@@ -21,3 +21,15 @@ def stats_row(count: int, low: Any, high: Any, total: Any, stock: Any, value: An
         "avg_price": average, "stock_total": int(stock or 0),
         "inventory_value": money(value) if count else None,
     }  # fmt: skip
+
+
+def first_page(count: int, size: int, results: list[dict]) -> dict[str, Any]:
+    """The list's envelope for page 1 of `count` products, `size` to a page."""
+    return {
+        "count": count,
+        "page": 1,
+        "page_size": size,
+        "next": f"/api/products?page=2&page_size={size}" if count > size else None,
+        "previous": None,
+        "results": results,
+    }

@@ -33,7 +33,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import path
 from django.utils.http import http_date, parse_etags
 
-from sidebyside.baselines.figures import CENT, stats_row
+from sidebyside.baselines.figures import CENT, first_page, stats_row
 
 REPO = Path(__file__).resolve().parents[2]
 GZIP_MIN_BYTES = 1024  # the app's gzip middleware adds `Vary: Accept-Encoding` from here on
@@ -225,14 +225,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
             return vary(unchanged, "Accept")
         cursor.execute(PAGE_SQL.format(size=size), ())
         products, newest = products_out(cursor.fetchall(), cursor)
-    page = {
-        "count": active_count,
-        "page": 1,
-        "page_size": size,
-        "next": f"/api/products?page=2&page_size={size}" if active_count > size else None,
-        "previous": None,
-        "results": products,
-    }
+    page = first_page(active_count, size, products)
     return vary(json_response(page, newest, tag), "Accept")
 
 

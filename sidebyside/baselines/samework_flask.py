@@ -32,7 +32,7 @@ from flask import Flask, Response, request
 from sqlalchemy import Connection, Engine, Integer, String, bindparam, create_engine, event, text
 from werkzeug.http import http_date
 
-from sidebyside.baselines.figures import CENT, stats_row
+from sidebyside.baselines.figures import CENT, first_page, stats_row
 
 REPO = Path(__file__).resolve().parents[2]
 GZIP_MIN_BYTES = 1024  # the app's gzip hook adds `Vary: Accept-Encoding` from here on
@@ -232,14 +232,7 @@ def product_list() -> Response:
             return vary(unchanged, "Accept")
         rows = connection.execute(PAGE_SQL, {"param_1": size, "param_2": 0}).all()
         products, newest = products_out(rows, connection)
-    page = {
-        "count": active_count,
-        "page": 1,
-        "page_size": size,
-        "next": f"/api/products?page=2&page_size={size}" if active_count > size else None,
-        "previous": None,
-        "results": products,
-    }
+    page = first_page(active_count, size, products)
     return vary(json_response(page, newest, tag), "Accept")
 
 
