@@ -8,7 +8,13 @@ from typing import Any
 
 from pymongo.database import Database
 
-from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
+from catalogue.cli.fixture import (
+    loaded,
+    parse_time,
+    password_hash,
+    product_fields,
+    review_fields,
+)
 from catalogue.db.mongo_schema import init_db, recount
 from catalogue.store.mongo import cents
 
@@ -21,7 +27,7 @@ def load_users(db: Database, data: dict[str, Any], hasher: Callable[[str], str])
             {
                 "$set": {"email": spec["email"], "is_staff": spec["is_staff"], "is_active": True},
                 "$setOnInsert": {
-                    "password_hash": hasher(spec["password"]),
+                    "password_hash": password_hash(spec, hasher),
                     "date_joined": parse_time("2026-01-01T00:00:00.000Z"),
                 },
             },

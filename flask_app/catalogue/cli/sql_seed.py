@@ -9,7 +9,13 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
+from catalogue.cli.fixture import (
+    loaded,
+    parse_time,
+    password_hash,
+    product_fields,
+    review_fields,
+)
 from catalogue.cli.sql_copy import copy_rows, copy_with_ids, insert_rows
 from catalogue.models import Category, PriceChange, Product, Review, User, product_categories
 from catalogue.store import sql_summary
@@ -29,7 +35,7 @@ def load_users(
     for spec in data["users"]:
         user = existing.get(spec["username"])
         if user is None:
-            user = User(username=spec["username"], password_hash=hasher(spec["password"]))
+            user = User(username=spec["username"], password_hash=password_hash(spec, hasher))
             session.add(user)
             existing[user.username] = user
         user.email = spec["email"]
