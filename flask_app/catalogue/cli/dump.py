@@ -44,6 +44,7 @@ class DumpProduct(Row):
 
 
 class DumpReview(Row):
+    id: Annotated[str, Field(min_length=1, max_length=24)]  # the API shows it: kept as it is
     product: str
     author: str
     rating: Annotated[int, Field(ge=1, le=5)]
@@ -84,6 +85,7 @@ class CatalogueDump(Row):
             if review.author not in users:
                 raise ValueError(f"a review by an unknown user {review.author!r}")
         unique("review", [(review.product, review.author) for review in self.reviews])
+        unique("review id", [review.id for review in self.reviews])
         for change in self.price_changes:
             if change.product not in skus:
                 raise ValueError(f"a price change of an unknown sku {change.product!r}")

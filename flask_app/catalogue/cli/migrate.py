@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -23,8 +25,11 @@ def run(action: str, *args: object, **kwargs: object) -> None:
 
     if current_app.config["CATALOGUE_BACKEND"] != "sql":
         raise click.UsageError("Alembic migrates the SQL store; MongoDB has `flask init-db`.")
+    config = alembic_config(current_app.config["DATABASE_URL"])
+    # Alembic's default stream is the one at its import; click's may have been swapped since.
+    config.stdout = sys.stdout
     try:
-        getattr(command, action)(alembic_config(current_app.config["DATABASE_URL"]), *args, **kwargs)
+        getattr(command, action)(config, *args, **kwargs)
     except CommandError as error:
         raise click.ClickException(str(error)) from error
 

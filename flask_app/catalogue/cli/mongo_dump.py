@@ -47,6 +47,7 @@ def export(db: Database) -> dict[str, Any]:
         ],
         "reviews": [
             {
+                "id": str(doc["_id"]),
                 "product": doc["product_sku"],
                 "author": doc["author"],
                 "rating": doc["rating"],

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from bson import ObjectId
 from pymongo.database import Database
 
 from catalogue.cli.fixture import (
@@ -36,6 +38,15 @@ def load_users(db: Database, data: dict[str, Any], hasher: Callable[[str], str])
     for doc in db.users.find({}, {"username": True}):
         users[doc["username"]] = doc["_id"]
     return users
+
+
+def review_ids(data: dict[str, Any]) -> list[dict[str, ObjectId]]:
+    """A dump's review ids, kept (the API shows them), when all are ObjectIds; else none,
+    and MongoDB gives new ones (the fixture, an SQL dump)."""
+    ids = [str(review.get("id", "")) for review in data["reviews"]]
+    if all(re.fullmatch(r"[0-9a-f]{24}", id_) for id_ in ids):
+        return [{"_id": ObjectId(id_)} for id_ in ids]
+    return [{} for _ in ids]
 
 
 def load(db: Database, data: dict[str, Any], *, flush: bool, hasher: Callable[[str], str]) -> str:
@@ -71,8 +82,9 @@ def load(db: Database, data: dict[str, Any], *, flush: bool, hasher: Callable[[s
             "product_sku": r["product"],
             "author_id": users[r["author"]],
             "author": r["author"],
+            **id_,
         }
-        for r in data["reviews"]
+        for r, id_ in zip(data["reviews"], review_ids(data), strict=True)
     ]
     changes = [
         {

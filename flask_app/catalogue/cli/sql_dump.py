@@ -56,6 +56,7 @@ def export(session: Session) -> dict[str, Any]:
         ],
         "reviews": [
             {
+                "id": str(review.id),
                 "product": sku,
                 "author": username,
                 "rating": review.rating,

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+import re
+
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from catalogue.cli.fixture import (
@@ -26,6 +28,15 @@ def flush_catalogue(session: Session, data: dict[str, Any]) -> None:
         session.execute(delete(table))
     fixture_users = [user["username"] for user in data["users"]]
     session.execute(delete(User).where(User.username.not_in(fixture_users)))
+
+
+def review_ids(data: dict[str, Any]) -> list[dict[str, int]]:
+    """A dump's review ids, kept (the API shows them), when all are this store's kind;
+    else none, and the store numbers the reviews (the fixture, a MongoDB dump)."""
+    ids = [str(review.get("id", "")) for review in data["reviews"]]
+    if all(re.fullmatch(r"[1-9][0-9]{0,17}", id_) for id_ in ids):
+        return [{"id": int(id_)} for id_ in ids]
+    return [{} for _ in ids]
 
 
 def load_users(
@@ -88,13 +99,18 @@ def load(
     reviews = [
         {
             **review_fields(r),
+            **id_,
             "product_id": products[r["product"]],
             "author_id": users[r["author"]],
         }
-        for r in data["reviews"]
+        for r, id_ in zip(data["reviews"], review_ids(data), strict=True)
     ]
     if reviews:
         write(session, Review, reviews)
+    if reviews and "id" in reviews[0] and session.get_bind().dialect.name == "postgresql":
+        # Ids given by hand leave the sequence behind (Django's loaddata resets it too).
+        serial = func.pg_get_serial_sequence(Review.__tablename__, "id")
+        session.execute(select(func.setval(serial, select(func.max(Review.id)).scalar_subquery())))
     changes = [
         {
             "product_id": products[c["product"]],
