@@ -89,6 +89,8 @@ def render_markdown(results: Results) -> str:
         md_table(["server", "RSS MiB", "x minimal"], tables.memory_rows(results)),
         "\n## What Django gives you / what Flask needs\n",
         md_table(results["batteries"][0], results["batteries"][1:]),
+        "\n## Commands side by side\n",
+        md_table(results["commands"][0], results["commands"][1:]),
         "\n## What a fresh project gives, before any code\n",
         md_table(story.DEFAULTS_HEADER, story.defaults_rows(results)),
         "\n## The seed notes, topic by topic\n",

@@ -238,6 +238,7 @@ def render_html_report(results: Results) -> str:
         postgres_rows=tables.postgres_rows(results),
         screenshots=screenshots(),
         batteries=results["batteries"],
+        commands=results["commands"],
         DEFAULTS_HEADER=story.DEFAULTS_HEADER,
         defaults_rows=story.defaults_rows(results),
         seed_topics=seed_topic_links(results),
