@@ -59,6 +59,22 @@ RUN_ELSEWHERE: dict[str, str] = {
         "tests/compose/test_stack.py::test_data_outlives_down_and_up_but_not_down_v"
     ),
     "make test-differential": "Makefile::test",
+    # The commands table's round trip (README "Commands side by side"), on a scratch store.
+    "python manage.py dumpdata auth.user catalogue --natural-foreign -o catalogue.json": (
+        "tests/test_commands.py::test_dumpdata_flush_loaddata_round_trips_the_catalogue"
+    ),
+    "python manage.py flush --no-input": (
+        "tests/test_commands.py::test_dumpdata_flush_loaddata_round_trips_the_catalogue"
+    ),
+    "python manage.py loaddata catalogue.json": (
+        "tests/test_commands.py::test_dumpdata_flush_loaddata_round_trips_the_catalogue"
+    ),
+    "flask --app catalogue export-catalogue catalogue.json": (
+        "flask_app/tests/test_commands.py::test_export_import_round_trips_the_catalogue"
+    ),
+    "flask --app catalogue import-catalogue catalogue.json": (
+        "flask_app/tests/test_commands.py::test_export_import_round_trips_the_catalogue"
+    ),
     # The README's ways into the suites that `make test`'s recipes run the same way.
     ".tools/bin/uv run --frozen pytest tests/contract --target django": "Makefile::test-contract",
     ".tools/bin/uv run --frozen pytest tests/contract --target flask-sql": (
