@@ -1,4 +1,4 @@
-"""The catalogue dump file of `flask export-catalogue` / `import-catalogue`: its shape, checked whole."""
+"""The dump file of `flask export-catalogue` / `import-catalogue`: its shape, checked whole."""
 
 from __future__ import annotations
 

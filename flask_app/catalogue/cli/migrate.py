@@ -1,4 +1,4 @@
-"""`flask db`: Alembic's own commands (current, history, upgrade, downgrade) on the app's database."""
+"""`flask db`: Alembic's own commands (current, history, upgrade, downgrade) on the app."""
 
 from __future__ import annotations
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-
-import re
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
