@@ -7,9 +7,11 @@ import sys
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from io import StringIO
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, Group, User
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import SimpleTestCase, TestCase
 
@@ -292,6 +294,59 @@ class AdminStatsTests(CatalogueTestCase):
             self.client.post("/admin/catalogue/category/add/", category).status_code, 302
         )
         self.assertTrue(Category.objects.get(slug="added").stats)
+
+
+class EditorTests(CatalogueTestCase):
+    """The `editors` group (data migration 0006), `grant_editor`, and staff beside it."""
+
+    def grant(self, username: str) -> str:
+        out = StringIO()
+        call_command("grant_editor", username, stdout=out)
+        return out.getvalue()
+
+    def test_the_group_may_add_and_change_products_and_categories_only(self) -> None:
+        codenames = Group.objects.get(name="editors").permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+        self.assertEqual(
+            sorted(codenames),
+            [
+                ("catalogue", "add_category"),
+                ("catalogue", "add_product"),
+                ("catalogue", "change_category"),
+                ("catalogue", "change_product"),
+            ],
+        )
+
+    def test_granting_is_idempotent(self) -> None:
+        self.assertEqual(self.grant("ann"), "ann is now an editor.\n")
+        self.assertEqual(self.grant("ann"), "ann is already an editor.\n")
+        ann = User.objects.get(pk=self.ann.pk)  # a fresh instance: no cached permissions
+        self.assertEqual(list(ann.groups.values_list("name", flat=True)), ["editors"])
+        self.assertTrue(ann.has_perms(["catalogue.add_product", "catalogue.change_category"]))
+        self.assertFalse(ann.has_perm("catalogue.delete_product"))
+
+    def test_an_unknown_user_is_a_command_error(self) -> None:
+        # manage.py prints a CommandError as one line on stderr and exits 1, no traceback.
+        with self.assertRaisesMessage(CommandError, "No user named 'nobody'."):
+            self.grant("nobody")
+
+    def test_an_editor_changes_but_does_not_delete(self) -> None:
+        services.editor_grant(user=self.ann)
+        auth = {"Authorization": f"Token {services.token_issue(user=self.ann)}"}
+        url = "/api/categories/empty"
+        patched = self.client.patch(url, {"name": "Bare"}, content_type="application/json",
+                                    headers=auth)  # fmt: skip
+        self.assertEqual(patched.status_code, 200)
+        deleted = self.client.delete(url, headers=auth)
+        self.assertEqual(deleted.status_code, 403)
+        self.assertEqual(deleted.json()["error"]["code"], "permission_denied")
+        self.assertTrue(Category.objects.filter(slug="empty").exists())
+
+    def test_staff_delete_without_model_permissions(self) -> None:
+        # `staff` is no superuser and holds no permission: is_staff alone lets it do everything.
+        auth = {"Authorization": f"Token {services.token_issue(user=self.staff)}"}
+        self.assertEqual(self.client.delete("/api/categories/empty", headers=auth).status_code, 204)
 
 
 # Two requests through the real WSGI handler, which (unlike the test Client) runs

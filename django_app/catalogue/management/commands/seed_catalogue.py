@@ -95,6 +95,8 @@ class Command(BaseCommand):
             user.email = spec["email"]
             user.is_staff = user.is_superuser = spec["is_staff"]
             user.save(update_fields=["email", "is_staff", "is_superuser"])
+            if spec["is_editor"]:
+                services.editor_grant(user=user)
             users[user.username] = user
 
         categories = {
