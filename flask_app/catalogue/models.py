@@ -80,6 +80,36 @@ class AuthToken(Base):
     user: Mapped[User] = relationship()
 
 
+user_roles = Table(
+    "user_roles",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Role(Base):
+    """A named set of permissions (auth/roles.py), granted to users through `user_roles`."""
+
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+    permissions: Mapped[list[RolePermission]] = relationship(cascade="all, delete-orphan")
+    members: Mapped[list[User]] = relationship(secondary=user_roles)
+
+
+class RolePermission(Base):
+    __tablename__ = "role_permissions"
+
+    role_id: Mapped[int] = mapped_column(
+        ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True
+    )
+    # A name of auth.roles.Permission: the code checks names, the table grants them.
+    permission: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
 product_categories = Table(
     "product_categories",
     Base.metadata,

@@ -8,6 +8,7 @@ from typing import Any
 
 from pymongo.database import Database
 
+from catalogue.auth.roles import EDITOR
 from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
 from catalogue.db.mongo_schema import init_db, recount
 from catalogue.store.mongo import cents
@@ -24,6 +25,7 @@ def load_users(db: Database, data: dict[str, Any], hasher: Callable[[str], str])
                     "password_hash": hasher(spec["password"]),
                     "date_joined": parse_time("2026-01-01T00:00:00.000Z"),
                 },
+                **({"$addToSet": {"roles": EDITOR}} if spec["is_editor"] else {}),
             },
             upsert=True,
         )

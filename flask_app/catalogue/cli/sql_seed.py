@@ -9,9 +9,18 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from catalogue.auth.roles import EDITOR
 from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
 from catalogue.cli.sql_copy import copy_rows, copy_with_ids, insert_rows
-from catalogue.models import Category, PriceChange, Product, Review, User, product_categories
+from catalogue.models import (
+    Category,
+    PriceChange,
+    Product,
+    Review,
+    Role,
+    User,
+    product_categories,
+)
 from catalogue.store import sql_summary
 
 
@@ -34,6 +43,11 @@ def load_users(
             existing[user.username] = user
         user.email = spec["email"]
         user.is_staff = spec["is_staff"]
+    editor = session.scalars(select(Role).where(Role.name == EDITOR)).one()
+    for spec in data["users"]:
+        user = existing[spec["username"]]
+        if spec["is_editor"] and user not in editor.members:
+            editor.members.append(user)
     session.flush()
     return {username: user.id for username, user in existing.items()}
 

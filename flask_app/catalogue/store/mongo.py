@@ -190,6 +190,32 @@ class MongoStore:
     def token_delete(self, digest: str) -> None:
         self.db.auth_tokens.delete_one({"_id": digest})
 
+    # roles
+
+    def user_permissions(self, user: UserRecord) -> frozenset[str]:
+        """The permissions of the user's roles in one round trip: the role names are on
+        the user's document, each role's permissions on its own (`_id` is its name)."""
+        pipeline: Pipeline = [
+            {"$match": {"_id": user.id}},
+            {
+                "$lookup": {
+                    "from": "roles",
+                    "localField": "roles",
+                    "foreignField": "_id",
+                    "as": "granted",
+                }
+            },
+            {"$project": {"permissions": "$granted.permissions"}},
+        ]
+        doc = next(self.db.users.aggregate(pipeline), None)
+        return frozenset(name for role in (doc or {}).get("permissions", []) for name in role)
+
+    def role_grant(self, user: UserRecord, role: str) -> bool:
+        if self.db.roles.find_one({"_id": role}, {"_id": True}) is None:
+            raise NotFound(f"No role named {role!r}.")
+        added = self.db.users.update_one({"_id": user.id}, {"$addToSet": {"roles": role}})
+        return added.modified_count == 1
+
     # categories
 
     def _category_counts(self, slugs: Sequence[str]) -> dict[str, int]:

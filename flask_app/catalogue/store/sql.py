@@ -22,8 +22,11 @@ from catalogue.models import (
     PriceChange,
     Product,
     Review,
+    Role,
+    RolePermission,
     User,
     product_categories,
+    user_roles,
 )
 from catalogue.schemas import CENT, CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
 from catalogue.store import (
@@ -173,6 +176,27 @@ class SqlStore:
 
     def token_delete(self, digest: str) -> None:
         self.session.execute(delete(AuthToken).where(AuthToken.digest == digest))
+
+    # roles
+
+    def user_permissions(self, user: UserRecord) -> frozenset[str]:
+        granted = (
+            select(RolePermission.permission)
+            .join(user_roles, user_roles.c.role_id == RolePermission.role_id)
+            .where(user_roles.c.user_id == user.id)
+        )
+        return frozenset(self.session.scalars(granted))
+
+    def role_grant(self, user: UserRecord, role: str) -> bool:
+        granted = self.session.scalar(select(Role).where(Role.name == role))
+        if granted is None:
+            raise NotFound(f"No role named {role!r}.")
+        member = self.session.get_one(User, user.id)
+        if member in granted.members:
+            return False
+        granted.members.append(member)
+        self.session.flush()
+        return True
 
     # categories
 
