@@ -25,10 +25,13 @@ def load_users(db: Database, data: dict[str, Any], hasher: Callable[[str], str])
                     "password_hash": hasher(spec["password"]),
                     "date_joined": parse_time("2026-01-01T00:00:00.000Z"),
                 },
-                **({"$addToSet": {"roles": EDITOR}} if spec["is_editor"] else {}),
             },
             upsert=True,
         )
+    editors = [spec["username"] for spec in data["users"] if spec["is_editor"]]
+    db.users.update_many(
+        {"username": {"$in": editors}, "roles": {"$nin": [EDITOR]}}, {"$push": {"roles": EDITOR}}
+    )
     for doc in db.users.find({}, {"username": True}):
         users[doc["username"]] = doc["_id"]
     return users

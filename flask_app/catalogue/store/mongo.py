@@ -193,27 +193,24 @@ class MongoStore:
     # roles
 
     def user_permissions(self, user: UserRecord) -> frozenset[str]:
-        """The permissions of the user's roles in one round trip: the role names are on
-        the user's document, each role's permissions on its own (`_id` is its name)."""
-        pipeline: Pipeline = [
-            {"$match": {"_id": user.id}},
-            {
-                "$lookup": {
-                    "from": "roles",
-                    "localField": "roles",
-                    "foreignField": "_id",
-                    "as": "granted",
-                }
-            },
-            {"$project": {"permissions": "$granted.permissions"}},
-        ]
-        doc = next(self.db.users.aggregate(pipeline), None)
-        return frozenset(name for role in (doc or {}).get("permissions", []) for name in role)
+        """The role names are on the user's document, each role's permissions on its own
+        (`_id` is its name). Two finds, not one `$lookup`: nx-27017 joins on no array field
+        and matches no ObjectId in a pipeline (README, "MongoDB in tests")."""
+        doc = self.db.users.find_one({"_id": user.id}, {"roles": True})
+        names = (doc or {}).get("roles", [])
+        if not names:
+            return frozenset()
+        roles = self.db.roles.find({"_id": {"$in": names}}, {"permissions": True})
+        return frozenset(name for role in roles for name in role["permissions"])
 
     def role_grant(self, user: UserRecord, role: str) -> bool:
         if self.db.roles.find_one({"_id": role}, {"_id": True}) is None:
             raise NotFound(f"No role named {role!r}.")
-        added = self.db.users.update_one({"_id": user.id}, {"$addToSet": {"roles": role}})
+        # One atomic update that matches only while the role is missing (`$addToSet` would
+        # do, but nx-27017 ignores it).
+        added = self.db.users.update_one(
+            {"_id": user.id, "roles": {"$nin": [role]}}, {"$push": {"roles": role}}
+        )
         return added.modified_count == 1
 
     # categories
