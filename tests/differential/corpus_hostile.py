@@ -814,6 +814,39 @@ def conditional_cases() -> list[Request]:
     ]
 
 
+def editor_cases() -> list[Request]:
+    """The editor (`erin`): creates and changes categories and products, deletes neither
+    (403, and the thing is still there), and sees what a user sees."""
+    category, product = "/api/categories/ed-1", "/api/products/ED-1"
+    new = js({"sku": "ED-1", "name": "Edited", "price": "2.00", "categories": ["ed-1"]})
+    return [
+        write("POST", "/api/categories", js({"slug": "ed-1", "name": "Ed"}), "editor create",
+              auth="editor"),
+        write("POST", "/api/categories", js({"slug": "ED 1"}), "editor create 422",
+              auth="editor"),
+        write("PATCH", category, js({"description": "by erin"}), "editor patch", auth="editor"),
+        write("DELETE", category, None, "editor delete 403", auth="editor", content_type=None),
+        write("DELETE", "/api/categories/nope", None, "editor delete unknown (403 first)",
+              auth="editor", content_type=None),
+        get(category, "editor delete (then GET)"),
+        write("POST", "/api/products", new, "editor create product", auth="editor"),
+        write("PUT", product, js({"name": "Edited again", "price": "3.00"}), "editor put",
+              auth="editor"),
+        write("PATCH", product, js({"stock": 4}), "editor patch product", auth="editor"),
+        write("PATCH", f"/api/products/{INACTIVE}", js({"stock": 4}), "editor patch inactive",
+              auth="editor"),
+        write("DELETE", product, None, "editor delete product 403", auth="editor",
+              content_type=None),
+        get(product, "editor delete product (then GET)", auth="editor"),
+        get(f"/api/products/{INACTIVE}", "editor reads inactive", auth="editor"),
+        write("DELETE", ALICES_REVIEW, None, "editor deletes a review", auth="editor",
+              content_type=None),
+        write("DELETE", product, None, "staff delete product", content_type=None),
+        write("DELETE", category, None, "staff delete category", content_type=None),
+        get("/api/stats", "editor writes (then stats)"),
+    ]  # fmt: skip
+
+
 def user_cases() -> list[Request]:
     cases: list[Request] = []
     for i, username in enumerate(USERNAMES):
@@ -915,5 +948,6 @@ def hostile_groups(writes: bool) -> list[Group]:
         Group("hostile-encodings", encoding_cases()),
         Group("hostile-side-effects", side_effect_cases()),
         Group("hostile-users", user_cases()),
+        Group("hostile-editors", [prime(), *editor_cases()]),
         Group("hostile-conditional", conditional_cases()),
     ]
