@@ -6,8 +6,8 @@ import subprocess
 import sys
 import tempfile
 from decimal import Decimal
-from pathlib import Path
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, Group, User
@@ -317,6 +317,14 @@ class EditorTests(CatalogueTestCase):
                 ("catalogue", "change_product"),
             ],
         )
+
+    def test_the_admin_lists_the_group_and_its_permissions(self) -> None:
+        self.client.force_login(User.objects.create_superuser("root", password="x"))
+        self.assertContains(self.client.get("/admin/auth/group/"), ">editors</a>")
+        editors = Group.objects.get(name="editors")
+        page = self.client.get(f"/admin/auth/group/{editors.pk}/change/")
+        self.assertContains(page, "Can change product")
+        self.assertContains(page, "Can add category")
 
     def test_granting_is_idempotent(self) -> None:
         self.assertEqual(self.grant("ann"), "ann is now an editor.\n")
