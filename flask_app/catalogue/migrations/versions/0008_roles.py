@@ -48,7 +48,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_user_roles_role_id"), "user_roles", ["role_id"], unique=False)
     # The role's id as the database gave it (a literal one would leave PostgreSQL's
     # sequence behind); statements only, so `upgrade --sql` can print them too.
-    op.execute(roles.insert().values(name="editor"))
+    op.execute(roles.insert().values(name="editor").inline())
     editor = sa.select(roles.c.id).where(roles.c.name == "editor").scalar_subquery()
     for name in EDITOR_PERMISSIONS:
         op.execute(permissions.insert().values(role_id=editor, permission=name))
