@@ -1,15 +1,16 @@
-"""Models: the database schema, the active-product queryset and the token table."""
+"""Models: the database schema, the active-product queryset, the token table, profiles."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
@@ -282,3 +283,26 @@ class AuthToken(models.Model):
         key = secrets.token_hex(20)
         cls.objects.create(digest=token_digest(key), user=user)
         return key
+
+
+def not_in_future(value: date) -> None:
+    """A birth date is a day that has begun somewhere: today (UTC) at the latest."""
+    if value > timezone.now().date():
+        raise ValidationError("The date cannot be in the future.")
+
+
+class Profile(models.Model):
+    """What a user tells about themselves, one row per user (created by signals.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    # blank=True, not null=True: Django's one "no name" for a string is "", so the column
+    # never holds two empty values (Django's docs: avoid null on string-based fields).
+    display_name = models.CharField(max_length=100, blank=True)
+    # null=True: a date has no empty value. NULL is "not told", which a sentinel date
+    # (1900-01-01) would only pretend to be; blank=True lets forms leave it empty.
+    birth_date = models.DateField(null=True, blank=True, validators=[not_in_future])
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"

@@ -20,6 +20,7 @@ from catalogue.models import (
     Category,
     CategoryStats,
     Product,
+    Profile,
     Review,
     now_ms,
 )
@@ -40,6 +41,10 @@ def unique_or_conflict(code: str, message: str) -> Iterator[None]:
 def user_register(*, username: str, email: str, password: str) -> User:
     with unique_or_conflict("username_taken", "That username is already taken."):
         return User.objects.create_user(username=username, email=email, password=password)
+
+
+def profile_update(*, profile: Profile, data: dict[str, Any]) -> Profile:
+    return model_update(instance=profile, data=data)
 
 
 def token_issue(*, user: User) -> str:
