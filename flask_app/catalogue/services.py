@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from catalogue.auth.tokens import token_digest
 from catalogue.exceptions import Conflict, Invalid
-from catalogue.schemas import CategoryOut, ProductOut, ReviewOut
+from catalogue.schemas import CategoryOut, ProductOut, ProfileOut, ReviewOut
 from catalogue.store import UserRecord, get_store, search_key
 
 
@@ -31,6 +31,12 @@ def user_authenticate(*, username: str, password: str) -> UserRecord | None:
     if user is None or not check_password_hash(user.password_hash, password):
         return None
     return user
+
+
+def profile_update(*, user: UserRecord, data: dict[str, Any]) -> ProfileOut:
+    store = get_store()
+    with store.atomic():
+        return store.profile_update(user, data)
 
 
 def token_issue(*, user: UserRecord) -> str:

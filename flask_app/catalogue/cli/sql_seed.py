@@ -6,12 +6,20 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
 from catalogue.cli.sql_copy import copy_rows, copy_with_ids, insert_rows
-from catalogue.models import Category, PriceChange, Product, Review, User, product_categories
+from catalogue.models import (
+    Category,
+    PriceChange,
+    Product,
+    Profile,
+    Review,
+    User,
+    product_categories,
+)
 from catalogue.store import sql_summary
 
 
@@ -20,6 +28,8 @@ def flush_catalogue(session: Session, data: dict[str, Any]) -> None:
         session.execute(delete(table))
     fixture_users = [user["username"] for user in data["users"]]
     session.execute(delete(User).where(User.username.not_in(fixture_users)))
+    # The fixture's users as the fixture has them: nothing told about themselves.
+    session.execute(update(Profile).values(display_name="", birth_date=None))
 
 
 def load_users(

@@ -22,8 +22,13 @@ INT = {"bsonType": ["int", "long"], "minimum": 0}
 
 VALIDATORS = {
     "users": schema(
-        ["username", "password_hash", "is_staff", "is_active"],
-        {"username": STRING, "email": STRING, "is_staff": {"bsonType": "bool"}},
+        ["username", "password_hash", "is_staff", "is_active", "profile"],
+        {
+            "username": STRING,
+            "email": STRING,
+            "is_staff": {"bsonType": "bool"},
+            "profile": {"bsonType": "object"},
+        },
     ),
     "auth_tokens": schema(["user_id", "created_at"], {"created_at": DATE}),
     "categories": schema(
@@ -89,6 +94,9 @@ INDEXES = {
 }
 
 
+# A new user's profile, embedded in the user document: "" for no name, null for no date.
+EMPTY_PROFILE = {"display_name": "", "birth_date": None}
+
 # The catalogue's version counter: one document, `$inc`ed by the store after every write.
 VERSION_ID = "catalogue"
 
@@ -123,6 +131,7 @@ def init_db(db: Database) -> list[str]:
         db[name].create_indexes(INDEXES[name])
         done.append(name)
     backfill_search_keys(db)
+    backfill_profiles(db)
     recount(db)
     return done
 
@@ -134,3 +143,8 @@ def backfill_search_keys(db: Database) -> None:
     for doc in db.products.find({"search_key": {"$exists": False}}):
         key = search_key(doc["name"], doc["sku"], doc["description"])
         db.products.update_one({"_id": doc["_id"]}, {"$set": {"search_key": key}})
+
+
+def backfill_profiles(db: Database) -> None:
+    """Users stored before profiles existed get an empty one (Alembic's 0009, on MongoDB)."""
+    db.users.update_many({"profile": {"$exists": False}}, {"$set": {"profile": EMPTY_PROFILE}})

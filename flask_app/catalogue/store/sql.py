@@ -21,11 +21,20 @@ from catalogue.models import (
     Category,
     PriceChange,
     Product,
+    Profile,
     Review,
     User,
     product_categories,
 )
-from catalogue.schemas import CENT, CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
+from catalogue.schemas import (
+    CENT,
+    CategoryOut,
+    PriceChangeOut,
+    ProductOut,
+    ProfileOut,
+    RatingOut,
+    ReviewOut,
+)
 from catalogue.store import (
     Page,
     PageRequest,
@@ -173,6 +182,17 @@ class SqlStore:
 
     def token_delete(self, digest: str) -> None:
         self.session.execute(delete(AuthToken).where(AuthToken.digest == digest))
+
+    def profile_get(self, user: UserRecord) -> ProfileOut:
+        profile = self.session.get_one(Profile, user.id)
+        return ProfileOut.model_validate(profile, from_attributes=True)
+
+    def profile_update(self, user: UserRecord, fields: dict[str, Any]) -> ProfileOut:
+        profile = self.session.get_one(Profile, user.id)
+        for name, value in fields.items():
+            setattr(profile, name, value)
+        self.session.flush()
+        return ProfileOut.model_validate(profile, from_attributes=True)
 
     # categories
 
