@@ -11,11 +11,12 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase
 
 from catalogue import selectors, services
 from catalogue.exceptions import Conflict
-from catalogue.models import Category, PriceChange, Product, Review
+from catalogue.models import Category, PriceChange, Product, Profile, Review
 
 
 class CatalogueTestCase(TestCase):
@@ -292,6 +293,47 @@ class AdminStatsTests(CatalogueTestCase):
             self.client.post("/admin/catalogue/category/add/", category).status_code, 302
         )
         self.assertTrue(Category.objects.get(slug="added").stats)
+
+
+class ProfileTests(TestCase):
+    """Every user gets its profile from the post_save receiver, however it is created."""
+
+    def profiles(self) -> dict[str, tuple[str, Any]]:
+        rows = Profile.objects.values_list("user__username", "display_name", "birth_date")
+        return {username: (name, birth_date) for username, name, birth_date in rows}
+
+    def test_the_service_createsuperuser_and_the_admin_give_a_profile(self) -> None:
+        services.user_register(username="erin", email="e@example.com", password="erin-pass-1")
+        call_command(
+            "createsuperuser", "--noinput", username="root", email="r@example.com", verbosity=0
+        )
+        self.client.force_login(User.objects.get(username="root"))
+        form = {"username": "added", "password1": "added-pass-26", "password2": "added-pass-26"}
+        response = self.client.post("/admin/auth/user/add/", form)
+        self.assertEqual(response.status_code, 302)
+        empty = ("", None)
+        self.assertEqual(self.profiles(), {"erin": empty, "root": empty, "added": empty})
+        # The change page, where the admin lands next, edits it inline.
+        added = User.objects.get(username="added")
+        page = self.client.get(f"/admin/auth/user/{added.pk}/change/")
+        self.assertContains(page, 'name="profile-0-display_name"')
+
+    def test_the_seed_gives_a_profile_and_its_flush_empties_them(self) -> None:
+        call_command("seed_catalogue", verbosity=0)
+        Profile.objects.filter(user__username="alice").update(display_name="Alice")
+        call_command("seed_catalogue", "--flush", verbosity=0)
+        self.assertEqual(len(self.profiles()), User.objects.count())
+        self.assertEqual(set(self.profiles().values()), {("", None)})
+
+    def test_saving_a_user_again_writes_no_profile(self) -> None:
+        user = User.objects.create_user("ann", password="x")
+        user.email = "ann@example.com"
+        with self.assertNumQueries(1):  # the UPDATE of the user, nothing for its profile
+            user.save()
+
+    def test_deleting_a_user_deletes_its_profile(self) -> None:
+        User.objects.create_user("ann", password="x").delete()
+        self.assertFalse(Profile.objects.exists())
 
 
 # Two requests through the real WSGI handler, which (unlike the test Client) runs
