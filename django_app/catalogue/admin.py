@@ -103,11 +103,13 @@ class ProfileInline(admin.StackedInline):
 class UserAdmin(BaseUserAdmin):
     inlines = [ProfileInline]
 
-    def get_inlines(self, request: HttpRequest, obj: User | None) -> list[type[ProfileInline]]:
+    def get_inlines(
+        self, request: HttpRequest, obj: User | None
+    ) -> list[type[admin.options.InlineModelAdmin[Any, Any]]]:
         # The add form saves the user first, and its post_save receiver creates the
         # profile: an inline there would try to create a second one. The change form,
         # where the admin lands next, shows it.
-        return self.inlines if obj is not None else []
+        return list(self.inlines) if obj is not None else []
 
 
 admin.site.unregister(User)

@@ -49,4 +49,3 @@ class TokenView(APIView):
             raise exceptions.NotAuthenticated
         services.token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
-

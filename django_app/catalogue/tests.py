@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
 from django.core.management import call_command
+from django.db import transaction
 from django.test import SimpleTestCase, TestCase
 
 from catalogue import selectors, services

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import importlib
 import re
-from datetime import date
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType

@@ -111,7 +111,7 @@ def test_a_bad_display_name_is_422(api: Api, alice: str, value: Any) -> None:
         "0000-01-01",
         "01/04/1990",
         "1990-04-01T00:00:00Z",
-        "１９９０-04-01",
+        "\uff11\uff19\uff19\uff10-04-01",  # fullwidth digits
         "2999-01-01",
         19900401,
         True,

@@ -47,4 +47,3 @@ def issue_token() -> ResponseReturnValue:
 def revoke_token() -> ResponseReturnValue:
     services.token_revoke(digest=g.token_digest)
     return "", 204
-
