@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxLengthValidator,
     MaxValueValidator,
@@ -285,12 +284,6 @@ class AuthToken(models.Model):
         return key
 
 
-def not_in_future(value: date) -> None:
-    """A birth date is a day that has begun somewhere: today (UTC) at the latest."""
-    if value > timezone.now().date():
-        raise ValidationError("The date cannot be in the future.")
-
-
 class Profile(models.Model):
     """What a user tells about themselves, one row per user (created by signals.py)."""
 
@@ -302,7 +295,7 @@ class Profile(models.Model):
     display_name = models.CharField(max_length=100, blank=True)
     # null=True: a date has no empty value. NULL is "not told", which a sentinel date
     # (1900-01-01) would only pretend to be; blank=True lets forms leave it empty.
-    birth_date = models.DateField(null=True, blank=True, validators=[not_in_future])
+    birth_date = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"profile of {self.user}"

@@ -71,13 +71,6 @@ def calendar_date(value: Any) -> Any:
     return date.fromisoformat(text)  # its ValueError names the impossible day
 
 
-def not_in_future(value: date) -> date:
-    """A birth date is a day that has begun somewhere: today (UTC) at the latest."""
-    if value > datetime.now(UTC).date():
-        raise ValueError("The date cannot be in the future.")
-    return value
-
-
 def no_control_characters(value: str) -> str:
     if CONTROL_CHARACTERS.search(value):
         raise ValueError("Control characters are not allowed.")
@@ -112,9 +105,9 @@ def timestamp(value: datetime) -> str:
 MoneyOut = Annotated[Decimal, PlainSerializer(money, return_type=str)]
 Timestamp = Annotated[datetime, PlainSerializer(timestamp, return_type=str)]
 
-# A profile's fields: a name may be empty; a birth date is a past (or today's) day.
+# A profile's fields: a name may be empty; a birth date is a day of the calendar.
 DisplayName = Annotated[Trimmed, StringConstraints(max_length=100)]
-BirthDate = Annotated[date, BeforeValidator(calendar_date), AfterValidator(not_in_future)]
+BirthDate = Annotated[date, BeforeValidator(calendar_date)]
 IsoDate = Annotated[date, PlainSerializer(date.isoformat, return_type=str)]
 
 # A review's fields, shared by the API's schemas and the page's review form (forms.py).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -84,10 +83,10 @@ def test_a_name_of_100_characters_is_kept(api: Api, alice: str) -> None:
     assert response.json()["profile"]["display_name"] == "é" * 100
 
 
-def test_today_is_a_birth_date(api: Api, alice: str) -> None:
-    today = datetime.now(UTC).date().isoformat()
-    response = api.patch("/api/auth/me", json={"birth_date": today}, token=alice)
-    assert response.json()["profile"]["birth_date"] == today
+@pytest.mark.parametrize("value", ["0001-01-01", "2000-02-29", "9999-12-31"])
+def test_any_day_of_the_calendar_is_a_birth_date(api: Api, alice: str, value: str) -> None:
+    response = api.patch("/api/auth/me", json={"birth_date": value}, token=alice)
+    assert response.json()["profile"]["birth_date"] == value
 
 
 @pytest.mark.parametrize(
@@ -112,7 +111,6 @@ def test_a_bad_display_name_is_422(api: Api, alice: str, value: Any) -> None:
         "01/04/1990",
         "1990-04-01T00:00:00Z",
         "\uff11\uff19\uff19\uff10-04-01",  # fullwidth digits
-        "2999-01-01",
         19900401,
         True,
         {"year": 1990},
@@ -127,7 +125,6 @@ def test_a_bad_display_name_is_422(api: Api, alice: str, value: Any) -> None:
         "slashes",
         "datetime",
         "fullwidth-digits",
-        "future",
         "number",
         "boolean",
         "object",
@@ -135,12 +132,6 @@ def test_a_bad_display_name_is_422(api: Api, alice: str, value: Any) -> None:
 )
 def test_a_bad_birth_date_is_422(api: Api, alice: str, value: Any) -> None:
     response = api.patch("/api/auth/me", json={"birth_date": value}, token=alice)
-    assert refused_fields(response) == {"birth_date"}
-
-
-def test_tomorrow_is_not_a_birth_date(api: Api, alice: str) -> None:
-    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
-    response = api.patch("/api/auth/me", json={"birth_date": tomorrow}, token=alice)
     assert refused_fields(response) == {"birth_date"}
 
 

@@ -10,8 +10,6 @@ from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
-import catalogue.models
-
 
 def create_missing_profiles(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
@@ -39,12 +37,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("display_name", models.CharField(blank=True, max_length=100)),
-                (
-                    "birth_date",
-                    models.DateField(
-                        blank=True, null=True, validators=[catalogue.models.not_in_future]
-                    ),
-                ),
+                ("birth_date", models.DateField(blank=True, null=True)),
                 (
                     "user",
                     models.OneToOneField(
