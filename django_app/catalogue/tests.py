@@ -11,8 +11,9 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.management import call_command
-from django.db import transaction
-from django.test import SimpleTestCase, TestCase
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
 from catalogue import selectors, services
 from catalogue.exceptions import Conflict
@@ -334,6 +335,21 @@ class ProfileTests(TestCase):
     def test_deleting_a_user_deletes_its_profile(self) -> None:
         User.objects.create_user("ann", password="x").delete()
         self.assertFalse(Profile.objects.exists())
+
+
+class ProfileMigrationTests(TransactionTestCase):
+    """0007_profile gives the users already there a profile: no receiver runs in a migration."""
+
+    def test_users_from_before_profiles_get_one(self) -> None:
+        before = [("catalogue", "0005_category_stats")]
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        old_user = executor.loader.project_state(before).apps.get_model("auth", "User")
+        old_user.objects.create(username="old", password="x")
+        executor = MigrationExecutor(connection)  # the graph again, as `migrate` reads it
+        executor.migrate(executor.loader.graph.leaf_nodes())  # 0007_profile and any after it
+        profile = Profile.objects.get(user__username="old")
+        self.assertEqual((profile.display_name, profile.birth_date), ("", None))
 
 
 # Two requests through the real WSGI handler, which (unlike the test Client) runs
