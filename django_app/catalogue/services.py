@@ -20,6 +20,7 @@ from catalogue.models import (
     Category,
     CategoryStats,
     Product,
+    Profile,
     Review,
     now_ms,
 )
@@ -51,6 +52,10 @@ def editor_grant(*, user: User) -> bool:
         return False
     user.groups.add(editors)
     return True
+
+
+def profile_update(*, profile: Profile, data: dict[str, Any]) -> Profile:
+    return model_update(instance=profile, data=data)
 
 
 def token_issue(*, user: User) -> str:

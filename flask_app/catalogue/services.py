@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from catalogue.auth.roles import EDITOR
 from catalogue.auth.tokens import token_digest
 from catalogue.exceptions import Conflict, Invalid, NotFound
-from catalogue.schemas import CategoryOut, ProductOut, ReviewOut
+from catalogue.schemas import CategoryOut, ProductOut, ProfileOut, ReviewOut
 from catalogue.store import UserRecord, get_store, search_key
 
 
@@ -43,6 +43,12 @@ def editor_grant(*, username: str) -> bool:
         if user is None:
             raise NotFound(f"No user named {username!r}.")
         return store.role_grant(user, EDITOR)
+
+
+def profile_update(*, user: UserRecord, data: dict[str, Any]) -> ProfileOut:
+    store = get_store()
+    with store.atomic():
+        return store.profile_update(user, data)
 
 
 def token_issue(*, user: UserRecord) -> str:

@@ -77,6 +77,11 @@ SMALL_CATALOGUE = {
 
 
 @pytest.fixture
+def small_catalogue():
+    return SMALL_CATALOGUE
+
+
+@pytest.fixture
 def app(tmp_path):
     url = f"sqlite:///{tmp_path}/unit.sqlite3"
     app = create_app({"DATABASE_URL": url, "CATALOGUE_BACKEND": "sql"})

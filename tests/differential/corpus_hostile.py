@@ -885,6 +885,42 @@ def user_cases() -> list[Request]:
     return cases
 
 
+# Profile values: names at the length limit in several encodings, whitespace and controls
+# to trim, JSON types that are not strings; dates in every near-ISO form and none.
+DISPLAY_NAMES = [
+    "Alice", "  Alice  ", "\u001fAlice\u001f", "", "   ", "é" * 100, "é" * 101, "x" * 100,
+    "x" * 101, "ＡＬＩＣＥ", "Al\u0000ice", "Al\u200bice", "🙂" * 100, None, 5, True, ["Al"],
+    {"name": "Al"},
+]  # fmt: skip
+BIRTH_DATES = [
+    "1990-04-01", " 1990-04-01 ", "1990-4-1", "19900401", "1990-W13-7", "1990-091",
+    "1990-02-29", "2000-02-29", "1990-02-30", "0000-01-01", "0001-01-01", "9999-12-31",
+    "１９９０-04-01", "١٩٩٠-04-01", "1990-04-01T00:00:00Z", "1990-04-01 ", "", None, 19900401,
+    True, ["1990-04-01"],
+]  # fmt: skip
+
+
+def profile_cases() -> list[Request]:
+    """PATCH /api/auth/me, each value alone, then a mix; the profile read back after each."""
+    cases: list[Request] = []
+    bodies = [{"display_name": value} for value in DISPLAY_NAMES]
+    bodies += [{"birth_date": value} for value in BIRTH_DATES]
+    bodies += [
+        {"display_name": "Alice", "birth_date": "1990-02-30"},
+        {"display_name": None, "birth_date": "soon"},
+        {"username": "mallory", "is_staff": True, "profile": {"display_name": "M"}},
+        {},
+    ]
+    for body in bodies:
+        cases.append(write("PATCH", "/api/auth/me", js(body), "profile patch", auth="user"))
+        cases.append(get("/api/auth/me", "profile (state)", auth="user"))
+    cases.append(write("PATCH", "/api/auth/me", None, "profile patch, no body", auth="user"))
+    cases.append(write("PATCH", "/api/auth/me", js({"display_name": "M"}), "profile anonymous",
+                       auth=None))  # fmt: skip
+    cases.append(get("/api/auth/me", "profile of another (state)", auth="staff"))
+    return cases
+
+
 # The origin the targets allow (sidebyside.differential), the same host on another
 # scheme or port or as a prefix, and others. Only origins as browsers serialise them
 # (CONTRACT.md): Flask-Cors compares the string, django-cors-headers scheme and host:port,
@@ -949,5 +985,6 @@ def hostile_groups(writes: bool) -> list[Group]:
         Group("hostile-side-effects", side_effect_cases()),
         Group("hostile-users", user_cases()),
         Group("hostile-editors", [prime(), *editor_cases()]),
+        Group("hostile-profiles", profile_cases()),
         Group("hostile-conditional", conditional_cases()),
     ]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from catalogue.auth.roles import EDITOR
@@ -16,6 +16,7 @@ from catalogue.models import (
     Category,
     PriceChange,
     Product,
+    Profile,
     Review,
     Role,
     User,
@@ -29,6 +30,8 @@ def flush_catalogue(session: Session, data: dict[str, Any]) -> None:
         session.execute(delete(table))
     fixture_users = [user["username"] for user in data["users"]]
     session.execute(delete(User).where(User.username.not_in(fixture_users)))
+    # The fixture's users as the fixture has them: nothing told about themselves.
+    session.execute(update(Profile).values(display_name="", birth_date=None))
 
 
 def load_users(

@@ -24,12 +24,13 @@ INT = {"bsonType": ["int", "long"], "minimum": 0}
 
 VALIDATORS = {
     "users": schema(
-        ["username", "password_hash", "is_staff", "is_active"],
+        ["username", "password_hash", "is_staff", "is_active", "profile"],
         {
             "username": STRING,
             "email": STRING,
             "is_staff": {"bsonType": "bool"},
             "roles": {"bsonType": "array", "items": STRING},
+            "profile": {"bsonType": "object"},
         },
     ),
     # A role's `_id` is its name (auth/roles.py); users name theirs in `roles`.
@@ -99,6 +100,9 @@ INDEXES = {
 }
 
 
+# A new user's profile, embedded in the user document: "" for no name, null for no date.
+EMPTY_PROFILE = {"display_name": "", "birth_date": None}
+
 # The catalogue's version counter: one document, `$inc`ed by the store after every write.
 VERSION_ID = "catalogue"
 
@@ -135,6 +139,7 @@ def init_db(db: Database) -> list[str]:
         done.append(name)
     create_roles(db)
     backfill_search_keys(db)
+    backfill_profiles(db)
     recount(db)
     return done
 
@@ -154,3 +159,8 @@ def backfill_search_keys(db: Database) -> None:
     for doc in db.products.find({"search_key": {"$exists": False}}):
         key = search_key(doc["name"], doc["sku"], doc["description"])
         db.products.update_one({"_id": doc["_id"]}, {"$set": {"search_key": key}})
+
+
+def backfill_profiles(db: Database) -> None:
+    """Users stored before profiles existed get an empty one (Alembic's 0009, on MongoDB)."""
+    db.users.update_many({"profile": {"$exists": False}}, {"$set": {"profile": EMPTY_PROFILE}})

@@ -21,6 +21,7 @@ from catalogue.models import (
     Category,
     PriceChange,
     Product,
+    Profile,
     Review,
     Role,
     RolePermission,
@@ -28,7 +29,15 @@ from catalogue.models import (
     product_categories,
     user_roles,
 )
-from catalogue.schemas import CENT, CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
+from catalogue.schemas import (
+    CENT,
+    CategoryOut,
+    PriceChangeOut,
+    ProductOut,
+    ProfileOut,
+    RatingOut,
+    ReviewOut,
+)
 from catalogue.store import (
     Page,
     PageRequest,
@@ -197,6 +206,17 @@ class SqlStore:
         granted.members.append(member)
         self.session.flush()
         return True
+
+    def profile_get(self, user: UserRecord) -> ProfileOut:
+        profile = self.session.get_one(Profile, user.id)
+        return ProfileOut.model_validate(profile, from_attributes=True)
+
+    def profile_update(self, user: UserRecord, fields: dict[str, Any]) -> ProfileOut:
+        profile = self.session.get_one(Profile, user.id)
+        for name, value in fields.items():
+            setattr(profile, name, value)
+        self.session.flush()
+        return ProfileOut.model_validate(profile, from_attributes=True)
 
     # categories
 
