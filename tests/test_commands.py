@@ -125,6 +125,8 @@ def test_showmigrations_and_sqlmigrate(django_env: dict[str, str]) -> None:
         " [X] 0003_product_search_trigram",
         " [X] 0004_catalogue_version_and_ordering_indexes",
         " [X] 0005_category_stats",
+        " [X] 0006_editors_group",
+        " [X] 0007_profile",
     ]
     printed = manage(django_env, "sqlmigrate", "catalogue", "0005").stdout
     assert 'CREATE TABLE "catalogue_categorystats"' in printed
@@ -152,8 +154,8 @@ APPLIED = "SELECT name FROM django_migrations WHERE app = 'catalogue' ORDER BY n
 def test_rollback_to_a_named_migration_and_forward_keeps_the_data(
     store: str, django_env: dict[str, str]
 ) -> None:
-    """The notes' recipe, `migrate app_name target_migration`: the stats summary (0005)
-    undone and redone; the rows seeded before are all there, and the summary the forward
+    """The notes' recipe, `migrate app_name target_migration`: back to 0004, undoing the
+    stats summary (0005) and the migrations after it, and forward again; the rows seeded before are all there, and the summary the forward
     migration refills matches a full recompute (`rebuild_stats --dry-run`)."""
     env = django_env
     if store == "postgresql":
@@ -167,7 +169,7 @@ def test_rollback_to_a_named_migration_and_forward_keeps_the_data(
     assert rows(url, APPLIED)[-1] == ("0004_catalogue_version_and_ordering_indexes",)
     assert rows(url, CATALOGUE_ROWS) == before
     manage(env, "migrate", "catalogue", "-v", "0")
-    assert rows(url, APPLIED)[-1] == ("0005_category_stats",)
+    assert rows(url, APPLIED)[-1] == ("0007_profile",)
     assert rows(url, CATALOGUE_ROWS) == before
     manage(env, "rebuild_stats", "--dry-run")
 
@@ -210,14 +212,23 @@ def test_dumpdata_flush_loaddata_round_trips_the_catalogue(
 ) -> None:
     before = answers(django_env)
     dump = tmp_path / "catalogue.json"
-    manage(django_env, "dumpdata", "auth.user", "catalogue", "--natural-foreign", "-o", str(dump))
+    manage(
+        django_env,
+        "dumpdata",
+        "auth.group",
+        "auth.user",
+        "catalogue",
+        "--natural-foreign",
+        "-o",
+        str(dump),
+    )
     manage(django_env, "flush", "--no-input")
     url = django_env["DATABASE_URL"]
     assert rows(url, "SELECT count(*) FROM catalogue_product") == [(0,)]
     # flush empties what migrations wrote too: the catalogue version row.
     assert rows(url, "SELECT count(*) FROM catalogue_catalogueversion") == [(0,)]
     loaded = manage(django_env, "loaddata", str(dump)).stdout
-    assert loaded == "Installed 168 object(s) from 1 fixture(s)\n"
+    assert loaded == "Installed 176 object(s) from 1 fixture(s)\n"
     assert answers(django_env) == before
 
 

@@ -79,20 +79,20 @@ def rows(url: str, query: str) -> list[tuple]:
 
 
 def test_db_current_history_and_upgrade_sql(sql_app: Flask) -> None:
-    assert flask(sql_app, "db", "current").output == "0007_stats_summary (head)\n"
+    assert flask(sql_app, "db", "current").output == "0009_profiles (head)\n"
     history = [
         line for line in flask(sql_app, "db", "history").output.splitlines() if " -> " in line
     ]
-    assert len(history) == 7  # a revision's message may run over two lines
+    assert len(history) == 9  # a revision's message may run over two lines
     assert history[-1].startswith("<base> -> 0001_initial, initial")
-    assert history[0].startswith("0006_catalogue_version -> 0007_stats_summary (head) (current)")
+    assert history[0].startswith("0008_roles -> 0009_profiles (head) (current)")
     # sqlmigrate's counterpart: one revision's SQL, printed (offline mode) and not run.
     printed = flask(
         sql_app, "db", "upgrade", "0006_catalogue_version:0007_stats_summary", "--sql"
     ).output
     assert "CREATE TABLE category_stats" in printed
     assert "UPDATE alembic_version SET version_num='0007_stats_summary'" in printed
-    assert flask(sql_app, "db", "current").output == "0007_stats_summary (head)\n"
+    assert flask(sql_app, "db", "current").output == "0009_profiles (head)\n"
     unknown = flask(sql_app, "db", "downgrade", "0099_nothing", ok=False)
     assert (unknown.exit_code, isinstance(unknown.exception, SystemExit)) == (1, True)
     assert unknown.output == "Error: Can't locate revision identified by '0099_nothing'\n"
@@ -119,8 +119,9 @@ CATALOGUE_ROWS = (
 def test_downgrade_to_a_named_revision_and_upgrade_keeps_the_data(
     store: str, sql_app: Flask
 ) -> None:
-    """The stats summary (0007) undone and redone: the rows seeded before are all there,
-    and the summary the upgrade refills matches a full recompute."""
+    """Back to 0006, undoing the stats summary (0007) and the revisions after it, and up
+    again: the rows seeded before are all there, and the summary the upgrade refills
+    matches a full recompute."""
     app = sql_app
     if store == "postgresql":
         if missing := postgres_missing(f"{POSTGRES}/postgres"):
@@ -134,7 +135,7 @@ def test_downgrade_to_a_named_revision_and_upgrade_keeps_the_data(
     assert flask(app, "db", "current").output == "0006_catalogue_version\n"
     assert rows(url, CATALOGUE_ROWS) == before
     flask(app, "db", "upgrade")
-    assert flask(app, "db", "current").output == "0007_stats_summary (head)\n"
+    assert flask(app, "db", "current").output == "0009_profiles (head)\n"
     assert rows(url, CATALOGUE_ROWS) == before
     flask(app, "rebuild-stats", "--dry-run")
 
@@ -169,7 +170,7 @@ def test_export_import_round_trips_the_catalogue(
     before = answers(app)
     dump = tmp_path / "catalogue.json"
     written = flask(app, "export-catalogue", str(dump)).output
-    assert written == f"Wrote 72 products, 50 reviews and 5 users to {dump}.\n"
+    assert written == f"Wrote 72 products, 50 reviews and 6 users to {dump}.\n"
     exported = json.loads(dump.read_text(encoding="utf-8"))
     one = tmp_path / "one.json"
     one.write_text(
@@ -182,7 +183,7 @@ def test_export_import_round_trips_the_catalogue(
     flask(app, "seed", "--flush", "--file", str(one))
     assert answers(app)["list"]["count"] == 1
     loaded = flask(app, "import-catalogue", str(dump)).output
-    assert loaded == "Loaded 5 users, 10 categories, 72 products, 50 reviews, 20 price changes.\n"
+    assert loaded == "Loaded 6 users, 10 categories, 72 products, 50 reviews, 20 price changes.\n"
     assert answers(app) == before
     again = tmp_path / "again.json"
     flask(app, "export-catalogue", str(again))

@@ -22,6 +22,7 @@ class DumpUser(Row):
     username: Annotated[str, Field(min_length=1, max_length=150)]
     email: Annotated[str, Field(max_length=254)]
     is_staff: bool
+    is_editor: bool
     password_hash: Annotated[str, Field(min_length=1, max_length=256)]
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from pymongo.database import Database
 
+from catalogue.auth.roles import EDITOR
 from catalogue.cli.dump import FORMAT, timestamp
 from catalogue.store.mongo import from_cents
 
@@ -23,6 +24,7 @@ def export(db: Database) -> dict[str, Any]:
                 "username": user["username"],
                 "email": user["email"],
                 "is_staff": user["is_staff"],
+                "is_editor": EDITOR in user.get("roles", []),
                 "password_hash": user["password_hash"],
             }
             for user in db.users.find().sort("_id")

@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from catalogue.auth.roles import EDITOR
 from catalogue.cli.dump import FORMAT, timestamp
-from catalogue.models import Category, PriceChange, Product, Review, User
+from catalogue.models import Category, PriceChange, Product, Review, Role, User
 
 
 def export(session: Session) -> dict[str, Any]:
@@ -22,6 +23,8 @@ def export(session: Session) -> dict[str, Any]:
         .join(Review.author)
         .order_by(Review.id)
     )
+    editor = session.scalars(select(Role).where(Role.name == EDITOR)).one()
+    editors = {user.id for user in editor.members}
     changes = session.execute(
         select(PriceChange, Product.sku).join(Product).order_by(PriceChange.id)
     )
@@ -32,6 +35,7 @@ def export(session: Session) -> dict[str, Any]:
                 "username": user.username,
                 "email": user.email,
                 "is_staff": user.is_staff,
+                "is_editor": user.id in editors,
                 "password_hash": user.password_hash,
             }
             for user in session.scalars(select(User).order_by(User.id))
