@@ -155,8 +155,9 @@ def test_rollback_to_a_named_migration_and_forward_keeps_the_data(
     store: str, django_env: dict[str, str]
 ) -> None:
     """The notes' recipe, `migrate app_name target_migration`: back to 0004, undoing the
-    stats summary (0005) and the migrations after it, and forward again; the rows seeded before are all there, and the summary the forward
-    migration refills matches a full recompute (`rebuild_stats --dry-run`)."""
+    stats summary (0005) and the migrations after it, and forward again; the rows seeded
+    before are all there, and the summary the forward migration refills matches a full
+    recompute (`rebuild_stats --dry-run`)."""
     env = django_env
     if store == "postgresql":
         if missing := postgres_missing(f"{POSTGRES}/postgres"):

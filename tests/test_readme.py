@@ -60,9 +60,10 @@ RUN_ELSEWHERE: dict[str, str] = {
     ),
     "make test-differential": "Makefile::test",
     # The commands table's round trip (README "Commands side by side"), on a scratch store.
-    "python manage.py dumpdata auth.group auth.user catalogue --natural-foreign -o catalogue.json": (
-        "tests/test_commands.py::test_dumpdata_flush_loaddata_round_trips_the_catalogue"
-    ),
+    (
+        "python manage.py dumpdata auth.group auth.user catalogue --natural-foreign"
+        " -o catalogue.json"
+    ): "tests/test_commands.py::test_dumpdata_flush_loaddata_round_trips_the_catalogue",
     "python manage.py flush --no-input": (
         "tests/test_commands.py::test_dumpdata_flush_loaddata_round_trips_the_catalogue"
     ),
