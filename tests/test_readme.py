@@ -126,6 +126,9 @@ RUN_ELSEWHERE: dict[str, str] = {
     "sidebyside scaling [--sizes 1000,10000,100000,1000000] [--json F]": (
         "tests/toolkit/test_scaling.py"
     ),
+    "sidebyside experiments [--quick] [--json report/results.json]": (
+        "tests/toolkit/test_experiments.py::quick"
+    ),
 }
 
 SHELL_FENCES = {"sh", "bash", "shell", "console"}
