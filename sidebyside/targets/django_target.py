@@ -46,6 +46,11 @@ class DjangoTarget:
         call_command("seed_catalogue", "--flush", verbosity=0)
         cache.clear()
 
+    def clear_cache(self) -> None:
+        from django.core.cache import caches
+
+        caches["views"].clear()
+
     @contextmanager
     def count_queries(self) -> Iterator[QueryCounter]:
         """Every round trip: each statement through the cursor (`atomic`'s BEGIN on SQLite

@@ -51,6 +51,12 @@ class FlaskSqlTarget:
         with self.app.app_context():
             login_throttle.clear()
 
+    def clear_cache(self) -> None:
+        from catalogue.caching import cache
+
+        with self.app.app_context():
+            cache.clear()
+
     @contextmanager
     def count_queries(self) -> Iterator[QueryCounter]:
         """Every round trip: each statement (SQLite's BEGIN IMMEDIATE and savepoints are
