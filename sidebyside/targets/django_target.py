@@ -101,6 +101,7 @@ class DjangoTarget:
     def failing_service(self) -> Iterator[None]:
         boom = RuntimeError("simulated failure inside the stats query")
         with mock.patch("catalogue.selectors.catalogue_stats", side_effect=boom):
+            self.clear_cache()  # the failure is in the query a cold read makes
             yield
 
     def close(self) -> None:

@@ -116,6 +116,7 @@ class FlaskSqlTarget:
     def failing_service(self) -> Iterator[None]:
         boom = RuntimeError("simulated failure inside the stats query")
         with mock.patch("catalogue.store.sql_stats.catalogue_stats", side_effect=boom):
+            self.clear_cache()  # the failure is in the query a cold read makes
             yield
 
     def close(self) -> None:
@@ -192,6 +193,7 @@ class FlaskMongoTarget(FlaskSqlTarget):
     def failing_service(self) -> Iterator[None]:
         boom = RuntimeError("simulated failure inside the stats pipeline")
         with mock.patch("catalogue.store.mongo_stats.catalogue_stats", side_effect=boom):
+            self.clear_cache()  # the failure is in the query a cold read makes
             yield
 
     def close(self) -> None:
