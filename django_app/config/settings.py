@@ -190,10 +190,8 @@ else:
 # under var/, which every worker of this host shares (a per-process LocMemCache would
 # leave the other workers stale after a write). Keys carry the database they describe,
 # so servers and test runs on other databases never read each other's answers.
-VIEWS_CACHE_PREFIX = "views-" + hashlib.blake2b(
-    repr([DATABASES["default"].get(part) for part in ("ENGINE", "HOST", "PORT", "NAME")]).encode(),
-    digest_size=6,
-).hexdigest()
+DATABASE_NAMED = repr([DATABASES["default"].get(k) for k in ("ENGINE", "HOST", "PORT", "NAME")])
+VIEWS_CACHE_PREFIX = f"views-{hashlib.blake2b(DATABASE_NAMED.encode(), digest_size=6).hexdigest()}"
 if REDIS_URL:
     CACHES["views"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
