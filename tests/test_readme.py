@@ -59,6 +59,13 @@ RUN_ELSEWHERE: dict[str, str] = {
         "tests/compose/test_stack.py::test_data_outlives_down_and_up_but_not_down_v"
     ),
     "make test-differential": "Makefile::test",
+    # Granting the editor role, on each side's unit-test store (the unknown user too).
+    "cd django_app && ../.tools/bin/uv run --frozen python manage.py grant_editor alice": (
+        "django_app/catalogue/tests.py"
+    ),
+    "cd flask_app && ../.tools/bin/uv run --frozen flask --app catalogue grant-editor alice": (
+        "flask_app/tests/test_roles.py::test_granting_is_idempotent_and_grants_create_and_update_only"
+    ),
     # The README's ways into the suites that `make test`'s recipes run the same way.
     ".tools/bin/uv run --frozen pytest tests/contract --target django": "Makefile::test-contract",
     ".tools/bin/uv run --frozen pytest tests/contract --target flask-sql": (

@@ -8,8 +8,9 @@ from typing import Any
 
 from pymongo.database import Database
 
+from catalogue.auth.roles import EDITOR
 from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
-from catalogue.db.mongo_schema import init_db, recount
+from catalogue.db.mongo_schema import EMPTY_PROFILE, init_db, recount
 from catalogue.store.mongo import cents
 
 
@@ -23,10 +24,15 @@ def load_users(db: Database, data: dict[str, Any], hasher: Callable[[str], str])
                 "$setOnInsert": {
                     "password_hash": hasher(spec["password"]),
                     "date_joined": parse_time("2026-01-01T00:00:00.000Z"),
+                    "profile": EMPTY_PROFILE,
                 },
             },
             upsert=True,
         )
+    editors = [spec["username"] for spec in data["users"] if spec["is_editor"]]
+    db.users.update_many(
+        {"username": {"$in": editors}, "roles": {"$nin": [EDITOR]}}, {"$push": {"roles": EDITOR}}
+    )
     for doc in db.users.find({}, {"username": True}):
         users[doc["username"]] = doc["_id"]
     return users
@@ -42,6 +48,8 @@ def load(db: Database, data: dict[str, Any], *, flush: bool, hasher: Callable[[s
         gone = [doc["_id"] for doc in db.users.find({"username": {"$nin": fixture_users}})]
         db.auth_tokens.delete_many({"user_id": {"$in": gone}})
         db.users.delete_many({"_id": {"$in": gone}})
+        # The fixture's users as the fixture has them: nothing told about themselves.
+        db.users.update_many({}, {"$set": {"profile": EMPTY_PROFILE}})
     elif db.products.find_one({}, {"_id": True}) is not None:
         return "The catalogue is not empty; nothing loaded (use --flush)."
     users = load_users(db, data, hasher)

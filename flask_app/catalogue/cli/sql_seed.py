@@ -6,12 +6,22 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from catalogue.auth.roles import EDITOR
 from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
 from catalogue.cli.sql_copy import copy_rows, copy_with_ids, insert_rows
-from catalogue.models import Category, PriceChange, Product, Review, User, product_categories
+from catalogue.models import (
+    Category,
+    PriceChange,
+    Product,
+    Profile,
+    Review,
+    Role,
+    User,
+    product_categories,
+)
 from catalogue.store import sql_summary
 
 
@@ -20,6 +30,8 @@ def flush_catalogue(session: Session, data: dict[str, Any]) -> None:
         session.execute(delete(table))
     fixture_users = [user["username"] for user in data["users"]]
     session.execute(delete(User).where(User.username.not_in(fixture_users)))
+    # The fixture's users as the fixture has them: nothing told about themselves.
+    session.execute(update(Profile).values(display_name="", birth_date=None))
 
 
 def load_users(
@@ -34,6 +46,11 @@ def load_users(
             existing[user.username] = user
         user.email = spec["email"]
         user.is_staff = spec["is_staff"]
+    editor = session.scalars(select(Role).where(Role.name == EDITOR)).one()
+    for spec in data["users"]:
+        user = existing[spec["username"]]
+        if spec["is_editor"] and user not in editor.members:
+            editor.members.append(user)
     session.flush()
     return {username: user.id for username, user in existing.items()}
 
