@@ -173,11 +173,11 @@ def interleaved(
 
 def build(row: str, target: str) -> Row:
     if row == "app":
-        app, instrument, close = target_app(target)
+        app, instrument, close, clear_cache = target_app(target)
         import atexit
 
         atexit.register(close)
-        return Row(app, instrument)
+        return Row(app, instrument, clear_cache)
     module, _, name = FLOOR_APPS[row].partition(":")
     sys.path.insert(0, str(REPO))
     return Row(getattr(importlib.import_module(module), name))
@@ -219,7 +219,11 @@ def statements(framework: str) -> Iterator[list[list[Any]]]:
 
 
 def fetch(row: Row, framework: str, path: str, headers: dict[str, str]) -> dict[str, Any]:
-    """One request as a client sees it: status, headers, body, and the SQL it sent."""
+    """One request as a client sees it: status, headers, body, and the SQL it sent. The
+    app's view cache is emptied first: the floors do the app's uncached work, and it is
+    that SQL (the first read after a write) they are held to; a cached read sends none."""
+    if row.clear_cache is not None:
+        row.clear_cache()
     chunks: list[bytes] = []
     with statements(framework) as sent:
         status, answer = row.call(path, headers, chunks=chunks)

@@ -20,6 +20,6 @@ class CatalogueConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing the module connects its @receiver functions, once.
-        from catalogue import signals  # noqa: F401
+        from catalogue import caching, signals  # noqa: F401
 
         post_migrate.connect(create_cache_table, sender=self)

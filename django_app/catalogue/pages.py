@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from catalogue import selectors, services
+from catalogue import caching, selectors, services
 from catalogue.exceptions import Conflict
 from catalogue.forms import CatalogueFilterForm, LoginForm, ReviewForm
 from catalogue.throttling import LoginFailureThrottle
@@ -65,7 +65,10 @@ def catalogue_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "products": page.object_list,
+        # Lazy: read only when the category filter's fragment is not cached (catalogue.html),
+        # whose key holds the generation, so a catalogue write renders it anew.
         "categories": selectors.category_list(),
+        "catalogue_generation": caching.generation(),
     }
     return render(request, "catalogue/catalogue.html", context)
 

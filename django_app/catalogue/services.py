@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Model, QuerySet
 from django.http import Http404
 
-from catalogue import selectors, summary
+from catalogue import caching, selectors, summary
 from catalogue.exceptions import Conflict
 from catalogue.models import (
     AuthToken,
@@ -178,6 +178,7 @@ def stats_rebuild() -> None:
     write that went around the services). The version row is locked first, so no writer
     moves the figures in between."""
     with transaction.atomic():
+        caching.catalogue_changed()  # bulk writes went around the services' upkeep too
         CatalogueVersion.objects.select_for_update().get(pk=1)
         categories, totals = selectors.stats_recomputed_figures()
         CategoryStats.objects.all().delete()

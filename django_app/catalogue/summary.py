@@ -37,6 +37,7 @@ from django.db.models import (
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Round
 
+from catalogue import caching
 from catalogue.models import CatalogueVersion, CategoryStats, Product
 
 # A price in integer cents, as the summary keeps it (SQLite stores DECIMAL as a float).
@@ -172,6 +173,9 @@ def active(share: Share | None) -> Share | None:
 def product_moved(*, before: Share | None, after: Share | None) -> None:
     """Take the figures from the product's `before` share to its `after` one (None: the
     product did not exist, or no longer does). Call it after the write's own statements."""
+    # Every product write passes here, the ones that leave the figures alone too: the
+    # cached answers go with the catalogue version, which each of them moves.
+    caching.catalogue_changed()
     old, new = active(before), active(after)
     if old == new:
         return

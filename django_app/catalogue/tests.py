@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, Group, User
+from django.core.cache import caches
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -242,7 +243,10 @@ class StatsSummaryTests(CatalogueTestCase):
         version = selectors.catalogue_version()
         with self.assertNumQueries(1):
             selectors.catalogue_stats(version=version)
+        caches["views"].clear()  # TestCase never commits, so no write here moved the cache on
         with self.assertNumQueries(2):  # the version row, then the categories with theirs
+            self.assertEqual(self.client.get("/api/stats").status_code, 200)
+        with self.assertNumQueries(0):  # then from the view cache
             self.assertEqual(self.client.get("/api/stats").status_code, 200)
 
     def test_rebuild_repairs_what_went_around_the_services(self) -> None:
@@ -295,6 +299,33 @@ class AdminStatsTests(CatalogueTestCase):
             self.client.post("/admin/catalogue/category/add/", category).status_code, 302
         )
         self.assertTrue(Category.objects.get(slug="added").stats)
+
+
+class AdminCacheTests(CatalogueTestCase):
+    """The admin's writes go around the API's services: they retire the cached answers too."""
+
+    def setUp(self) -> None:
+        caches["views"].clear()  # no answer left by another run on this database's name
+        self.client.force_login(User.objects.create_superuser("root", password="x"))
+
+    def category_names(self) -> list[str]:
+        return [c["name"] for c in self.client.get("/api/categories").json()["results"]]
+
+    def test_a_category_renamed_and_a_review_deleted_in_the_admin_are_read_at_once(self) -> None:
+        self.assertEqual(self.category_names(), ["Empty", "Tools"])
+        self.assertEqual(self.category_names(), ["Empty", "Tools"])  # from the cache
+        form = {"slug": "tools", "name": "Hand tools", "description": ""}
+        with self.captureOnCommitCallbacks(execute=True):  # TestCase never commits
+            url = f"/admin/catalogue/category/{self.tools.pk}/change/"
+            self.assertEqual(self.client.post(url, form).status_code, 302)
+        self.assertEqual(self.category_names(), ["Empty", "Hand tools"])
+        etag = self.client.get("/api/stats")["ETag"]
+        self.assertEqual(self.client.get("/api/stats")["ETag"], etag)
+        review = Review.objects.get(author=self.ann)
+        with self.captureOnCommitCallbacks(execute=True):
+            url = f"/admin/catalogue/review/{review.pk}/delete/"
+            self.assertEqual(self.client.post(url, {"post": "yes"}).status_code, 302)
+        self.assertNotEqual(self.client.get("/api/stats")["ETag"], etag)
 
 
 class EditorTests(CatalogueTestCase):

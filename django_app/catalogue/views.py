@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from catalogue import selectors, services
+from catalogue import caching, selectors, services
 from catalogue.conditional import Validators, conditional, last_modified
 from catalogue.errors import ServiceUnavailable
 from catalogue.models import CatalogueVersion, Category, PriceChange, Product, Review
@@ -80,22 +80,49 @@ def catalogue_version(request: Request) -> CatalogueVersion:
     return CATALOGUE_VERSIONS[request]
 
 
+StatsAnswer = tuple[Validators, selectors.Stats]
+STATS_ANSWERS: WeakKeyDictionary[Request, StatsAnswer] = WeakKeyDictionary()
+
+
+def stats_uncached() -> StatsAnswer:
+    # The totals are kept on the version row the ETag is made from.
+    version = selectors.catalogue_version()
+    return Validators(version, "stats"), selectors.catalogue_stats(version=version)
+
+
+def stats_answer(request: Request) -> StatsAnswer:
+    """The stats and their ETag, from the view cache: the same for every caller (active
+    products only, staff included), so one entry serves them all."""
+    if request not in STATS_ANSWERS:
+        STATS_ANSWERS[request] = caching.cached("stats", stats_uncached)
+    return STATS_ANSWERS[request]
+
+
 def stats_validators(request: Request) -> Validators:
-    return Validators(catalogue_version(request), "stats")
+    return stats_answer(request)[0]
 
 
 @api_view(["GET", "HEAD"])
 @conditional(stats_validators)
 def stats(request: Request) -> Response:
-    # The totals are kept on the version row the ETag was read from.
-    stats = selectors.catalogue_stats(version=catalogue_version(request))
+    stats = stats_answer(request)[1]
     return last_modified(Response(stats.figures), [stats.last_changed])
+
+
+def categories_uncached() -> list[dict[str, Any]]:
+    return list(CategorySerializer(selectors.category_list(), many=True).data)
 
 
 class CategoryListView(generics.ListCreateAPIView):
     queryset = selectors.category_list()
     serializer_class = CategorySerializer
     permission_classes = [CatalogueModelPermissions]
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # Every category, serialized once per generation (counts of active products only,
+        # the same for every caller); the paginator cuts the page from the cached list.
+        categories = caching.cached("categories", categories_uncached)
+        return self.get_paginated_response(self.paginate_queryset(categories) or [])
 
     def get_success_headers(self, data: dict[str, Any]) -> dict[str, str]:
         return {"Location": reverse("category-detail", kwargs={"slug": data["slug"]})}

@@ -1,5 +1,6 @@
 """Settings: everything that varies between deployments comes from the environment."""
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,27 @@ else:
             # more than the usernames a window of sign-ins can touch.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
+    }
+
+# The answers the API and pages keep (catalogue/caching.py), apart from the throttle's
+# security state: a database cache read is itself a store query, and a warm read should
+# make none. Redis when REDIS_URL is set (shared by every worker and instance); else files
+# under var/, which every worker of this host shares (a per-process LocMemCache would
+# leave the other workers stale after a write). Keys carry the database they describe,
+# so servers and test runs on other databases never read each other's answers.
+DATABASE_NAMED = repr([DATABASES["default"].get(k) for k in ("ENGINE", "HOST", "PORT", "NAME")])
+VIEWS_CACHE_PREFIX = f"views-{hashlib.blake2b(DATABASE_NAMED.encode(), digest_size=6).hexdigest()}"
+if REDIS_URL:
+    CACHES["views"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": VIEWS_CACHE_PREFIX,
+    }
+else:
+    CACHES["views"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": REPO_DIR / "var" / "cache" / "django-views",
+        "KEY_PREFIX": VIEWS_CACHE_PREFIX,
     }
 
 # Failed sign-ins per username and window before 429 (catalogue.throttling.LoginFailureThrottle),

@@ -26,7 +26,7 @@ class CatalogueJSONProvider(DefaultJSONProvider):
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory: configuration first, then every concern's `init_app`."""
-    from catalogue import api, cli, cors, db, docs, errors, hooks, i18n, login, pages
+    from catalogue import api, caching, cli, cors, db, docs, errors, hooks, i18n, login, pages
     from catalogue.auth.throttle import login_throttle
     from catalogue.config import settings_from_env
 
@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     db.init_app(app)
+    caching.init_app(app)
     # Before the app-wide hooks: its after-request hooks then run after theirs, so `Vary`
     # lists Origin last (after gzip's Accept-Encoding).
     cors.init_app(app)

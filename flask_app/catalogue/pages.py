@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
-from catalogue import i18n, services
+from catalogue import caching, i18n, services
 from catalogue.auth.throttle import login_throttle
 from catalogue.exceptions import Conflict, Throttled
 from catalogue.forms import CatalogueFilterForm, LoginForm, ReviewForm
@@ -84,13 +84,15 @@ def catalogue_page() -> ResponseReturnValue:
     page = store.product_list(filters, inactive, PageRequest(max(number, 1), PAGE_SIZE))
     if number < 1 or (not page.items and number > 1):  # out of range: the last page
         page = store.product_list(filters, inactive, PageRequest(page.pages, PAGE_SIZE))
-    categories = store.category_list(PageRequest(1, 100)).items
     return render_template(
         "catalogue/catalogue.html",
         form=form,
         page=page,
         products=[product.model_dump(mode="json") for product in page.items],
-        categories=categories,
+        # Called only when the category filter's fragment is not cached (catalogue.html),
+        # whose key holds the generation, so a catalogue write renders it anew.
+        categories=lambda: store.category_list(PageRequest(1, 100)).items,
+        catalogue_generation=caching.generation(),
         page_url=page_url,
     )
 

@@ -7,16 +7,18 @@ write or a sign-in needs: known categories, a user's password check.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from catalogue import caching
 from catalogue.auth.roles import EDITOR
 from catalogue.auth.tokens import token_digest
 from catalogue.exceptions import Conflict, Invalid, NotFound
 from catalogue.schemas import CategoryOut, ProductOut, ProfileOut, ReviewOut
-from catalogue.store import UserRecord, get_store, search_key
+from catalogue.store import CatalogueStore, UserRecord, get_store, search_key
 
 
 def user_register(
@@ -66,21 +68,31 @@ def token_revoke(*, digest: str) -> None:
         store.token_delete(digest)
 
 
-def category_create(*, slug: str, name: str, description: str = "") -> CategoryOut:
+@contextmanager
+def catalogue_write() -> Iterator[CatalogueStore]:
+    """One transaction on the store; once it has ended, the cached answers go: every
+    catalogue write moves the catalogue version, and so every ETag (caching.py). A failed
+    one too: MongoDB has no transaction here, and may have written before it failed."""
     store = get_store()
-    with store.atomic():
+    try:
+        with store.atomic():
+            yield store
+    finally:
+        caching.catalogue_changed()
+
+
+def category_create(*, slug: str, name: str, description: str = "") -> CategoryOut:
+    with catalogue_write() as store:
         return store.category_create(slug, name, description)
 
 
 def category_update(*, slug: str, data: dict[str, Any]) -> CategoryOut:
-    store = get_store()
-    with store.atomic():
+    with catalogue_write() as store:
         return store.category_update(slug, data)
 
 
 def category_delete(*, slug: str) -> None:
-    store = get_store()
-    with store.atomic():
+    with catalogue_write() as store:
         if store.category_in_use(slug):
             raise Conflict("category_in_use", "The category still has products.")
         store.category_delete(slug)
@@ -108,8 +120,7 @@ def product_create(*, data: dict[str, Any]) -> ProductOut:
     fields = {**PRODUCT_DEFAULTS, **data}
     fields["categories"] = categories_known(fields["categories"])
     fields["search_key"] = search_key(fields["name"], fields["sku"], fields["description"])
-    store = get_store()
-    with store.atomic():
+    with catalogue_write() as store:
         return store.product_create(fields)
 
 
@@ -123,21 +134,18 @@ def product_update(*, product: ProductOut, data: dict[str, Any], partial: bool) 
         name = fields.get("name", product.name)
         description = fields.get("description", product.description)
         fields["search_key"] = search_key(name, product.sku, description)
-    store = get_store()
-    with store.atomic():
+    with catalogue_write() as store:
         return store.product_update(product, fields)
 
 
 def product_delete(*, product: ProductOut) -> None:
-    store = get_store()
-    with store.atomic():
+    with catalogue_write() as store:
         store.product_delete(product.sku)
 
 
 def product_reserve(*, product: ProductOut, quantity: int) -> int:
     """Take `quantity` off the stock in one conditional update; return the new stock."""
-    store = get_store()
-    with store.atomic():
+    with catalogue_write() as store:
         stock = store.product_reserve(product.sku, quantity)
     if stock is None:
         raise Conflict("insufficient_stock", f"Fewer than {quantity} units are in stock.")
@@ -145,18 +153,15 @@ def product_reserve(*, product: ProductOut, quantity: int) -> int:
 
 
 def review_create(*, product: ProductOut, author: UserRecord, data: dict[str, Any]) -> ReviewOut:
-    store = get_store()
-    with store.atomic():
+    with catalogue_write() as store:
         return store.review_create(product.sku, author, data)
 
 
 def review_update(*, review: ReviewOut, data: dict[str, Any]) -> ReviewOut:
-    store = get_store()
-    with store.atomic():
+    with catalogue_write() as store:
         return store.review_update(review.product, review.id, data)
 
 
 def review_delete(*, review: ReviewOut) -> None:
-    store = get_store()
-    with store.atomic():
+    with catalogue_write() as store:
         store.review_delete(review.product, review.id)

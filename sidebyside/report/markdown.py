@@ -77,6 +77,8 @@ def render_markdown(results: Results) -> str:
         "\n## Where the time goes (in-process, per layer)\n",
         tables.layers_note(results) + "\n",
         md_table(tables.LAYERS_HEADER, tables.layers_rows(results)),
+        "\n### Cached and uncached reads\n",
+        md_table(tables.CACHING_HEADER, tables.caching_rows(results)),
         "\n## What the framework costs, what our idioms cost\n",
         floors.floors_note(results) + "\n",
         *(

@@ -221,6 +221,8 @@ def render_html_report(results: Results) -> str:
         layers_chart=layers_chart(results),
         LAYERS_HEADER=tables.LAYERS_HEADER,
         layers_rows=tables.layers_rows(results),
+        CACHING_HEADER=tables.CACHING_HEADER,
+        caching_rows=tables.caching_rows(results),
         layer_bars=layer_bars(results),
         floors_note=floors.floors_note(results),
         FLOORS_HEADER=floors.FLOORS_HEADER,

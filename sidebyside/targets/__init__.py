@@ -38,6 +38,9 @@ class Target(Protocol):
         logins done once per session stay valid; everything else is replaced.
         """
 
+    def clear_cache(self) -> None:
+        """Drop the answers the app keeps in its view cache: the next read is a cold one."""
+
     def count_queries(self) -> AbstractContextManager[QueryCounter]:
         """Count the store round-trips (SQL queries, Mongo commands) inside the block."""
 

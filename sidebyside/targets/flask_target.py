@@ -51,6 +51,12 @@ class FlaskSqlTarget:
         with self.app.app_context():
             login_throttle.clear()
 
+    def clear_cache(self) -> None:
+        from catalogue.caching import cache
+
+        with self.app.app_context():
+            cache.clear()
+
     @contextmanager
     def count_queries(self) -> Iterator[QueryCounter]:
         """Every round trip: each statement (SQLite's BEGIN IMMEDIATE and savepoints are
@@ -110,6 +116,7 @@ class FlaskSqlTarget:
     def failing_service(self) -> Iterator[None]:
         boom = RuntimeError("simulated failure inside the stats query")
         with mock.patch("catalogue.store.sql_stats.catalogue_stats", side_effect=boom):
+            self.clear_cache()  # the failure is in the query a cold read makes
             yield
 
     def close(self) -> None:
@@ -186,6 +193,7 @@ class FlaskMongoTarget(FlaskSqlTarget):
     def failing_service(self) -> Iterator[None]:
         boom = RuntimeError("simulated failure inside the stats pipeline")
         with mock.patch("catalogue.store.mongo_stats.catalogue_stats", side_effect=boom):
+            self.clear_cache()  # the failure is in the query a cold read makes
             yield
 
     def close(self) -> None:

@@ -60,6 +60,7 @@ def sequence(index: int, rng: random.Random) -> list[Request]:
             "create category",
         ),
         read(f"/api/categories/{slug}", "read category"),
+        read("/api/categories?page_size=100", "category list after create (cached reads)"),
         write(
             "POST",
             "/api/products",
@@ -73,6 +74,7 @@ def sequence(index: int, rng: random.Random) -> list[Request]:
             "create product",
         ),
         read(product, "read product"),
+        read("/api/stats", "stats after create (cached reads)"),
         read(f"/api/products?category={slug}", "list by category"),
         write("PATCH", product, {"price": second}, "patch price"),
         write("PATCH", product, {"price": second}, "patch price (same again)"),

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from tests.livesite import PAGE_SIZE, LiveSite, active_products, rating_average, reviewed_product
 from tests.pages.support import PageClient, all_by_id, by_id, parse, text_of
 from tests.support import french
+from tests.support.auth import auth_header, token_for
 from tests.support.fixture import PASSWORDS, reviews_of
 from tests.support.pages import hidden_fields
 
@@ -264,3 +265,34 @@ def test_the_api_answers_in_english_whatever_is_asked(
     assert french_answer.json() == english.json()
     assert "content-language" not in french_answer.headers
     assert "accept-language" not in french_answer.headers.get("vary", "").lower()
+
+
+def category_options(browser: PageClient, path: str = "/catalogue") -> list[str]:
+    return [option.get_text() for option in by_id(browser.page(path), "category-filter")("option")]
+
+
+def test_the_cached_category_filter_follows_writes_in_each_language(
+    site: LiveSite, client: PageClient, in_french: PageClient
+) -> None:
+    # The filter is a cached fragment (its key holds the language and the catalogue's
+    # generation): both languages, read twice, then one write, then each shows it at once.
+    for browser in (client, in_french, client, in_french):
+        options = category_options(browser)
+    assert options[0] == FRENCH["All categories"]
+    with httpx.Client(base_url=site.base_url) as api:
+        token = token_for(api, "admin")
+        body = {"slug": "aaa-fresh", "name": "Fresh"}
+        created = api.post("/api/categories", json=body, headers=auth_header(token))
+        assert created.status_code == 201
+        try:
+            assert category_options(client)[:2] == ["All categories", "Fresh (0)"]
+            assert category_options(in_french)[:2] == [FRENCH["All categories"], "Fresh (0)"]
+            selected = by_id(client.page("/catalogue?category=aaa-fresh"), "category-filter")
+            assert [option["value"] for option in selected.select("option[selected]")] == [
+                "aaa-fresh"
+            ]
+        finally:
+            deleted = api.delete("/api/categories/aaa-fresh", headers=auth_header(token))
+            assert deleted.status_code == 204
+    assert "Fresh (0)" not in category_options(client)
+    assert "Fresh (0)" not in category_options(in_french)

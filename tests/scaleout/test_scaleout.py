@@ -222,6 +222,39 @@ def test_a_page_session_made_on_one_instance_is_valid_on_the_other(scaled: Clust
         assert current_user(http, a) == "alice"
 
 
+def names_read(http: httpx.Client, instance: Instance, slug: str) -> set[str | None]:
+    """The name of category `slug` (None: absent) in the stats and in the category list, as
+    one instance answers, on a new connection per request (any of its workers)."""
+    stats = http.get(f"{instance.url}/api/stats").json()["categories"]
+    listed = http.get(f"{instance.url}/api/categories?page_size=100").json()["results"]
+    return {
+        next((c["name"] for c in answer if c["slug"] == slug), None) for answer in (stats, listed)
+    }
+
+
+def test_a_write_on_one_instance_is_read_at_once_on_the_other(scaled: Cluster) -> None:
+    # Each instance's workers keep the stats and the category list in the shared cache: a
+    # write through one instance must retire what every worker of the other one kept.
+    a, b = scaled.instances
+    admin = auth_header(token(scaled.url, "admin"))
+    slug = fresh_name()
+    writes = [
+        (a, b, "POST", "/api/categories", {"slug": slug, "name": "Before"}, "Before"),
+        (b, a, "PATCH", f"/api/categories/{slug}", {"name": "After"}, "After"),
+        (a, b, "DELETE", f"/api/categories/{slug}", None, None),
+    ]
+    with one_shot() as http:
+        for writer, reader, method, path, body, name in writes:
+            for _ in range(4):  # warm, on both instances
+                names_read(http, writer, slug)
+                names_read(http, reader, slug)
+            response = http.request(method, f"{writer.url}{path}", json=body, headers=admin)
+            assert response.status_code < 300, response.text
+            for _ in range(4):
+                assert names_read(http, reader, slug) == {name}
+                assert names_read(http, writer, slug) == {name}
+
+
 def test_a_csrf_token_from_one_instance_is_accepted_by_the_other(scaled: Cluster) -> None:
     a, b = scaled.instances
     with httpx.Client(timeout=30) as http:

@@ -25,6 +25,7 @@ from sidebyside.report import (
 from sidebyside.report.tables import (
     POSTGRES_HEADER,
     bytecode_line,
+    caching_rows,
     noise_line,
     noise_rows,
     postgres_rows,
@@ -78,6 +79,19 @@ def test_the_commands_table_comes_from_its_own_readme_section() -> None:
     assert len(table) == 30
     assert all(len(row) == len(table[0]) for row in table)
     assert commands_table()[1:] != batteries_table()[1:]
+
+
+def test_the_caching_table_sets_each_targets_uncached_stats_beside_its_cached_ones() -> None:
+    def endpoint(ms: float, database: float | None = None) -> dict:
+        return {"ms": ms, "layers_ms": {} if database is None else {"database execution": database}}
+
+    layers = {
+        "targets": {
+            "django": {"endpoints": {"stats": endpoint(5.0, 0.5), "stats cached": endpoint(0.5)}},
+            "flask-mongo": {"error": "failed"},
+        }
+    }
+    assert caching_rows({"layers": layers}) == [["django", 5.0, 0.5, 10.0, 0.5]]  # type: ignore[typeddict-item]
 
 
 def serve_venv(compiled: bool) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
-from catalogue import services
+from catalogue import caching, services
 from catalogue.api import bp
 from catalogue.api.input import parse
 from catalogue.api.listing import page_request, paginated
@@ -24,7 +24,11 @@ def get_category_or_404(slug: str) -> CategoryOut:
 
 @bp.get("/categories")
 def list_categories() -> ResponseReturnValue:
-    return paginated(get_store().category_list(page_request()))
+    # Each page as the store gave it, from the cache (counts of active products only, the
+    # same for every caller); its links come from this request.
+    page = page_request()
+    key = f"categories:{page.page}:{page.size}"
+    return paginated(caching.cached(key, lambda: get_store().category_list(page)))
 
 
 @bp.post("/categories")

@@ -10,9 +10,10 @@ from flask import current_app
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import ServiceUnavailable
 
+from catalogue import caching
 from catalogue.api import bp
 from catalogue.etag import Rendered, Validators, conditional
-from catalogue.store import get_store
+from catalogue.store import Stats, get_store
 
 
 @bp.get("/health")
@@ -48,12 +49,18 @@ def openapi() -> ResponseReturnValue:
     return openapi_document(current_app.config["OPENAPI_SPEC_PATH"])
 
 
+def stats_uncached() -> tuple[Validators, Stats]:
+    store = get_store()
+    return Validators(store.catalogue_version(), "stats"), store.stats()
+
+
 @bp.get("/stats")
 def stats() -> ResponseReturnValue:
-    store = get_store()
+    # From the cache, with the ETag it was read under: the same for every caller (active
+    # products only, staff included), so one entry serves them all.
+    validators, stats = caching.cached("stats", stats_uncached)
 
     def render() -> Rendered:
-        stats = store.stats()
         return stats.figures, stats.last_changed
 
-    return conditional(Validators(store.catalogue_version(), "stats"), render)
+    return conditional(validators, render)

@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
+from catalogue import caching
 from catalogue.cli.migrate import db_cli
 from catalogue.cli.transfer import export_catalogue_command, import_catalogue_command
 from catalogue.config import REPO_DIR
@@ -78,12 +79,14 @@ def seed_command(path: Path, flush: bool, bulk: bool) -> None:
         from catalogue.db.mongo import get_database
 
         click.echo(mongo_seed.load(get_database(), data, flush=flush, hasher=hashed))
-        return
-    from catalogue.cli import sql_seed
-    from catalogue.db.sql import transaction
+    else:
+        from catalogue.cli import sql_seed
+        from catalogue.db.sql import transaction
 
-    with transaction() as session:
-        click.echo(sql_seed.load(session, data, flush=flush, hasher=hashed, bulk=bulk))
+        with transaction() as session:
+            click.echo(sql_seed.load(session, data, flush=flush, hasher=hashed, bulk=bulk))
+    # The rows went around the services: the answers running servers keep go too.
+    caching.catalogue_changed()
 
 
 @click.command("rebuild-stats")
@@ -105,6 +108,7 @@ def rebuild_stats_command(dry_run: bool) -> None:
     if not dry_run:
         with transaction() as session:
             sql_summary.rebuild(session)
+        caching.catalogue_changed()
         click.echo("Stats rebuilt from the products.")
         return
     session = get_session()

@@ -9,6 +9,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from catalogue import caching
+
 
 @click.command("export-catalogue")
 @with_appcontext
@@ -51,9 +53,11 @@ def import_catalogue_command(path: Path) -> None:
         from catalogue.db.mongo import get_database
 
         click.echo(mongo_seed.load(get_database(), data, flush=True, hasher=hashed))
-        return
-    from catalogue.cli import sql_seed
-    from catalogue.db.sql import transaction
+    else:
+        from catalogue.cli import sql_seed
+        from catalogue.db.sql import transaction
 
-    with transaction() as session:
-        click.echo(sql_seed.load(session, data, flush=True, hasher=hashed))
+        with transaction() as session:
+            click.echo(sql_seed.load(session, data, flush=True, hasher=hashed))
+    # Loaded around the services, as `flask seed` is: running servers' cached answers go too.
+    caching.catalogue_changed()
