@@ -12,12 +12,14 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from catalogue import create_app
+from catalogue import create_app, services
+from catalogue.store import UserRecord, get_store
 from flask import Flask
 from sqlalchemy import create_engine, text
 
@@ -40,6 +42,12 @@ def seeded(config: dict[str, str]) -> Flask:
     flask(app, "init-db")
     flask(app, "seed")
     return app
+
+
+def store_user(username: str) -> UserRecord:
+    user = get_store().user_get(username)
+    assert user is not None
+    return user
 
 
 def answers(app: Flask) -> dict[str, Any]:
@@ -167,6 +175,9 @@ def test_export_import_round_trips_the_catalogue(
     """Dump, flush (the seed's own, down to one product), load: the API answers the same,
     review ids included, and a second export is the same file."""
     app = request.getfixturevalue(store)
+    told = {"display_name": "Alice", "birth_date": date(1990, 2, 28)}
+    with app.app_context():
+        services.profile_update(user=store_user("alice"), data=told)
     before = answers(app)
     dump = tmp_path / "catalogue.json"
     written = flask(app, "export-catalogue", str(dump)).output
@@ -185,6 +196,9 @@ def test_export_import_round_trips_the_catalogue(
     loaded = flask(app, "import-catalogue", str(dump)).output
     assert loaded == "Loaded 6 users, 10 categories, 72 products, 50 reviews, 20 price changes.\n"
     assert answers(app) == before
+    with app.app_context():
+        kept = get_store().profile_get(store_user("alice")).model_dump()
+    assert kept == {"display_name": "Alice", "birth_date": "1990-02-28"}
     again = tmp_path / "again.json"
     flask(app, "export-catalogue", str(again))
     assert again.read_text(encoding="utf-8") == dump.read_text(encoding="utf-8")

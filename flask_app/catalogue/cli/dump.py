@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -18,12 +18,19 @@ class Row(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class DumpProfile(Row):
+    display_name: Annotated[str, Field(max_length=100)] = ""
+    birth_date: date | None = None
+
+
 class DumpUser(Row):
     username: Annotated[str, Field(min_length=1, max_length=150)]
     email: Annotated[str, Field(max_length=254)]
     is_staff: bool
     is_editor: bool
     password_hash: Annotated[str, Field(min_length=1, max_length=256)]
+    # A dump without profiles (written before they existed) loads them empty.
+    profile: DumpProfile = DumpProfile()
 
 
 class DumpCategory(Row):

@@ -26,6 +26,7 @@ def export(db: Database) -> dict[str, Any]:
                 "is_staff": user["is_staff"],
                 "is_editor": EDITOR in user.get("roles", []),
                 "password_hash": user["password_hash"],
+                "profile": user["profile"],
             }
             for user in db.users.find().sort("_id")
         ],

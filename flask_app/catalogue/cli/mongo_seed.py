@@ -25,17 +25,18 @@ from catalogue.store.mongo import cents
 def load_users(db: Database, data: dict[str, Any], hasher: Callable[[str], str]) -> dict:
     users = {}
     for spec in data["users"]:
+        fields = {"email": spec["email"], "is_staff": spec["is_staff"], "is_active": True}
+        new = {
+            "password_hash": password_hash(spec, hasher),
+            "date_joined": parse_time("2026-01-01T00:00:00.000Z"),
+        }
+        # A dump's profile replaces the user's; the fixture's users tell nothing about themselves.
+        if "profile" in spec:
+            fields["profile"] = spec["profile"]
+        else:
+            new["profile"] = EMPTY_PROFILE
         db.users.update_one(
-            {"username": spec["username"]},
-            {
-                "$set": {"email": spec["email"], "is_staff": spec["is_staff"], "is_active": True},
-                "$setOnInsert": {
-                    "password_hash": password_hash(spec, hasher),
-                    "date_joined": parse_time("2026-01-01T00:00:00.000Z"),
-                    "profile": EMPTY_PROFILE,
-                },
-            },
-            upsert=True,
+            {"username": spec["username"]}, {"$set": fields, "$setOnInsert": new}, upsert=True
         )
     editors = [spec["username"] for spec in data["users"] if spec["is_editor"]]
     db.users.update_many(

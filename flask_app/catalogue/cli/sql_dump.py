@@ -37,8 +37,14 @@ def export(session: Session) -> dict[str, Any]:
                 "is_staff": user.is_staff,
                 "is_editor": user.id in editors,
                 "password_hash": user.password_hash,
+                "profile": {
+                    "display_name": user.profile.display_name,
+                    "birth_date": user.profile.birth_date and user.profile.birth_date.isoformat(),
+                },
             }
-            for user in session.scalars(select(User).order_by(User.id))
+            for user in session.scalars(
+                select(User).options(selectinload(User.profile)).order_by(User.id)
+            )
         ],
         "categories": [
             {"slug": category.slug, "name": category.name, "description": category.description}

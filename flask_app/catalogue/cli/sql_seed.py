@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -62,6 +63,10 @@ def load_users(
             existing[user.username] = user
         user.email = spec["email"]
         user.is_staff = spec["is_staff"]
+        if "profile" in spec:  # a dump's; the fixture's users tell nothing about themselves
+            born = spec["profile"]["birth_date"]
+            user.profile.display_name = spec["profile"]["display_name"]
+            user.profile.birth_date = born and date.fromisoformat(born)
     editor = session.scalars(select(Role).where(Role.name == EDITOR)).one()
     for spec in data["users"]:
         user = existing[spec["username"]]
