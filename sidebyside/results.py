@@ -185,6 +185,23 @@ class MachineSummary(TypedDict):
     load: dict[str, MachineLoad]
 
 
+class UtilityApp(TypedDict):
+    """One framework's small utility app (sidebyside/utility.py)."""
+
+    file: str
+    files: int
+    code: int
+    dependencies: list[str]
+    startup_ms: NotRequired[float]
+    rss_mb: NotRequired[float]
+
+
+class Utility(TypedDict):
+    what: str
+    rounds: int
+    apps: dict[str, UtilityApp]
+
+
 class SeedTopic(TypedDict):
     topic: str
     django: str
