@@ -202,6 +202,16 @@ class Utility(TypedDict):
     apps: dict[str, UtilityApp]
 
 
+class ProductionAddition(TypedDict):
+    """A piece one app needed for production (sidebyside/production.py)."""
+
+    app: str
+    what: str
+    file: str
+    lines: int
+    extension: NotRequired[str]
+
+
 class SeedTopic(TypedDict):
     topic: str
     django: str
