@@ -65,6 +65,9 @@ class ContractTarget(TypedDict):
 
 class Contract(TypedDict):
     targets: dict[str, ContractTarget]
+    # The MongoDB server flask-mongo's suite ran against: "nx-27017 <version> (emulator)"
+    # or "MONGO_URL <host:port>".
+    mongo_server: NotRequired[str]
 
 
 class LocCounts(TypedDict):
