@@ -69,6 +69,10 @@ def test_the_batteries_table_comes_from_the_readme() -> None:
     assert table[0][:1] == ["concern"]
     assert len(table) > 10
     assert all(len(row) == len(table[0]) for row in table)
+    # DRF is an extension (`djangorestframework`), not one of Django's batteries.
+    for concern, django, source, *_ in table[1:]:
+        if "DRF" in django.split("(")[0]:
+            assert "djangorestframework" in source, concern
 
 
 def serve_venv(compiled: bool) -> dict:
