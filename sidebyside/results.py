@@ -215,6 +215,22 @@ class ProductionAddition(TypedDict):
     extension: NotRequired[str]
 
 
+class BatterySource(TypedDict):
+    """Who does a battery's work in one app (sidebyside/batteries.py)."""
+
+    source: str  # framework | extension | ours | none
+    framework_modules: list[str]
+    extensions: list[str]  # "name version"
+    ours: int
+
+
+class BatteryRow(TypedDict):
+    battery: str
+    concern: str
+    named_by_notes: bool
+    apps: NotRequired[dict[str, BatterySource]]  # absent: the concern is not in the map
+
+
 class SeedTopic(TypedDict):
     topic: str
     django: str
