@@ -325,6 +325,24 @@ def scaling_command(args: argparse.Namespace) -> int:
     return 1 if "skipped" in results["scaling"] else 0
 
 
+def experiments_command(args: argparse.Namespace) -> int:
+    """The verdicts' experiments, merged into results.json (its verdicts judged again)."""
+    from sidebyside.experiments import run_experiments
+    from sidebyside.verdicts import records
+
+    path = Path(args.json)
+    results: Results = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    with progress_display() as progress:
+        results["experiments"] = run_experiments(args.quick, progress)
+    results["verdicts"] = records(results)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for verdict in results["verdicts"]:
+        print(f"{verdict['id']}: {verdict['verdict']} ({verdict['figure']})")
+    console.print(f"wrote {path}")
+    return 0
+
+
 def report(args: argparse.Namespace) -> int:
     from sidebyside.report import build_results, screens, write_report
 
@@ -465,6 +483,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument("--requests", type=int, default=20, help="per curve, size and target")
     run.add_argument("--json", help="also write the results to this file")
+
+    run = command("experiments", experiments_command, "the verdicts' experiments")
+    run.add_argument(
+        "--quick", action="store_true", help="small sizes on SQLite; PostgreSQL ones skipped"
+    )
+    run.add_argument(
+        "--json",
+        default=str(REPO / "report" / "results.json"),
+        help="the results.json to write them into (created if missing)",
+    )
 
     run = command("report", report, "run everything and write report/")
     with_targets(run)

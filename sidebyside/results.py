@@ -239,10 +239,14 @@ class SeedTopic(TypedDict):
 
 
 class VerdictRecord(TypedDict):
-    """One seed-note claim judged (sidebyside.verdicts.Verdict as a dict)."""
+    """One seed-note claim judged (sidebyside.verdicts.Verdict as a dict): the claim, what
+    was measured and how, the measured figure, the rule that judged it, and the verdict."""
 
     id: str
     claim: str
+    measure: str
+    figure: str
+    threshold: str
     verdict: str
     evidence: list[str]
     links: list[str]
@@ -271,6 +275,9 @@ class Results(TypedDict, total=False):
     differential: Figures | None
     reliability: Figures | None
     compose: Figures | None
+    # The verdicts' own experiments (sidebyside.experiments), by name; `{"skipped": why}`
+    # for one that did not run.
+    experiments: dict[str, Figures]
     verdicts: list[VerdictRecord]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from sidebyside.results import Results
-from sidebyside.verdicts import PAGE_CONCERNS, api_concerns, ours
+from sidebyside.verdicts.frameworks import PAGE_CONCERNS, api_concerns, ours
 
 
 def more_or_fewer(flask: int, django: int, what: str) -> str:

@@ -29,6 +29,7 @@ from sidebyside import bench, machine, profile, scaling, startup
 from sidebyside.constants import REPO, SQL_TARGETS, TARGETS
 from sidebyside.defaults import measure_defaults
 from sidebyside.differential import scratch_postgres, summary_for_report
+from sidebyside.experiments import run_experiments
 from sidebyside.loc import count_loc, load_concerns
 from sidebyside.provenance import add_provenance
 from sidebyside.report import story
@@ -45,7 +46,7 @@ from sidebyside.results import (
     SeedTopic,
 )
 from sidebyside.stores import postgres_missing, postgres_url, seeded_stores
-from sidebyside.verdicts import judge
+from sidebyside.verdicts import records
 
 Progress = Callable[[str], None]
 
@@ -257,7 +258,8 @@ def build_results(
     results["differential"] = summary_for_report()
     results["reliability"] = story.load_reliability()
     results["compose"] = story.load_compose()
-    results["verdicts"] = judge(results)
+    results["experiments"] = run_experiments(quick, progress)
+    results["verdicts"] = records(results)
     return results
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sidebyside.constants import REPO
-from sidebyside.results import Results
+from sidebyside.results import Results, VerdictRecord
 from sidebyside.summary import summary
 
 RELIABILITY_DIR = REPO / "var" / "reliability"
@@ -46,28 +46,62 @@ def summary_markdown(results: Results) -> str:
     return "\n".join(f"- {text} ([evidence]({anchor}))" for text, anchor in summary(results)) + "\n"
 
 
+def verdict_facts(verdict: VerdictRecord) -> list[tuple[str, str]]:
+    """What each verdict states beside its evidence: the figure, the rule, the measure."""
+    return [
+        ("Figure", verdict["figure"]),
+        ("Rule", verdict["threshold"]),
+        ("Measured", verdict["measure"]),
+    ]
+
+
+THRESHOLDS_HEADER = ["claim", "rule (sidebyside/verdicts/thresholds.toml)", "verdict"]
+
+
+def thresholds_rows(results: Results) -> list[list[str]]:
+    return [[v["id"], v["threshold"], v["verdict"]] for v in results.get("verdicts", [])]
+
+
 def verdicts_html(results: Results) -> str:
     cards = []
     for verdict in results.get("verdicts", []):
         evidence = "".join(f"<li>{html.escape(line)}</li>" for line in verdict["evidence"])
+        facts = "".join(
+            f"<dt>{name}</dt><dd>{html.escape(text)}</dd>" for name, text in verdict_facts(verdict)
+        )
         cards.append(
             f"<article class='verdict' id='verdict-{html.escape(verdict['id'])}'>"
             f"<h3>{html.escape(verdict['claim'])} "
             f"<span class='badge {VERDICT_CLASS.get(verdict['verdict'], '')}'>"
             f"{html.escape(verdict['verdict'])}</span></h3>"
+            f"<dl>{facts}</dl>"
             f"<ul>{evidence}</ul><p class='meta'>Evidence: {link_list(verdict['links'])}</p>"
             "</article>"
         )
-    return "<h2 id='verdicts'>The seed notes' claims, judged</h2>" + "".join(cards)
+    head = "".join(f"<th scope='col'>{html.escape(cell)}</th>" for cell in THRESHOLDS_HEADER)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+        for row in thresholds_rows(results)
+    )
+    table = (
+        "<h3 id='thresholds'>The rules, in one table</h3>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+    return "<h2 id='verdicts'>The seed notes' claims, judged</h2>" + "".join(cards) + table
 
 
 def verdicts_markdown(results: Results) -> str:
     parts = ["## The seed notes' claims, judged\n"]
     for verdict in results.get("verdicts", []):
-        parts.append(f"### {verdict['claim']}: **{verdict['verdict']}**\n")
+        parts.append(f"### {verdict['claim']} — **{verdict['verdict']}**\n")
+        parts += [f"- *{name}*: {text}" for name, text in verdict_facts(verdict)]
         parts += [f"- {line}" for line in verdict["evidence"]]
         parts.append("")
-    return "\n".join(parts) + "\n"
+    parts.append("### The rules, in one table\n")
+    parts.append("| " + " | ".join(THRESHOLDS_HEADER) + " |")
+    parts.append("|" + "---|" * len(THRESHOLDS_HEADER))
+    parts += ["| " + " | ".join(row) + " |" for row in thresholds_rows(results)]
+    return "\n".join(parts) + "\n\n"
 
 
 def defaults_rows(results: Results) -> list[list[str]]:

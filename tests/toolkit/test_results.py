@@ -91,7 +91,19 @@ def small_results() -> dict[str, Any]:
         "differential": None,
         "reliability": None,
         "compose": None,
-        "verdicts": [{"id": "orm", "claim": "c", "verdict": "holds", "evidence": [], "links": []}],
+        "experiments": {"raw_sql": {"skipped": "no PostgreSQL"}},
+        "verdicts": [
+            {
+                "id": "orm",
+                "claim": "c",
+                "measure": "m",
+                "figure": "f",
+                "threshold": "t",
+                "verdict": "holds",
+                "evidence": [],
+                "links": [],
+            }
+        ],
     }
 
 

@@ -1,76 +1,65 @@
-"""The seed notes' claims are judged from the run's figures (sidebyside/verdicts, defaults)."""
+"""Every registered judge turns with its evidence, and says "not measured" without it."""
 
 import pytest
 
 from sidebyside.defaults import measure_defaults
-from sidebyside.verdicts import (
-    DOES_NOT_HOLD,
-    HOLDS,
-    NOT_MEASURED,
-    PARTLY,
-    jinja_included,
-    judge,
-    nosql,
-    production_ready,
-    quick_development,
-)
+from sidebyside.experiments import run_experiments
+from sidebyside.verdicts import NOT_MEASURED, PARTLY, REGISTRY, Judge, judge_all, rules
+from sidebyside.verdicts.core import VERDICTS
+
+BY_ID = {judge.id: judge for judge in REGISTRY}
 
 
-def loc(django: int, flask: int) -> dict:
-    rows = [
-        {"name": "views", "apps": {"django": {"code": django}, "flask": {"code": flask}}},
-        {"name": "pages", "apps": {"django": {"code": 10}, "flask": {"code": 10}}},
-    ]
-    return {"loc": {"concerns": rows, "provenance_totals": {}}}
+def test_every_claim_of_the_thresholds_table_has_one_judge_and_back():
+    assert [judge.id for judge in REGISTRY] == list(BY_ID)  # no claim judged twice
+    assert set(BY_ID) == set(rules())
 
 
-@pytest.mark.parametrize(
-    ("django", "flask", "verdict"),
-    [(100, 50, HOLDS), (100, 105, PARTLY), (100, 200, DOES_NOT_HOLD)],
-)
-def test_quick_development_follows_our_line_counts(django, flask, verdict):
-    judged = quick_development(loc(django, flask))
-    assert judged.verdict == verdict
-    assert f"{flask + 10} lines in Flask and {django + 10} in Django" in judged.evidence[0]
+@pytest.mark.parametrize("judge", REGISTRY, ids=lambda judge: judge.id)
+def test_the_verdict_changes_across_the_threshold(judge: Judge):
+    given = {expected: judge(judge.sample(expected)) for expected in judge.samples}
+    assert {expected: v.verdict for expected, v in given.items()} == {e: e for e in judge.samples}
+    assert len(given) >= 2 and NOT_MEASURED not in given
+    rule = rules()[judge.id]
+    for verdict in given.values():
+        assert (verdict.claim, verdict.threshold, verdict.measure) == (
+            rule.claim,
+            rule.text,
+            rule.measure,
+        )
+        assert verdict.figure and verdict.evidence
+        assert verdict.links and all(link.startswith("#") for link in verdict.links)
 
 
-def contract(passed: int, failed: int) -> dict:
-    totals = {"passed": passed, "failed": failed}
-    return {
-        "contract": {
-            "targets": {"flask-sql": {"totals": totals}, "flask-mongo": {"totals": totals}}
-        }
-    }
+@pytest.mark.parametrize("judge", REGISTRY, ids=lambda judge: judge.id)
+def test_a_missing_experiment_is_not_measured(judge: Judge):
+    verdict = judge({})
+    assert (verdict.verdict, verdict.figure) == (NOT_MEASURED, "—")
+    assert verdict.evidence[0].startswith("Not measured: ")
 
 
-def test_nosql_holds_only_when_the_mongo_target_passes_everything():
-    assert nosql(contract(500, 0)).verdict == HOLDS
-    assert nosql(contract(499, 1)).verdict == PARTLY
-    assert nosql({"contract": {"targets": {}}}).verdict == NOT_MEASURED
+def test_a_skipped_experiment_says_why():
+    verdict = BY_ID["raw-sql"]({"experiments": {"raw_sql": {"skipped": "no PostgreSQL"}}})
+    assert (verdict.verdict, verdict.evidence) == (NOT_MEASURED, ["Not measured: no PostgreSQL."])
 
 
-def test_jinja_ships_with_flask():
-    assert jinja_included({}).verdict == DOES_NOT_HOLD
+def test_the_rule_text_carries_its_limits():
+    assert rules()["ten-lines"].text.startswith("holds when the minimal Flask app is at most 10 ")
+    assert "20%" in rules()["only"].text
 
 
-@pytest.fixture(scope="module")
-def defaults() -> dict:
-    return measure_defaults()
+def test_the_cheap_experiments_judge_this_checkout():
+    verdicts = {v.id: v for v in judge_all({"experiments": run_experiments(True, print)})}
+    assert verdicts["templates"].verdict == "does not hold"  # Flask requires Jinja2
+    assert verdicts["ten-lines"].verdict != NOT_MEASURED
 
 
-def test_a_fresh_django_project_has_security_headers_and_deploy_findings(defaults):
+def test_a_fresh_django_project_has_security_headers_and_deploy_findings():
+    defaults = measure_defaults()
     django, flask = defaults["django"], defaults["flask"]
     assert django["status"] == flask["status"] == 200
     assert {"X-Content-Type-Options", "X-Frame-Options"} <= set(django["security_headers"])
     assert "security.W018" in django["deploy_warnings"]  # DEBUG = True
     assert flask["security_headers"] == []
-    judged = production_ready({"defaults": defaults})
-    assert judged.verdict == PARTLY
-    assert production_ready({}).verdict == NOT_MEASURED
-
-
-def test_every_verdict_is_one_of_four_and_links_to_evidence(defaults):
-    results = {**loc(100, 150), **contract(10, 0), "defaults": defaults}
-    for verdict in judge(results):
-        assert verdict["verdict"] in {HOLDS, PARTLY, DOES_NOT_HOLD, NOT_MEASURED}
-        assert verdict["links"] and all(link.startswith("#") for link in verdict["links"])
+    assert BY_ID["production-ready"]({"defaults": defaults}).verdict == PARTLY
+    assert {v.verdict for v in judge_all({"defaults": defaults})} <= set(VERDICTS)
