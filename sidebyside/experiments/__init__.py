@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.metadata
 from collections.abc import Callable
+from pathlib import Path
 
 from sidebyside.constants import REPO
 from sidebyside.provenance import code_lines
@@ -35,9 +36,46 @@ def templates(quick: bool, progress: Progress) -> Figures:
     }
 
 
+def utility(quick: bool, progress: Progress) -> Figures:
+    from sidebyside.utility import measure_utility
+
+    return dict(measure_utility(0 if quick else 3))
+
+
+def production(quick: bool, progress: Progress) -> Figures:
+    from sidebyside.production import production_additions
+
+    return {"additions": production_additions()}
+
+
+def django_backends(quick: bool, progress: Progress) -> Figures:
+    """The database backends Django ships, and which of them are relational (all SQL ones
+    subclass the base backend's SQL compiler; none here is a document store)."""
+    import django.db.backends
+
+    root = Path(django.db.backends.__file__).parent
+    shipped = sorted(p.name for p in root.iterdir() if (p / "base.py").is_file())
+    shipped = [name for name in shipped if name not in {"base", "dummy"}]
+    relational = [name for name in shipped if (root / name / "operations.py").is_file()]
+    return {"all": shipped, "relational": relational}
+
+
+def pg_queries(quick: bool, progress: Progress) -> Figures:
+    if quick:
+        return {"skipped": "not in a quick run (`sidebyside pgcheck` or a full report runs it)"}
+    from sidebyside.pgcheck import check_queries
+
+    progress("experiment: queries per request against pg_stat_statements")
+    return check_queries()
+
+
 EXPERIMENTS: dict[str, Experiment] = {
     "ten_lines": ten_lines,
     "templates": templates,
+    "utility": utility,
+    "production": production,
+    "django_backends": django_backends,
+    "pg_queries": pg_queries,
 }
 
 
