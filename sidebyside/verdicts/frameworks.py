@@ -196,6 +196,10 @@ def ours(results: Results, target: str, concerns: frozenset[str] | None = None) 
     )
 
 
+def api_concerns(results: Results) -> frozenset[str]:
+    return frozenset(row["name"] for row in results["loc"]["concerns"]) - PAGE_CONCERNS
+
+
 def mongo_only(results: Results) -> tuple[int, list[str]]:
     """The lines and files that serve flask-mongo alone."""
     files = [
@@ -228,7 +232,7 @@ def quick_development(results: Results, rule: Rule) -> Verdict:
     if "loc" not in results:
         return rule.not_measured(links, "no line counts in this run")
     django, flask = ours(results, "django"), ours(results, "flask-sql")
-    api = frozenset(row["name"] for row in results["loc"]["concerns"]) - PAGE_CONCERNS
+    api = api_concerns(results)
     api_d, api_f = ours(results, "django", api), ours(results, "flask-sql", api)
     pages_d, pages_f = (ours(results, t, PAGE_CONCERNS) for t in ("django", "flask-sql"))
     mongo_lines, mongo_files = mongo_only(results)
