@@ -235,6 +235,9 @@ class SeedTopic(TypedDict):
     topic: str
     django: str
     flask: str
+    # The construct each pointed file contains (tests/toolkit/test_report.py checks it).
+    django_shows: NotRequired[str]
+    flask_shows: NotRequired[str]
     note: NotRequired[str]
 
 
