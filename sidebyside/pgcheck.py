@@ -71,11 +71,13 @@ def scratch_cluster() -> Iterator[str]:
         f"-p {port} -c listen_addresses=127.0.0.1 -k {tmp} -c fsync=off "
         "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
     )
-    quiet = {"check": True, "capture_output": True}
-    subprocess.run(as_server_user(["initdb", "-D", str(data), "-U", "postgres",
-                                   "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]), **quiet)  # fmt: skip
+    initdb = ["initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+              "--locale=C.UTF-8"]  # fmt: skip
+    subprocess.run(as_server_user(initdb), check=True, capture_output=True)
     pg_ctl = ["pg_ctl", "-D", str(data), "-w", "-l", str(tmp / "server.log")]
-    subprocess.run(as_server_user([*pg_ctl, "-o", options, "start"]), **quiet)
+    subprocess.run(
+        as_server_user([*pg_ctl, "-o", options, "start"]), check=True, capture_output=True
+    )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
@@ -112,8 +114,13 @@ def count_in_process(target_name: str, requests: int) -> dict[str, dict[str, int
                         client.get(path).raise_for_status()
                     app += counter.count
                 row = server.execute(SERVER_CALLS, (database,)).fetchone()
-                counts[path] = {"app": app // requests, "server": (row[0] if row else 0) // requests,
-                                "app_total": app, "server_total": row[0] if row else 0}  # fmt: skip
+                server_total = row[0] if row else 0
+                counts[path] = {
+                    "app": app // requests,
+                    "server": server_total // requests,
+                    "app_total": app,
+                    "server_total": server_total,
+                }
     finally:
         target.close()
     return counts
@@ -152,8 +159,11 @@ def check_queries(requests: int = 5, targets: tuple[str, ...] = SQL_TARGETS) -> 
         "targets": per_target,
         "agree": sum(c["app_total"] == c["server_total"] for _, _, c in paths),
         "checked": len(paths),
-        "disagree": [f"{t} {p}: app {c['app']}, server {c['server']}"
-                     for t, p, c in paths if c["app_total"] != c["server_total"]],  # fmt: skip
+        "disagree": [
+            f"{t} {p}: app {c['app']}, server {c['server']}"
+            for t, p, c in paths
+            if c["app_total"] != c["server_total"]
+        ],
     }
 
 

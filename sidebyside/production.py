@@ -39,7 +39,9 @@ def definition_lines(path: Path, names: list[str]) -> int:
 
 
 def matching_lines(path: Path, pattern: str) -> int:
-    count = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if re.search(pattern, line))
+    count = sum(
+        1 for line in path.read_text(encoding="utf-8").splitlines() if re.search(pattern, line)
+    )
     if not count:
         raise LookupError(f"no line of {path} matches {pattern!r}")
     return count

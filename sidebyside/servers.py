@@ -109,9 +109,7 @@ FRAMEWORK_BASELINE = {
 
 
 def spec_for(name: str) -> TargetSpec:
-    return (
-        TARGET_SPECS.get(name) or BASELINES.get(name) or UTILITIES.get(name) or SAMEWORK[name]
-    )
+    return TARGET_SPECS.get(name) or BASELINES.get(name) or UTILITIES.get(name) or SAMEWORK[name]
 
 
 def prepare(name: str, env: Mapping[str, str]) -> dict[str, str]:

@@ -62,4 +62,6 @@ def form() -> tuple[str, int]:
         except ValueError as invalid:
             error = str(invalid)
     context = {"text": text, "algorithm": algorithm, "algorithms": ALGORITHMS}
-    return render_template_string(PAGE, digest=digest, error=error, **context), 400 if error else 200
+    return render_template_string(
+        PAGE, digest=digest, error=error, **context
+    ), 400 if error else 200

@@ -43,8 +43,8 @@ def placed(ratio: float | None) -> str:
         return NOT_MEASURED
     low, high = published_range()
     if ratio < low:
-        return f"below ({low:.2f}–{high:.2f})"
-    return f"above ({low:.2f}–{high:.2f})" if ratio > high else f"yes ({low:.2f}–{high:.2f})"
+        return f"below ({low:.2f}-{high:.2f})"
+    return f"above ({low:.2f}-{high:.2f})" if ratio > high else f"yes ({low:.2f}-{high:.2f})"
 
 
 def over(django: float | None, flask: float | None) -> float | None:
@@ -59,8 +59,9 @@ def bench_rps(results: Results, name: str, endpoint: str) -> float | None:
 def floor_ms(results: Results, framework: str, row: str, endpoint: str) -> float | None:
     for run in results.get("layers", {}).get("floors", {}).values():
         if run["framework"] == framework:
-            found = run["rows"].get(row, {}).get(endpoint, {})
-            return found.get("median_ms") or found.get("ms")
+            found: Any = run["rows"].get(row, {}).get(endpoint, {})
+            value = found.get("median_ms") or found.get("ms")
+            return float(value) if value else None
     return None
 
 
@@ -106,7 +107,7 @@ def anchors_note(results: Results) -> str:
         f"Published Django:Flask throughput ratios ({names}, data in "
         f"`sidebyside/report/anchors.toml`) run from {low:.2f} to {high:.2f}. Of this run's "
         f"{len(measured)} comparable ratios, {inside} fall in that range. Rows "
-        f"\"{NOT_MEASURED}\" were not measured in this run (a quick run benches no floors). "
+        f'"{NOT_MEASURED}" were not measured in this run (a quick run benches no floors). '
         "The published suites use many cores and connections; ours, one worker pinned to one "
         "core, so only the ratio travels."
     )

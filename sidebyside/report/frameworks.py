@@ -70,7 +70,8 @@ def utility_note(results: Results) -> str:
         f"The same small utility in both frameworks: {found['what']} "
         "(`sidebyside/baselines/utility_flask.py`, `utility_django.py`); "
         "tests/toolkit/test_utility.py checks both answer every probe alike, and that "
-        f"Django refuses the form without its CSRF token (Flask has none without an extension); {timed}."
+        "Django refuses the form without its CSRF token (Flask has none without an "
+        f"extension); {timed}."
     )
 
 

@@ -146,14 +146,18 @@ def utility(flask: dict[str, Any], django: dict[str, Any]) -> dict[str, Any]:
     return {"experiments": {"utility": {"apps": apps}}}
 
 
+def utility_app(code: int, dependencies: int) -> dict[str, Any]:
+    return {"code": code, "dependencies": ["dist"] * dependencies}
+
+
 @register(
     "small-utility",
     samples={
-        HOLDS: utility({"code": 40, "dependencies": ["a"]}, {"code": 60, "dependencies": ["a"] * 2}),
-        PARTLY: utility({"code": 40, "dependencies": ["a"] * 7}, {"code": 60, "dependencies": ["a"]}),
-        DOES_NOT_HOLD: utility({"code": 60, "dependencies": ["a"]}, {"code": 60, "dependencies": ["a"]}),
+        HOLDS: utility(utility_app(40, 1), utility_app(60, 2)),
+        PARTLY: utility(utility_app(40, 7), utility_app(60, 1)),
+        DOES_NOT_HOLD: utility(utility_app(60, 1), utility_app(60, 1)),
     },
-)  # fmt: skip
+)
 def small_utility(results: Results, rule: Rule) -> Verdict:
     links = ["#utility"]
     found = experiment(results, "utility")
@@ -169,8 +173,10 @@ def small_utility(results: Results, rule: Rule) -> Verdict:
     wins = [k for k in taken if size(flask, k) <= size(django, k) * (1 - rule.limits["margin"])]
     evidence = [
         "The same checksum tool: "
-        + "; ".join(f"{UTILITY_MEASURES[k]} Flask {size(flask, k):g}, Django {size(django, k):g}"
-                    for k in taken)  # fmt: skip
+        + "; ".join(
+            f"{UTILITY_MEASURES[k]} Flask {size(flask, k):g}, Django {size(django, k):g}"
+            for k in taken
+        )
         + ".",
         f"Flask is smaller by {rule.limits['margin']:.0%} or more on: "
         f"{', '.join(UTILITY_MEASURES[k] for k in wins) or 'none'}.",
@@ -245,11 +251,8 @@ def quick_development(results: Results, rule: Rule) -> Verdict:
         "serve flask-mongo only.",
     ]
     if extensions:
-        evidence.append(
-            "Added extensions: "
-            + "; ".join(f"{app} {len(names)} ({', '.join(names)})" for app, names in extensions.items())
-            + "."
-        )  # fmt: skip
+        counted = (f"{app} {len(names)} ({', '.join(names)})" for app, names in extensions.items())
+        evidence.append("Added extensions, per app (both stores): " + "; ".join(counted) + ".")
     if flask <= django * rule.limits["holds_ratio"]:
         verdict = HOLDS
     elif flask <= django * rule.limits["partly_ratio"]:
@@ -285,7 +288,11 @@ def production_ready(results: Results, rule: Rule) -> Verdict:
     defaults = results.get("defaults")
     found = experiment(results, "production")
     if not defaults or found is None:
-        why = "no fresh-project defaults in this run" if not defaults else missing(results, "production")
+        why = (
+            "no fresh-project defaults in this run"
+            if not defaults
+            else missing(results, "production")
+        )
         return rule.not_measured(links, why)
     checked = len(defaults["checked"])
     django, flask = defaults["django"], defaults["flask"]
@@ -301,12 +308,11 @@ def production_ready(results: Results, rule: Rule) -> Verdict:
         "such check.",
     ]
     for app, pieces in added.items():
+        listed = (f"{a['what']} ({a.get('extension', a['file'])}, {a['lines']})" for a in pieces)
         evidence.append(
             f"To pass our production tests we added to {app} {len(pieces)} pieces, "
-            f"{lines[app]} lines: "
-            + "; ".join(f"{a['what']} ({a.get('extension', a['file'])}, {a['lines']})" for a in pieces)
-            + "."
-        )  # fmt: skip
+            f"{lines[app]} lines: " + "; ".join(listed) + "."
+        )
     fresh_ok = len(deploy_warnings) <= rule.limits["deploy_warnings"]
     added_ok = lines["django"] <= lines["flask"] * rule.limits["added_ratio"]
     verdict = HOLDS if fresh_ok and added_ok else PARTLY if fresh_ok or added_ok else DOES_NOT_HOLD
@@ -345,8 +351,8 @@ def nosql(results: Results, rule: Rule) -> Verdict:
         f"flask-mongo passed {passed} contract cases ({failed} failed) against {server}; "
         f"flask-sql passed {sql['totals'].get('passed', 0)}: one app, two stores, one contract.",
         f"Django ships these database backends: {', '.join(backends['all'])}; "
-        + (f"not relational: {', '.join(document_stores)}." if document_stores else "all relational."),
-    ]  # fmt: skip
+        + (f"not relational: {', '.join(document_stores)}." if document_stores else "all SQL."),
+    ]
     if not real:
         evidence.append(
             "The MongoDB half ran on nx-27017, an emulator of MongoDB's wire protocol over "

@@ -3,9 +3,17 @@
 import pytest
 
 from sidebyside.defaults import measure_defaults
-from sidebyside.production import production_additions
 from sidebyside.experiments import run_experiments
-from sidebyside.verdicts import DOES_NOT_HOLD, NOT_MEASURED, PARTLY, REGISTRY, Judge, judge_all, rules
+from sidebyside.production import production_additions
+from sidebyside.verdicts import (
+    DOES_NOT_HOLD,
+    NOT_MEASURED,
+    PARTLY,
+    REGISTRY,
+    Judge,
+    judge_all,
+    rules,
+)
 from sidebyside.verdicts.core import VERDICTS
 
 BY_ID = {judge.id: judge for judge in REGISTRY}
@@ -63,7 +71,9 @@ def test_a_fresh_django_project_has_security_headers_and_deploy_findings():
     assert "security.W018" in django["deploy_warnings"]  # DEBUG = True
     assert flask["security_headers"] == []
     additions = production_additions()
-    lines = {app: sum(a["lines"] for a in additions if a["app"] == app) for app in ("django", "flask")}
+    lines = {
+        app: sum(a["lines"] for a in additions if a["app"] == app) for app in ("django", "flask")
+    }
     judged = BY_ID["production-ready"](
         {"defaults": defaults, "experiments": {"production": {"additions": additions}}}
     )
