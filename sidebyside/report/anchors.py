@@ -109,5 +109,8 @@ def anchors_note(results: Results) -> str:
         f"{len(measured)} comparable ratios, {inside} fall in that range. Rows "
         f'"{NOT_MEASURED}" were not measured in this run (a quick run benches no floors). '
         "The published suites use many cores and connections; ours, one worker pinned to one "
-        "core, so only the ratio travels."
+        "core, so only the ratio travels. HttpArena's views call sqlite3/psycopg directly in "
+        "both frameworks; our same-work floors send the apps' SQL through each framework's "
+        "own database layer (Django's cursor, SQLAlchemy Core's `engine.connect()`), so a "
+        "same-work ratio outside the range measures that layer, not request handling."
     )
