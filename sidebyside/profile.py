@@ -364,6 +364,12 @@ def fastest(runs: list[Any], key: Callable[[Any], float]) -> list[Any]:
     return sorted(runs, key=key)[: max(1, len(runs) * 4 // 5)]
 
 
+def median_deviation(values: list[float]) -> float:
+    """The median absolute deviation: a spread that one long pause cannot inflate."""
+    middle = statistics.median(values)
+    return statistics.median(abs(value - middle) for value in values)
+
+
 def resolve(names: Iterable[str], tags: Mapping[str, str]) -> Plans:
     """The profiled requests named, with the app's ETags in their conditional headers."""
     return {
@@ -441,6 +447,8 @@ class Row:
             "status": self.statuses[name],
             "ms": round(total * 1000, 4),
             "median_ms": round(statistics.median(plain) * 1000, 4),
+            # The run's noise: how far a request's time strays from its median.
+            "spread_ms": round(median_deviation(plain) * 1000, 4),
             "cpu_ms": round(statistics.fmean(fastest(self.cpu[name], key=float)) * 1000, 4),
             "calls": self.calls[name],
         }
@@ -453,9 +461,13 @@ class Row:
                 layers[layer] += seconds / len(kept)
         summed = sum(layers.values())
         ranked = sorted(layers.items(), key=lambda item: -item[1])
+        spreads = {
+            layer: median_deviation([run.get(layer, 0.0) for run in kept]) for layer in layers
+        }
         return {
             **figures,
             "layers_ms": {layer: round(seconds * 1000, 4) for layer, seconds in ranked},
+            "layers_spread_ms": {layer: round(spreads[layer] * 1000, 4) for layer, _ in ranked},
             "layers_sum_ms": round(summed * 1000, 4),
             "idle_timers_ms": round(passing * 1000, 4),
             "within_tolerance": abs(summed - total) <= TOLERANCE * total,

@@ -103,6 +103,9 @@ RUN_ELSEWHERE: dict[str, str] = {
         "tests/toolkit/test_scaling.py"
     ),
     "sidebyside pgcheck [--requests 5]": "tests/toolkit/test_pgcheck.py",
+    "sidebyside experiments [--quick] [--json report/results.json]": (
+        "tests/toolkit/test_experiments.py::quick"
+    ),
 }
 
 SHELL_FENCES = {"sh", "bash", "shell", "console"}

@@ -6,7 +6,7 @@ from typing import Any
 
 from sidebyside.loc import render_loc_markdown
 from sidebyside.provenance import render_provenance_markdown
-from sidebyside.report import anchors, curves, floors, frameworks, story, tables
+from sidebyside.report import anchors, curves, experiments, floors, frameworks, story, tables
 from sidebyside.results import Loc, Results
 
 
@@ -43,6 +43,11 @@ def render_markdown(results: Results) -> str:
         "## What this run found\n",
         story.summary_markdown(results),
         story.verdicts_markdown(results),
+        "## The verdicts' experiments\n",
+        *(
+            f"### {title}\n\n{note}\n\n" + md_table(header, rows)
+            for title, note, header, rows in experiments.tables(results)
+        ),
         "## Machine load\n",
         tables.noise_line(results) + "\n",
         md_table(tables.NOISE_HEADER, tables.noise_rows(results)),

@@ -16,13 +16,14 @@ from sidebyside.constants import REPO, TARGETS
 from sidebyside.diff import render_html
 from sidebyside.loc import load_concerns
 from sidebyside.provenance import split_text
-from sidebyside.report import anchors, curves, floors, frameworks, story, tables
+from sidebyside.report import anchors, curves, experiments, floors, frameworks, story, tables
 from sidebyside.report.charts import bar_chart, layers_chart, scaling_chart
 from sidebyside.report.render import TEMPLATES, macro
 from sidebyside.results import Figures, Loc, Results
 
 NAV = (
     ("verdicts", "verdicts"),
+    ("experiments", "experiments"),
     ("machine", "machine load"),
     ("contract", "contract"),
     ("loc", "lines of code"),
@@ -160,6 +161,7 @@ def render_html_report(results: Results) -> str:
         summary=Markup(story.summary_html(results)),
         nav=NAV,
         verdicts=Markup(story.verdicts_html(results)),
+        experiment_tables=experiments.tables(results),
         noise_line=tables.noise_line(results),
         NOISE_HEADER=tables.NOISE_HEADER,
         noise_rows=tables.noise_rows(results),

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sidebyside.constants import REPO
+from sidebyside.report.render import macro
 from sidebyside.results import Results, VerdictRecord
 from sidebyside.summary import summary
 
@@ -78,14 +79,8 @@ def verdicts_html(results: Results) -> str:
             f"<ul>{evidence}</ul><p class='meta'>Evidence: {link_list(verdict['links'])}</p>"
             "</article>"
         )
-    head = "".join(f"<th scope='col'>{html.escape(cell)}</th>" for cell in THRESHOLDS_HEADER)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
-        for row in thresholds_rows(results)
-    )
-    table = (
-        "<h3 id='thresholds'>The rules, in one table</h3>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    table = "<h3 id='thresholds'>The rules, in one table</h3>" + macro(
+        "parts.html.j2", "table", header=THRESHOLDS_HEADER, rows=thresholds_rows(results)
     )
     return "<h2 id='verdicts'>The seed notes' claims, judged</h2>" + "".join(cards) + table
 

@@ -43,12 +43,15 @@ def middleware_overhead(results: Results, rule: Rule) -> Verdict:
         above.append(spent > rule.limits["noise_multiple"] * noise)
         costliest = max(layers, key=layers.__getitem__)
         spreads = endpoint.get("layers_spread_ms", {})
+        # Each layer against its own spread: the notes say *each* middleware costs.
+        distinct = sum(1 for name, ms in layers.items() if ms > spreads.get(name, ms))
         figures.append(f"{target}: stack {spent:.3f} ms vs noise {noise:.3f} ms")
         evidence.append(
             f"{target}: {len(layers)} middleware and request hooks take {spent:.3f} ms of "
             f"/api/health's {endpoint['ms']:.3f} ms ({spent / endpoint['ms']:.0%}); the request's"
             f" spread is {noise:.3f} ms; the costliest is {costliest} "
-            f"({layers[costliest]:.3f} ± {spreads.get(costliest, 0):.3f} ms)."
+            f"({layers[costliest]:.3f} ± {spreads.get(costliest, 0):.3f} ms); {distinct} of "
+            f"{len(layers)} cost more than their own spread."
         )
     if not figures:
         return rule.not_measured(LINKS, "no per-layer profile with its spread in this run")

@@ -66,6 +66,18 @@ def timed(raw_ms: float, orm_ms: float, raw_lines: int, orm_lines: int) -> dict[
     }}}  # fmt: skip
 
 
+def growth(raw: dict[str, float], orm: dict[str, float]) -> str:
+    """How each grew from the smallest size to the largest: the "scalable" half of the claim."""
+    sizes = sorted(raw, key=int)
+    if len(sizes) < 2:
+        return ""
+    low, high = sizes[0], sizes[-1]
+    return (
+        f"; from {int(low):,} to {int(high):,} products the raw SQL grew "
+        f"{ratio_text(raw[high], raw[low])}, the ORM {ratio_text(orm[high], orm[low])}"
+    )
+
+
 @register(
     "raw-sql",
     samples={
@@ -93,7 +105,9 @@ def raw_sql(results: Results, rule: Rule) -> Verdict:
         evidence.append(
             f"{app}, {int(size):,} products on {found['database']}: the ORM's aggregate "
             f"{orm['ms'][size]:.1f} ms in {orm['queries']} queries ({orm['lines']} lines), "
-            f"the raw SQL {raw['ms'][size]:.1f} ms in {raw['queries']} ({raw['lines']} lines)."
+            f"the raw SQL {raw['ms'][size]:.1f} ms in {raw['queries']} ({raw['lines']} lines)"
+            + growth(raw["ms"], orm["ms"])
+            + ("." if variants.get("same_answer", True) else "; THE ANSWERS DIFFERED.")
         )
     if all(faster) and all(shorter):
         verdict = HOLDS
@@ -136,6 +150,12 @@ def n_plus_one(results: Results, rule: Rule) -> Verdict:
             f"{', '.join(str(naive[s]) for s in sizes)}; with {variants.get('how', 'prefetching')}"
             f" {', '.join(str(fixed[s]) for s in sizes)}."
         )
+    for app, variants in found.get("reviews", {}).items():
+        evidence.append(
+            f"{app}, reviews with their product and author: lazy "
+            f"{', '.join(str(variants['naive'][s]) for s in sizes)}; with {variants['how']} "
+            f"{', '.join(str(variants['prefetched'][s]) for s in sizes)}."
+        )
     django = found["apps"]["django"]
     naive, fixed = [django["naive"][s] for s in sizes], [django["prefetched"][s] for s in sizes]
     growth = (fixed[-1] - fixed[0]) / (naive[-1] - naive[0]) if naive[-1] != naive[0] else 1
@@ -173,7 +193,7 @@ def only_memory(results: Results, rule: Rule) -> Verdict:
         saving = 1 - only["peak_kib"] / whole["peak_kib"]
         figures.append(
             f"{app}: peak {whole['peak_kib']:,.0f} → {only['peak_kib']:,.0f} KiB "
-            f"({saving:.0%} less)"
+            f"({abs(saving):.0%} {'less' if saving >= 0 else 'more'})"
         )
         evidence.append(
             f"{app}, {found['products']:,} products: loading whole rows peaks at "
@@ -209,6 +229,13 @@ def signals_are_triggers(results: Results, rule: Rule) -> Verdict:
     for app, figures_of in found["apps"].items():
         rows = figures_of["history_rows"]
         figures.append(f"{app}: " + ", ".join(f"{how} {n}" for how, n in rows.items()))
+        bumps = figures_of.get("version_bumps", {})
+        if bumps:
+            evidence.append(
+                f"{app}: the catalogue version's database trigger fired "
+                + ", ".join(f"{n} time(s) on {how}" for how, n in bumps.items())
+                + "."
+            )
     missed = [
         how
         for figures_of in found["apps"].values()

@@ -140,6 +140,8 @@ def test_a_row_alternates_timers_off_and_on_request_by_request() -> None:
     health = row.result()["endpoints"]["health"]
     assert health["idle_timers_ms"] >= 0 and health["layers_sum_ms"] > 0
     assert health["calls"] == prepared["calls"]["health"]
+    assert health["spread_ms"] >= 0
+    assert set(health["layers_spread_ms"]) == set(health["layers_ms"])
 
 
 def test_a_floor_row_times_plain_requests_only() -> None:
@@ -156,5 +158,5 @@ def test_a_floor_row_times_plain_requests_only() -> None:
     row.batch("health", 4)
     assert seen == [False] * 5
     assert set(row.result()["endpoints"]["health"]) == {
-        "path", "status", "ms", "median_ms", "cpu_ms", "calls",
+        "path", "status", "ms", "median_ms", "spread_ms", "cpu_ms", "calls",
     }  # fmt: skip

@@ -193,7 +193,7 @@ def test_the_html_is_self_contained_with_every_section(quick_report: Path) -> No
     anchors = ("summary", "verdicts", "machine", "contract", "loc", "code", "startup", "bench")
     anchors += ("layers", "floors", "scaling", "batteries", "defaults", "seed-notes")
     anchors += ("differential", "utility", "production", "anchors", "pg-queries")
-    anchors += ("reliability",)
+    anchors += ("reliability", "experiments", "thresholds")
     for anchor in anchors:
         assert f"id='{anchor}'" in page
     # The summary comes first, and every claim in it links to a section of the page.
@@ -236,6 +236,14 @@ def test_every_verdict_is_judged_from_the_run(quick_report: Path) -> None:
     assert {"full-fledged", "full-fledged-application", "small-utility"} <= set(verdicts)
     assert "quick run" in results["experiments"]["pg_queries"]["skipped"]
     assert results["defaults"]["flask"]["security_headers"] == []
+    # Every claim of thresholds.toml, with what was measured and the rule that judged it.
+    assert len(verdicts) >= 11
+    assert all(v["measure"] and v["figure"] and v["threshold"] for v in results["verdicts"])
+    # A quick run counts on SQLite and says why the timed experiments are not measured.
+    assert verdicts["n-plus-one"] == "holds"
+    assert verdicts["signals"] == "does not hold"
+    assert verdicts["raw-sql"] == verdicts["only"] == "not measured"
+    assert results["experiments"]["raw_sql"]["skipped"].startswith("a quick run")
 
 
 def test_the_markdown_has_every_section(quick_report: Path) -> None:
@@ -244,8 +252,8 @@ def test_the_markdown_has_every_section(quick_report: Path) -> None:
     headings += ["## Throughput", "## Where the time goes", "## What the framework costs"]
     headings += ["## Worker memory", "## What Django gives you", "## The seed notes"]
     headings += ["## What this run found", "## The seed notes' claims, judged", "## Reliability"]
-    headings += ["## Every concern, side by side", "## A small utility application"]
-    headings += ["## Outside anchors"]
+    headings += ["## Every concern, side by side", "## The verdicts' experiments"]
+    headings += ["## A small utility application", "## Outside anchors"]
     for heading in headings:
         assert heading in text
 
