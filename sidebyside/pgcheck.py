@@ -71,8 +71,17 @@ def scratch_cluster() -> Iterator[str]:
         f"-p {port} -c listen_addresses=127.0.0.1 -k {tmp} -c fsync=off "
         "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
     )
-    initdb = ["initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-              "--locale=C.UTF-8"]  # fmt: skip
+    initdb = [
+        "initdb",
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+    ]
     subprocess.run(as_server_user(initdb), check=True, capture_output=True)
     pg_ctl = ["pg_ctl", "-D", str(data), "-w", "-l", str(tmp / "server.log")]
     subprocess.run(
@@ -144,11 +153,20 @@ def check_queries(requests: int = 5, targets: tuple[str, ...] = SQL_TARGETS) -> 
         for target in targets:
             url = admin.rsplit("/", 1)[0] + f"/pgcheck_{target.replace('-', '_')}"
             output = subprocess.run(
-                [sys.executable, "-m", "sidebyside.pgcheck", "--in-process", target,
-                 "--requests", str(requests)],
-                cwd=REPO, env={**os.environ, "DATABASE_URL": url},
-                capture_output=True, text=True,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    "-m",
+                    "sidebyside.pgcheck",
+                    "--in-process",
+                    target,
+                    "--requests",
+                    str(requests),
+                ],
+                cwd=REPO,
+                env={**os.environ, "DATABASE_URL": url},
+                capture_output=True,
+                text=True,
+            )
             if output.returncode:
                 return {"skipped": f"{target} failed: {output.stderr.strip().splitlines()[-1]}"}
             per_target[target] = json.loads(output.stdout.strip().splitlines()[-1])

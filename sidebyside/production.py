@@ -55,8 +55,11 @@ def addition(entry: dict[str, Any]) -> ProductionAddition:
     if "lines" in entry:
         lines += matching_lines(path, entry["lines"])
     record: ProductionAddition = {
-        "app": entry["app"], "what": entry["what"], "file": entry["file"], "lines": lines
-    }  # fmt: skip
+        "app": entry["app"],
+        "what": entry["what"],
+        "file": entry["file"],
+        "lines": lines,
+    }
     if "extension" in entry:
         name = entry["extension"]
         record["extension"] = f"{name} {importlib.metadata.version(name)}"

@@ -26,11 +26,17 @@ def suites() -> list[dict[str, Any]]:
 
 def published_rows() -> list[list[Any]]:
     return [
-        [suite["name"], suite["commit"][:8], s["name"], s["django_rps"], s["flask_rps"],
-         round(s["django_rps"] / s["flask_rps"], 3)]
+        [
+            suite["name"],
+            suite["commit"][:8],
+            s["name"],
+            s["django_rps"],
+            s["flask_rps"],
+            round(s["django_rps"] / s["flask_rps"], 3),
+        ]
         for suite in suites()
         for s in suite["scenario"]
-    ]  # fmt: skip
+    ]
 
 
 def published_range() -> tuple[float, float]:
@@ -67,30 +73,49 @@ def floor_ms(results: Results, framework: str, row: str, endpoint: str) -> float
 
 def our_ratios(results: Results) -> list[tuple[str, str, float | None]]:
     """(what, how, Django:Flask) for every comparable figure of this run."""
-    rows: list[tuple[str, str, float | None]] = [(
-        "minimal apps, /api/health", "gunicorn 1 sync worker, wrk (bench)",
-        over(bench_rps(results, "minimal-django", "health"),
-             bench_rps(results, "minimal-flask", "health")),
-    )]  # fmt: skip
+    rows: list[tuple[str, str, float | None]] = [
+        (
+            "minimal apps, /api/health",
+            "gunicorn 1 sync worker, wrk (bench)",
+            over(
+                bench_rps(results, "minimal-django", "health"),
+                bench_rps(results, "minimal-flask", "health"),
+            ),
+        )
+    ]
     for endpoint in ("product_list", "product_detail", "stats"):
-        rows.append((
-            f"same-work floors, {endpoint.replace('_', ' ')}",
-            "gunicorn 1 sync worker, wrk (bench; full run only)",
-            over(bench_rps(results, "samework-django", endpoint),
-                 bench_rps(results, "samework-flask", endpoint)),
-        ))  # fmt: skip
+        rows.append(
+            (
+                f"same-work floors, {endpoint.replace('_', ' ')}",
+                "gunicorn 1 sync worker, wrk (bench; full run only)",
+                over(
+                    bench_rps(results, "samework-django", endpoint),
+                    bench_rps(results, "samework-flask", endpoint),
+                ),
+            )
+        )
     # In-process: time per request, so Django:Flask throughput is Flask's ms over Django's.
-    rows.append((
-        "minimal apps, health, in-process", "layers.floors, median ms",
-        over(floor_ms(results, "flask", "minimal-flask", "health"),
-             floor_ms(results, "django", "minimal-django", "health")),
-    ))  # fmt: skip
+    rows.append(
+        (
+            "minimal apps, health, in-process",
+            "layers.floors, median ms",
+            over(
+                floor_ms(results, "flask", "minimal-flask", "health"),
+                floor_ms(results, "django", "minimal-django", "health"),
+            ),
+        )
+    )
     for endpoint in ("product list", "product detail", "stats"):
-        rows.append((
-            f"same-work floors, {endpoint}, in-process", "layers.floors, median ms",
-            over(floor_ms(results, "flask", "samework-flask", endpoint),
-                 floor_ms(results, "django", "samework-django", endpoint)),
-        ))  # fmt: skip
+        rows.append(
+            (
+                f"same-work floors, {endpoint}, in-process",
+                "layers.floors, median ms",
+                over(
+                    floor_ms(results, "flask", "samework-flask", endpoint),
+                    floor_ms(results, "django", "samework-django", endpoint),
+                ),
+            )
+        )
     return rows
 
 

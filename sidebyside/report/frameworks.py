@@ -27,8 +27,16 @@ def battery_table(results: Results) -> list[list[Any]]:
             rows.append([name, row["concern"], "not measured", "", "not measured", ""])
             continue
         django, flask = row["apps"]["django"], row["apps"]["flask"]
-        rows.append([name, row["concern"], django["source"], source_text(django),
-                     flask["source"], source_text(flask)])  # fmt: skip
+        rows.append(
+            [
+                name,
+                row["concern"],
+                django["source"],
+                source_text(django),
+                flask["source"],
+                source_text(flask),
+            ]
+        )
     return rows
 
 
@@ -52,8 +60,14 @@ def utility_table(results: Results) -> list[list[Any]]:
             continue
         f, d = (len(v) if isinstance(v, list) else v for v in (flask[key], django[key]))
         rows.append([label, f, d, round(f / d, 2) if d else None])
-    rows.append(["distributions installed", ", ".join(flask["dependencies"]),
-                 ", ".join(django["dependencies"]), None])  # fmt: skip
+    rows.append(
+        [
+            "distributions installed",
+            ", ".join(flask["dependencies"]),
+            ", ".join(django["dependencies"]),
+            None,
+        ]
+    )
     return rows
 
 
@@ -79,8 +93,9 @@ def production_table(results: Results) -> list[list[Any]]:
     found = experiment(results, "production")
     if found is None:
         return []
-    return [[a["app"], a["what"], a.get("extension", a["file"]), a["lines"]]
-            for a in found["additions"]]  # fmt: skip
+    return [
+        [a["app"], a["what"], a.get("extension", a["file"]), a["lines"]] for a in found["additions"]
+    ]
 
 
 PRODUCTION_NOTE = (
@@ -94,9 +109,11 @@ def pg_table(results: Results) -> list[list[Any]]:
     found = experiment(results, "pg_queries")
     if found is None:
         return []
-    return [[target, path, counts["app"], counts["server"]]
-            for target, by_path in found["targets"].items()
-            for path, counts in by_path.items()]  # fmt: skip
+    return [
+        [target, path, counts["app"], counts["server"]]
+        for target, by_path in found["targets"].items()
+        for path, counts in by_path.items()
+    ]
 
 
 def pg_note(results: Results) -> str:

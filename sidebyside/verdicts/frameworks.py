@@ -38,8 +38,13 @@ def sources(results: Results) -> dict[str, dict[str, str]]:
 
 
 # Sample module names, one per battery, each matching its battery's pattern.
-SAMPLE_MODULE = {"ORM": "orm", "sessions": "sessions", "token management": "token",
-                 "CSRF": "csrf", "auth": "contrib.auth"}  # fmt: skip
+SAMPLE_MODULE = {
+    "ORM": "orm",
+    "sessions": "sessions",
+    "token management": "token",
+    "CSRF": "csrf",
+    "auth": "contrib.auth",
+}
 
 
 def battery_loc(kinds: dict[str, tuple[str, str]]) -> dict[str, Any]:
@@ -63,15 +68,19 @@ def battery_loc(kinds: dict[str, tuple[str, str]]) -> dict[str, Any]:
 
 
 def first_line(django: str) -> dict[str, Any]:
-    return battery_loc({b: (django if b == "token management" else FRAMEWORK, "ours")
-                        for b in FIRST_LINE})  # fmt: skip
+    return battery_loc(
+        {b: (django if b == "token management" else FRAMEWORK, "ours") for b in FIRST_LINE}
+    )
 
 
 @register(
     "full-fledged",
-    samples={HOLDS: first_line(FRAMEWORK), PARTLY: first_line("extension"),
-             DOES_NOT_HOLD: battery_loc({b: ("extension", FRAMEWORK) for b in FIRST_LINE})},
-)  # fmt: skip
+    samples={
+        HOLDS: first_line(FRAMEWORK),
+        PARTLY: first_line("extension"),
+        DOES_NOT_HOLD: battery_loc({b: ("extension", FRAMEWORK) for b in FIRST_LINE}),
+    },
+)
 def full_fledged(results: Results, rule: Rule) -> Verdict:
     links = ["#batteries", "#provenance"]
     if "loc" not in results:
@@ -98,8 +107,12 @@ def full_fledged(results: Results, rule: Rule) -> Verdict:
 
 def shares(django: int, flask: int) -> dict[str, Any]:
     names = list(BATTERIES)[:10]
-    return battery_loc({b: (FRAMEWORK if i < django else "ours", FRAMEWORK if i < flask else "ours")
-                        for i, b in enumerate(names)})  # fmt: skip
+    return battery_loc(
+        {
+            b: (FRAMEWORK if i < django else "ours", FRAMEWORK if i < flask else "ours")
+            for i, b in enumerate(names)
+        }
+    )
 
 
 @register(
@@ -113,8 +126,10 @@ def full_fledged_application(results: Results, rule: Rule) -> Verdict:
     found = sources(results)
     if not found:
         return rule.not_measured(links, "no battery's concern is in the map")
-    share = {app: sum(s[app] == FRAMEWORK for s in found.values()) / len(found)
-             for app in ("django", "flask")}  # fmt: skip
+    share = {
+        app: sum(s[app] == FRAMEWORK for s in found.values()) / len(found)
+        for app in ("django", "flask")
+    }
     unmeasured = [b for b in BATTERIES if b not in found]
     evidence = [
         f"Of the {len(found)} batteries measured, Django itself provides "
@@ -219,14 +234,24 @@ def mongo_only(results: Results) -> tuple[int, list[str]]:
 
 def loc(django: int, flask_sql: int, mongo: int = 30) -> dict[str, Any]:
     def row(name: str, django: int, sql: int, mongo_lines: int) -> dict[str, Any]:
-        targets = {"django": {"code": django}, "flask-sql": {"code": sql},
-                   "flask-mongo": {"code": sql - 5 + mongo_lines}}  # fmt: skip
-        mongo_file = {"path": f"flask_app/{name}/mongo.py", "code": mongo_lines,
-                      "targets": ["flask-mongo"]}  # fmt: skip
+        targets = {
+            "django": {"code": django},
+            "flask-sql": {"code": sql},
+            "flask-mongo": {"code": sql - 5 + mongo_lines},
+        }
+        mongo_file = {
+            "path": f"flask_app/{name}/mongo.py",
+            "code": mongo_lines,
+            "targets": ["flask-mongo"],
+        }
         return {"name": name, "targets": targets, "apps": {"flask": {"file_list": [mongo_file]}}}
 
-    return {"loc": {"concerns": [row("views", django, flask_sql, mongo), row("pages", 10, 10, 0)],
-                    "provenance_totals": {}}}  # fmt: skip
+    return {
+        "loc": {
+            "concerns": [row("views", django, flask_sql, mongo), row("pages", 10, 10, 0)],
+            "provenance_totals": {},
+        }
+    }
 
 
 @register(
@@ -270,8 +295,10 @@ def quick_development(results: Results, rule: Rule) -> Verdict:
 def production(deploy_warnings: list[str], django_lines: int) -> dict[str, Any]:
     django = {"security_headers": ["X-Frame-Options"], "deploy_warnings": deploy_warnings}
     flask: dict[str, Any] = {"security_headers": [], "deploy_warnings": None}
-    additions = [{"app": "django", "what": "a fix", "file": "x.py", "lines": django_lines},
-                 {"app": "flask", "what": "headers", "file": "y.py", "lines": 20}]  # fmt: skip
+    additions = [
+        {"app": "django", "what": "a fix", "file": "x.py", "lines": django_lines},
+        {"app": "flask", "what": "headers", "file": "y.py", "lines": 20},
+    ]
     return {
         "defaults": {"checked": ["X-Frame-Options"], "django": django, "flask": flask},
         "experiments": {"production": {"additions": additions}},
@@ -280,9 +307,12 @@ def production(deploy_warnings: list[str], django_lines: int) -> dict[str, Any]:
 
 @register(
     "production-ready",
-    samples={HOLDS: production([], 10), PARTLY: production(["security.W018"], 10),
-             DOES_NOT_HOLD: production(["security.W018"], 90)},
-)  # fmt: skip
+    samples={
+        HOLDS: production([], 10),
+        PARTLY: production(["security.W018"], 10),
+        DOES_NOT_HOLD: production(["security.W018"], 90),
+    },
+)
 def production_ready(results: Results, rule: Rule) -> Verdict:
     links = ["#defaults", "#production"]
     defaults = results.get("defaults")
@@ -327,15 +357,19 @@ def contract(passed: int, failed: int, server: str) -> dict[str, Any]:
     totals = {"passed": passed, "failed": failed}
     targets = {"flask-sql": {"totals": totals}, "flask-mongo": {"totals": totals}}
     backends = {"relational": ["postgresql", "sqlite3"], "all": ["postgresql", "sqlite3"]}
-    return {"contract": {"targets": targets, "mongo_server": server},
-            "experiments": {"django_backends": backends}}  # fmt: skip
+    return {
+        "contract": {"targets": targets, "mongo_server": server},
+        "experiments": {"django_backends": backends},
+    }
 
 
 @register(
     "nosql",
-    samples={HOLDS: contract(500, 0, "MONGO_URL db:27017"),
-             PARTLY: contract(500, 0, "nx-27017 0.8.1 (emulator)")},
-)  # fmt: skip
+    samples={
+        HOLDS: contract(500, 0, "MONGO_URL db:27017"),
+        PARTLY: contract(500, 0, "nx-27017 0.8.1 (emulator)"),
+    },
+)
 def nosql(results: Results, rule: Rule) -> Verdict:
     links = ["#contract", "#code-queries"]
     targets = results.get("contract", {}).get("targets", {})
