@@ -34,9 +34,14 @@ def code_lines_of(*parts: object) -> int:
     return lines
 
 
-def interleaved_ms(variants: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
-    """Median ms of each variant, round after round visiting each in turn (after one warm
-    run each), so a pause of the shared machine hits them alike."""
+def interleaved_ms(
+    variants: dict[str, Callable[[], object]], rounds: int
+) -> dict[str, dict[str, float]]:
+    """Each variant's median ms and its spread (median absolute deviation), round after
+    round visiting each in turn (after one warm run each), so a pause of the shared machine
+    hits them alike."""
+    from sidebyside.profile import median_deviation
+
     for run in variants.values():
         run()
     laps: dict[str, list[float]] = {name: [] for name in variants}
@@ -44,8 +49,14 @@ def interleaved_ms(variants: dict[str, Callable[[], object]], rounds: int) -> di
         for name, run in variants.items():
             started = time.perf_counter()
             run()
-            laps[name].append(time.perf_counter() - started)
-    return {name: round(statistics.median(times) * 1000, 3) for name, times in laps.items()}
+            laps[name].append((time.perf_counter() - started) * 1000)
+    return {
+        name: {
+            "ms": round(statistics.median(times), 3),
+            "spread_ms": round(median_deviation(times), 3),
+        }
+        for name, times in laps.items()
+    }
 
 
 def peak_kib(load: Callable[[], object]) -> float:

@@ -128,6 +128,9 @@ def assemble(found: dict[str, dict[str, Any]], database: str, quick: bool) -> di
                             "lines": by_size[sizes[0]][variant]["lines"],
                             "queries": by_size[sizes[0]][variant]["queries"],
                             "ms": {str(s): f[variant]["ms"] for s, f in by_size.items()},
+                            "spread_ms": {
+                                str(s): f[variant]["spread_ms"] for s, f in by_size.items()
+                            },
                         }
                         for variant in ("raw", "orm")
                     },

@@ -39,7 +39,7 @@ def stats(orm: ModuleType, rounds: int) -> dict[str, Any]:
     lines = orm.stats_lines()
     return {
         **{
-            name: {"ms": ms[name], "queries": queries(orm, run), "lines": lines[name]}
+            name: {**ms[name], "queries": queries(orm, run), "lines": lines[name]}
             for name, run in variants.items()
         },
         "same_answer": orm.stats_same_answer(),
@@ -78,8 +78,8 @@ def only(orm: ModuleType, rows: int, rounds: int) -> dict[str, Any]:
     return {
         "how": how,
         "rows": len(whole(rows)),
-        "whole": {"peak_kib": peak_kib(lambda: whole(rows)), "ms": ms["whole"]},
-        "only": {"peak_kib": peak_kib(lambda: listed(rows)), "ms": ms["only"]},
+        "whole": {"peak_kib": peak_kib(lambda: whole(rows)), "ms": ms["whole"]["ms"]},
+        "only": {"peak_kib": peak_kib(lambda: listed(rows)), "ms": ms["only"]["ms"]},
         "same_answer": orm.shown(whole(rows)) == orm.shown(listed(rows)),
     }
 

@@ -21,6 +21,13 @@ def figures(results: Results, name: str) -> tuple[dict[str, Any] | None, str]:
     return found, ""
 
 
+def spread(variant: dict[str, Any], size: str) -> str:
+    """A median and its spread, when the run kept one."""
+    ms = variant["ms"][size]
+    deviation = variant.get("spread_ms", {}).get(size)
+    return f"{ms:.1f}" if deviation is None else f"{ms:.1f} ± {deviation:.1f}"
+
+
 def yes(flag: bool) -> str:
     return "yes" if flag else "**FAILED**: differs"
 
@@ -38,7 +45,7 @@ def raw_sql_table(results: Results) -> Table | None:
             variant,
             v[variant]["lines"],
             v[variant]["queries"],
-            *(v[variant]["ms"][s] for s in sizes),
+            *(spread(v[variant], s) for s in sizes),
             yes(v["same_answer"]),
         ]
         for app, v in found["apps"].items()

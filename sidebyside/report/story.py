@@ -79,8 +79,9 @@ def verdicts_html(results: Results) -> str:
             f"<ul>{evidence}</ul><p class='meta'>Evidence: {link_list(verdict['links'])}</p>"
             "</article>"
         )
-    table = "<h3 id='thresholds'>The rules, in one table</h3>" + macro(
-        "parts.html.j2", "table", header=THRESHOLDS_HEADER, rows=thresholds_rows(results)
+    # The table macro's Markup as text: added to a str, Markup would escape the str.
+    table = "<h3 id='thresholds'>The rules, in one table</h3>" + str(
+        macro("parts.html.j2", "table", header=THRESHOLDS_HEADER, rows=thresholds_rows(results))
     )
     return "<h2 id='verdicts'>The seed notes' claims, judged</h2>" + "".join(cards) + table
 

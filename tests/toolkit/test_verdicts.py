@@ -5,6 +5,7 @@ import pytest
 from sidebyside.defaults import measure_defaults
 from sidebyside.experiments import run_experiments
 from sidebyside.production import production_additions
+from sidebyside.report import story
 from sidebyside.verdicts import (
     DOES_NOT_HOLD,
     NOT_MEASURED,
@@ -81,3 +82,14 @@ def test_a_fresh_django_project_has_security_headers_and_deploy_findings():
     assert judged.verdict == (PARTLY if lines["django"] <= lines["flask"] else DOES_NOT_HOLD)
     assert f"Django {lines['django']} lines, Flask {lines['flask']}" in judged.figure
     assert {v.verdict for v in judge_all({"defaults": defaults})} <= set(VERDICTS)
+
+
+def test_the_report_shows_each_verdict_with_its_figure_rule_and_the_rules_table():
+    results = BY_ID["ten-lines"].sample(PARTLY)
+    results["verdicts"] = [verdict.record() for verdict in judge_all(results)]
+    page, text = story.verdicts_html(results), story.verdicts_markdown(results)
+    rule = rules()["ten-lines"].text
+    for shown in (page, text):
+        assert "Flask 15 lines, Django 30" in shown and "The rules, in one table" in shown
+        assert shown.count(rule) == 2  # on the verdict's card and in the table
+    assert "id='thresholds'" in page
