@@ -138,4 +138,8 @@ def anchors_note(results: Results) -> str:
         "both frameworks; our same-work floors send the apps' SQL through each framework's "
         "own database layer (Django's cursor, SQLAlchemy Core's `engine.connect()`), so a "
         "same-work ratio outside the range measures that layer, not request handling."
+    ) + (
+        " This run is flagged noisy (Machine load): read its bench ratios as noise first."
+        if results.get("machine", {}).get("noisy")
+        else ""
     )
