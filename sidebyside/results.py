@@ -273,6 +273,7 @@ class Results(TypedDict, total=False):
     scaling: Scaling
     machine: MachineSummary
     batteries: list[list[str]]
+    commands: list[list[str]]
     seed_topics: list[SeedTopic]
     # The last runs of the suites that keep figures under var/, or None when none did.
     differential: Figures | None

@@ -59,6 +59,30 @@ RUN_ELSEWHERE: dict[str, str] = {
         "tests/compose/test_stack.py::test_data_outlives_down_and_up_but_not_down_v"
     ),
     "make test-differential": "Makefile::test",
+    # The commands table's round trip (README "Commands side by side"), on a scratch store.
+    (
+        "python manage.py dumpdata auth.group auth.user catalogue --natural-foreign"
+        " -o catalogue.json"
+    ): "tests/test_commands.py::test_dumpdata_flush_loaddata_round_trips_the_catalogue",
+    "python manage.py flush --no-input": (
+        "tests/test_commands.py::test_dumpdata_flush_loaddata_round_trips_the_catalogue"
+    ),
+    "python manage.py loaddata catalogue.json": (
+        "tests/test_commands.py::test_dumpdata_flush_loaddata_round_trips_the_catalogue"
+    ),
+    "flask --app catalogue export-catalogue catalogue.json": (
+        "flask_app/tests/test_commands.py::test_export_import_round_trips_the_catalogue"
+    ),
+    "flask --app catalogue import-catalogue catalogue.json": (
+        "flask_app/tests/test_commands.py::test_export_import_round_trips_the_catalogue"
+    ),
+    # Granting the editor role, on each side's unit-test store (the unknown user too).
+    "cd django_app && ../.tools/bin/uv run --frozen python manage.py grant_editor alice": (
+        "django_app/catalogue/tests.py"
+    ),
+    "cd flask_app && ../.tools/bin/uv run --frozen flask --app catalogue grant-editor alice": (
+        "flask_app/tests/test_roles.py::test_granting_is_idempotent_and_grants_create_and_update_only"
+    ),
     # The README's ways into the suites that `make test`'s recipes run the same way.
     ".tools/bin/uv run --frozen pytest tests/contract --target django": "Makefile::test-contract",
     ".tools/bin/uv run --frozen pytest tests/contract --target flask-sql": (

@@ -6,11 +6,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from catalogue import services, summary
-from catalogue.models import AuthToken, Category, PriceChange, Product, Review
+from catalogue.models import AuthToken, Category, PriceChange, Product, Profile, Review
 
 
 @admin.register(Category)
@@ -91,3 +93,24 @@ class PriceChangeAdmin(admin.ModelAdmin):
 class AuthTokenAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at"]
     list_select_related = ["user"]
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False  # one per user, for as long as the user exists
+
+
+class UserAdmin(BaseUserAdmin):
+    inlines = [ProfileInline]
+
+    def get_inlines(
+        self, request: HttpRequest, obj: User | None
+    ) -> list[type[admin.options.InlineModelAdmin[Any, Any]]]:
+        # The add form saves the user first, and its post_save receiver creates the
+        # profile: an inline there would try to create a second one. The change form,
+        # where the admin lands next, shows it.
+        return list(self.inlines) if obj is not None else []
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserAdmin)

@@ -1,8 +1,8 @@
-"""Auth: register, log in (issue a token), log out (revoke it), me."""
+"""Auth: register, log in (issue a token), log out (revoke it); me is in profiles.py."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth import authenticate
 from rest_framework import authentication, exceptions, generics, status
@@ -14,12 +14,8 @@ from rest_framework.views import APIView
 from catalogue import services
 from catalogue.errors import InvalidCredentials
 from catalogue.models import AuthToken
-from catalogue.permissions import signed_in
 from catalogue.serializers import LoginSerializer, RegisterSerializer, UserSerializer
 from catalogue.throttling import LoginFailureThrottle
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 
 class RegisterView(generics.CreateAPIView):
@@ -53,11 +49,3 @@ class TokenView(APIView):
             raise exceptions.NotAuthenticated
         services.token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class MeView(generics.RetrieveAPIView):
-    serializer_class = UserSerializer
-    permission_classes = [IsAuthenticated]
-
-    def get_object(self) -> User:
-        return signed_in(self.request.user)

@@ -8,6 +8,7 @@ reads them.
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,9 @@ EMAIL_VALIDATOR = RegexValidator(
     r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\Z",
     "Enter a valid email address.",
 )
+# A date as JSON Schema's `format: date` writes it (DRF's parser, `date.fromisoformat`,
+# also takes `20260101` and `2026-W01-1`).
+DATE_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 # Control characters (Unicode Cc) inside a search term: they never occur in a search key.
 NO_CONTROL_CHARACTERS = RegexValidator(
     r"[\x00-\x1f\x7f-\x9f]", "Control characters are not allowed.", inverse_match=True
@@ -77,4 +81,14 @@ class MoneyField(serializers.DecimalField):
             text = str(data)
         if text is None or not MONEY_PATTERN.match(text):
             self.fail("invalid")
+        return super().to_internal_value(text)
+
+
+class StrictDateField(serializers.DateField):
+    """A JSON string `YYYY-MM-DD` (trimmed like every string), a real day of the calendar."""
+
+    def to_internal_value(self, value: Any) -> date:
+        text = value.strip() if isinstance(value, str) else ""
+        if not DATE_PATTERN.match(text):
+            self.fail("invalid", format="YYYY-MM-DD")
         return super().to_internal_value(text)

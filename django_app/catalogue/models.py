@@ -1,4 +1,4 @@
-"""Models: the database schema, the active-product queryset and the token table."""
+"""Models: the database schema, the active-product queryset, the token table, profiles."""
 
 from __future__ import annotations
 
@@ -282,3 +282,20 @@ class AuthToken(models.Model):
         key = secrets.token_hex(20)
         cls.objects.create(digest=token_digest(key), user=user)
         return key
+
+
+class Profile(models.Model):
+    """What a user tells about themselves, one row per user (created by signals.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    # blank=True, not null=True: Django's one "no name" for a string is "", so the column
+    # never holds two empty values (Django's docs: avoid null on string-based fields).
+    display_name = models.CharField(max_length=100, blank=True)
+    # null=True: a date has no empty value. NULL is "not told", which a sentinel date
+    # (1900-01-01) would only pretend to be; blank=True lets forms leave it empty.
+    birth_date = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"

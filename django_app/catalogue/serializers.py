@@ -19,6 +19,7 @@ from catalogue.fields import (
     MoneyField,
     StrictBooleanField,
     StrictCharField,
+    StrictDateField,
     StrictIntegerField,
 )
 from catalogue.models import PRICE_MAX, PRICE_MIN, Category, PriceChange, Product, Review
@@ -42,6 +43,7 @@ class ContractModelSerializer(serializers.ModelSerializer):
         models.PositiveIntegerField: StrictIntegerField,
         models.PositiveSmallIntegerField: StrictIntegerField,
         models.DecimalField: MoneyField,
+        models.DateField: StrictDateField,
     }
 
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model, QuerySet
 from django.http import Http404
@@ -20,9 +20,11 @@ from catalogue.models import (
     Category,
     CategoryStats,
     Product,
+    Profile,
     Review,
     now_ms,
 )
+from catalogue.permissions import EDITORS
 
 M = TypeVar("M", bound=Model)
 
@@ -40,6 +42,20 @@ def unique_or_conflict(code: str, message: str) -> Iterator[None]:
 def user_register(*, username: str, email: str, password: str) -> User:
     with unique_or_conflict("username_taken", "That username is already taken."):
         return User.objects.create_user(username=username, email=email, password=password)
+
+
+def editor_grant(*, user: User) -> bool:
+    """Add the user to the `editors` group; whether they were not in it yet (granting twice
+    changes nothing)."""
+    editors = Group.objects.get(name=EDITORS)
+    if user.groups.filter(pk=editors.pk).exists():
+        return False
+    user.groups.add(editors)
+    return True
+
+
+def profile_update(*, profile: Profile, data: dict[str, Any]) -> Profile:
+    return model_update(instance=profile, data=data)
 
 
 def token_issue(*, user: User) -> str:

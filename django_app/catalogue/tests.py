@@ -6,16 +6,19 @@ import subprocess
 import sys
 import tempfile
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
-from django.test import SimpleTestCase, TestCase
+from django.contrib.auth.models import AnonymousUser, Group, User
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
 from catalogue import selectors, services
 from catalogue.exceptions import Conflict
-from catalogue.models import Category, PriceChange, Product, Review
+from catalogue.models import Category, PriceChange, Product, Profile, Review
 
 
 class CatalogueTestCase(TestCase):
@@ -292,6 +295,123 @@ class AdminStatsTests(CatalogueTestCase):
             self.client.post("/admin/catalogue/category/add/", category).status_code, 302
         )
         self.assertTrue(Category.objects.get(slug="added").stats)
+
+
+class EditorTests(CatalogueTestCase):
+    """The `editors` group (data migration 0006), `grant_editor`, and staff beside it."""
+
+    def grant(self, username: str) -> str:
+        out = StringIO()
+        call_command("grant_editor", username, stdout=out)
+        return out.getvalue()
+
+    def test_the_group_may_add_and_change_products_and_categories_only(self) -> None:
+        codenames = Group.objects.get(name="editors").permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+        self.assertEqual(
+            sorted(codenames),
+            [
+                ("catalogue", "add_category"),
+                ("catalogue", "add_product"),
+                ("catalogue", "change_category"),
+                ("catalogue", "change_product"),
+            ],
+        )
+
+    def test_the_admin_lists_the_group_and_its_permissions(self) -> None:
+        self.client.force_login(User.objects.create_superuser("root", password="x"))
+        self.assertContains(self.client.get("/admin/auth/group/"), ">editors</a>")
+        editors = Group.objects.get(name="editors")
+        page = self.client.get(f"/admin/auth/group/{editors.pk}/change/")
+        self.assertContains(page, "Can change product")
+        self.assertContains(page, "Can add category")
+
+    def test_granting_is_idempotent(self) -> None:
+        self.assertEqual(self.grant("ann"), "ann is now an editor.\n")
+        self.assertEqual(self.grant("ann"), "ann is already an editor.\n")
+        ann = User.objects.get(pk=self.ann.pk)  # a fresh instance: no cached permissions
+        self.assertEqual(list(ann.groups.values_list("name", flat=True)), ["editors"])
+        self.assertTrue(ann.has_perms(["catalogue.add_product", "catalogue.change_category"]))
+        self.assertFalse(ann.has_perm("catalogue.delete_product"))
+
+    def test_an_unknown_user_is_a_command_error(self) -> None:
+        # manage.py prints a CommandError as one line on stderr and exits 1, no traceback.
+        with self.assertRaisesMessage(CommandError, "No user named 'nobody'."):
+            self.grant("nobody")
+
+    def test_an_editor_changes_but_does_not_delete(self) -> None:
+        services.editor_grant(user=self.ann)
+        auth = {"Authorization": f"Token {services.token_issue(user=self.ann)}"}
+        url = "/api/categories/empty"
+        patched = self.client.patch(url, {"name": "Bare"}, content_type="application/json",
+                                    headers=auth)  # fmt: skip
+        self.assertEqual(patched.status_code, 200)
+        deleted = self.client.delete(url, headers=auth)
+        self.assertEqual(deleted.status_code, 403)
+        self.assertEqual(deleted.json()["error"]["code"], "permission_denied")
+        self.assertTrue(Category.objects.filter(slug="empty").exists())
+
+    def test_staff_delete_without_model_permissions(self) -> None:
+        # `staff` is no superuser and holds no permission: is_staff alone lets it do everything.
+        auth = {"Authorization": f"Token {services.token_issue(user=self.staff)}"}
+        self.assertEqual(self.client.delete("/api/categories/empty", headers=auth).status_code, 204)
+
+
+class ProfileTests(TestCase):
+    """Every user gets its profile from the post_save receiver, however it is created."""
+
+    def profiles(self) -> dict[str, tuple[str, Any]]:
+        rows = Profile.objects.values_list("user__username", "display_name", "birth_date")
+        return {username: (name, birth_date) for username, name, birth_date in rows}
+
+    def test_the_service_createsuperuser_and_the_admin_give_a_profile(self) -> None:
+        services.user_register(username="erin", email="e@example.com", password="erin-pass-1")
+        call_command(
+            "createsuperuser", "--noinput", username="root", email="r@example.com", verbosity=0
+        )
+        self.client.force_login(User.objects.get(username="root"))
+        form = {"username": "added", "password1": "added-pass-26", "password2": "added-pass-26"}
+        response = self.client.post("/admin/auth/user/add/", form)
+        self.assertEqual(response.status_code, 302)
+        empty = ("", None)
+        self.assertEqual(self.profiles(), {"erin": empty, "root": empty, "added": empty})
+        # The change page, where the admin lands next, edits it inline.
+        added = User.objects.get(username="added")
+        page = self.client.get(f"/admin/auth/user/{added.pk}/change/")
+        self.assertContains(page, 'name="profile-0-display_name"')
+
+    def test_the_seed_gives_a_profile_and_its_flush_empties_them(self) -> None:
+        call_command("seed_catalogue", verbosity=0)
+        Profile.objects.filter(user__username="alice").update(display_name="Alice")
+        call_command("seed_catalogue", "--flush", verbosity=0)
+        self.assertEqual(len(self.profiles()), User.objects.count())
+        self.assertEqual(set(self.profiles().values()), {("", None)})
+
+    def test_saving_a_user_again_writes_no_profile(self) -> None:
+        user = User.objects.create_user("ann", password="x")
+        user.email = "ann@example.com"
+        with self.assertNumQueries(1):  # the UPDATE of the user, nothing for its profile
+            user.save()
+
+    def test_deleting_a_user_deletes_its_profile(self) -> None:
+        User.objects.create_user("ann", password="x").delete()
+        self.assertFalse(Profile.objects.exists())
+
+
+class ProfileMigrationTests(TransactionTestCase):
+    """0007_profile gives the users already there a profile: no receiver runs in a migration."""
+
+    def test_users_from_before_profiles_get_one(self) -> None:
+        before = [("catalogue", "0006_editors_group")]
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        old_user = executor.loader.project_state(before).apps.get_model("auth", "User")
+        old_user.objects.create(username="old", password="x")
+        executor = MigrationExecutor(connection)  # the graph again, as `migrate` reads it
+        executor.migrate(executor.loader.graph.leaf_nodes())  # 0007_profile and any after it
+        profile = Profile.objects.get(user__username="old")
+        self.assertEqual((profile.display_name, profile.birth_date), ("", None))
 
 
 # Two requests through the real WSGI handler, which (unlike the test Client) runs

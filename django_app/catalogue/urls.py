@@ -5,7 +5,7 @@ from django.urls.converters import StringConverter
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from catalogue import auth, docs, pages, views
+from catalogue import auth, docs, pages, profiles, views
 
 
 class SegmentConverter(StringConverter):
@@ -23,7 +23,7 @@ urlpatterns = [
     path("api/docs", docs.ApiDocsView.as_view(), name="api-docs"),
     path("api/auth/register", auth.RegisterView.as_view(), name="register"),
     path("api/auth/token", auth.TokenView.as_view(), name="token"),
-    path("api/auth/me", auth.MeView.as_view(), name="me"),
+    path("api/auth/me", profiles.MeView.as_view(), name="me"),
     path("api/categories", views.CategoryListView.as_view(), name="category-list"),
     path(
         "api/categories/<segment:slug>", views.CategoryDetailView.as_view(), name="category-detail"

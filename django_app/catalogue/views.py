@@ -28,7 +28,7 @@ from catalogue.conditional import Validators, conditional, last_modified
 from catalogue.errors import ServiceUnavailable
 from catalogue.models import CatalogueVersion, Category, PriceChange, Product, Review
 from catalogue.pagination import PageNumberPagination, positive_int, query_param
-from catalogue.permissions import IsReviewAuthorOrStaffDelete, IsStaffOrReadOnly, signed_in
+from catalogue.permissions import CatalogueModelPermissions, IsReviewAuthorOrStaffDelete, signed_in
 from catalogue.renderers import ProductCSVRenderer, ProductTextRenderer
 from catalogue.serializers import (
     CategorySerializer,
@@ -95,7 +95,7 @@ def stats(request: Request) -> Response:
 class CategoryListView(generics.ListCreateAPIView):
     queryset = selectors.category_list()
     serializer_class = CategorySerializer
-    permission_classes = [IsStaffOrReadOnly]
+    permission_classes = [CatalogueModelPermissions]
 
     def get_success_headers(self, data: dict[str, Any]) -> dict[str, str]:
         return {"Location": reverse("category-detail", kwargs={"slug": data["slug"]})}
@@ -104,7 +104,7 @@ class CategoryListView(generics.ListCreateAPIView):
 class CategoryDetailView(generics.RetrieveUpdateDestroyAPIView):
     queryset = selectors.category_list()
     serializer_class = CategorySerializer
-    permission_classes = [IsStaffOrReadOnly]
+    permission_classes = [CatalogueModelPermissions]
     lookup_field = "slug"
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
@@ -163,7 +163,7 @@ def product_detail_validators(request: Request, sku: str) -> Validators | None:
 @method_decorator(conditional(product_list_validators), name="get")
 class ProductListView(generics.ListCreateAPIView):
     serializer_class = ProductSerializer
-    permission_classes = [IsStaffOrReadOnly]
+    permission_classes = [CatalogueModelPermissions]
     renderer_classes = [JSONRenderer, ProductCSVRenderer, ProductTextRenderer]
 
     def get_renderers(self) -> list[BaseRenderer]:
@@ -205,7 +205,7 @@ class ProductListView(generics.ListCreateAPIView):
 @method_decorator(conditional(product_detail_validators), name="get")
 class ProductDetailView(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = ProductSerializer
-    permission_classes = [IsStaffOrReadOnly]
+    permission_classes = [CatalogueModelPermissions]
     lookup_field = "sku"
 
     def get_queryset(self) -> QuerySet[Product]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.default import DefaultExecutionContext
@@ -67,6 +69,40 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     date_joined: Mapped[datetime] = mapped_column(default=now_ms)
 
+    # A scalar annotation makes the relationship one-to-one (uselist=False).
+    profile: Mapped[Profile] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Profile(Base):
+    """What a user tells about themselves, one row per user, keyed by the user."""
+
+    __tablename__ = "profiles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # "" when no name was given: one empty value for a string, never NULL as well.
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    # NULL when not told: a date has no empty value (Optional[...] makes the column nullable).
+    birth_date: Mapped[date | None]
+
+    user: Mapped[User] = relationship(back_populates="profile")
+
+
+@event.listens_for(User, "init")
+def user_with_profile(user: User, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Every User is built with its Profile, whoever builds it (the service, the seed).
+
+    Django sends `post_save` after the user's INSERT, and its receiver writes the profile
+    in a second statement. SQLAlchemy's unit of work can do better than a hook after the
+    fact: the profile joins the user in the session at construction and both rows are
+    inserted in the same flush, users first (the foreign key orders them). A mapper
+    `after_insert` event, post_save's twin, could only write it with the bare connection,
+    behind the session's back."""
+    kwargs.setdefault("profile", Profile())
+
 
 class AuthToken(Base):
     """A revocable API token. Only its SHA-256 is stored: a leaked table leaks no keys."""
@@ -78,6 +114,36 @@ class AuthToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=now_ms)
 
     user: Mapped[User] = relationship()
+
+
+user_roles = Table(
+    "user_roles",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Role(Base):
+    """A named set of permissions (auth/roles.py), granted to users through `user_roles`."""
+
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+    permissions: Mapped[list[RolePermission]] = relationship(cascade="all, delete-orphan")
+    members: Mapped[list[User]] = relationship(secondary=user_roles)
+
+
+class RolePermission(Base):
+    __tablename__ = "role_permissions"
+
+    role_id: Mapped[int] = mapped_column(
+        ForeignKey("roles.id", ondelete="CASCADE"), primary_key=True
+    )
+    # A name of auth.roles.Permission: the code checks names, the table grants them.
+    permission: Mapped[str] = mapped_column(String(80), primary_key=True)
 
 
 product_categories = Table(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -15,6 +15,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
+    ValidationInfo,
     field_validator,
 )
 
@@ -26,6 +27,9 @@ EMAIL_PATTERN = (
     r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
     r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$"
 )
+# A date as JSON Schema's `format: date` writes it (`date.fromisoformat` also takes
+# `20260101` and `2026-W01-1`).
+DATE_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SURROGATES = re.compile(r"[\ud800-\udfff]")
 # Longer whole numbers are refused before being expanded (the contract's limit).
@@ -57,6 +61,14 @@ def whole_number(value: Any) -> Any:
             raise ValueError("Ensure this number has fewer digits.")
         return int(value)
     return value
+
+
+def calendar_date(value: Any) -> Any:
+    """A JSON string `YYYY-MM-DD` (trimmed like every string), a real day of the calendar."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not DATE_PATTERN.match(text):
+        raise ValueError("Enter a date as YYYY-MM-DD.")
+    return date.fromisoformat(text)  # its ValueError names the impossible day
 
 
 def no_control_characters(value: str) -> str:
@@ -93,6 +105,11 @@ def timestamp(value: datetime) -> str:
 MoneyOut = Annotated[Decimal, PlainSerializer(money, return_type=str)]
 Timestamp = Annotated[datetime, PlainSerializer(timestamp, return_type=str)]
 
+# A profile's fields: a name may be empty; a birth date is a day of the calendar.
+DisplayName = Annotated[Trimmed, StringConstraints(max_length=100)]
+BirthDate = Annotated[date, BeforeValidator(calendar_date)]
+IsoDate = Annotated[date, PlainSerializer(date.isoformat, return_type=str)]
+
 # A review's fields, shared by the API's schemas and the page's review form (forms.py).
 Rating = Annotated[Integer, Field(ge=1, le=5)]
 ReviewTitle = Annotated[Trimmed, StringConstraints(max_length=120)]
@@ -100,15 +117,17 @@ ReviewBody = Annotated[Trimmed, StringConstraints(max_length=5000)]
 
 
 class InputSchema(BaseModel):
-    """Unknown fields are ignored; `null` is never a value; JSON types are taken strictly
-    (`true` is not 1, `"5"` is not 5, `5.5` is not an integer, an object is not a list)."""
+    """Unknown fields are ignored; `null` is not a value, except for the fields in
+    `nullable`; JSON types are taken strictly (`true` is not 1, `"5"` is not 5, `5.5` is
+    not an integer, an object is not a list)."""
 
     model_config = ConfigDict(extra="ignore", strict=True)
+    nullable: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("*", mode="before")
     @classmethod
-    def not_null(cls, value: Any) -> Any:
-        if value is None:
+    def not_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.nullable:
             raise ValueError("This field may not be null.")
         if isinstance(value, str) and "\x00" in value:
             # PostgreSQL cannot store NUL in text.
@@ -199,6 +218,15 @@ class ReviewUpdateSchema(InputSchema):
     body: ReviewBody | None = None
 
 
+class ProfileUpdateSchema(InputSchema):
+    """PATCH /api/auth/me: the profile's fields given change (`exclude_unset=True`)."""
+
+    nullable = frozenset({"birth_date"})  # null clears it; a name is "" when cleared
+
+    display_name: DisplayName | None = None
+    birth_date: BirthDate | None = None
+
+
 class ProductQuerySchema(InputSchema):
     """The list's query string; a failure here is a 400, not a 422."""
 
@@ -220,6 +248,15 @@ class UserOut(BaseModel):
     username: str
     email: str
     is_staff: bool
+
+
+class ProfileOut(BaseModel):
+    display_name: str
+    birth_date: IsoDate | None
+
+
+class MeOut(UserOut):
+    profile: ProfileOut
 
 
 class CategoryOut(BaseModel):

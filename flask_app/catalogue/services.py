@@ -12,9 +12,10 @@ from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from catalogue.auth.roles import EDITOR
 from catalogue.auth.tokens import token_digest
-from catalogue.exceptions import Conflict, Invalid
-from catalogue.schemas import CategoryOut, ProductOut, ReviewOut
+from catalogue.exceptions import Conflict, Invalid, NotFound
+from catalogue.schemas import CategoryOut, ProductOut, ProfileOut, ReviewOut
 from catalogue.store import UserRecord, get_store, search_key
 
 
@@ -31,6 +32,23 @@ def user_authenticate(*, username: str, password: str) -> UserRecord | None:
     if user is None or not check_password_hash(user.password_hash, password):
         return None
     return user
+
+
+def editor_grant(*, username: str) -> bool:
+    """Give the user the `editor` role; whether they lacked it (granting twice changes
+    nothing)."""
+    store = get_store()
+    with store.atomic():
+        user = store.user_get(username)
+        if user is None:
+            raise NotFound(f"No user named {username!r}.")
+        return store.role_grant(user, EDITOR)
+
+
+def profile_update(*, user: UserRecord, data: dict[str, Any]) -> ProfileOut:
+    store = get_store()
+    with store.atomic():
+        return store.profile_update(user, data)
 
 
 def token_issue(*, user: UserRecord) -> str:

@@ -14,8 +14,20 @@ from catalogue.migrations import upgrade
 
 SMALL_CATALOGUE = {
     "users": [
-        {"username": "staff", "email": "s@example.com", "password": "x", "is_staff": True},
-        {"username": "ann", "email": "a@example.com", "password": "x", "is_staff": False},
+        {
+            "username": "staff",
+            "email": "s@example.com",
+            "password": "x",
+            "is_staff": True,
+            "is_editor": False,
+        },
+        {
+            "username": "ann",
+            "email": "a@example.com",
+            "password": "x",
+            "is_staff": False,
+            "is_editor": False,
+        },
     ],
     "categories": [
         {"slug": "tools", "name": "Tools", "description": ""},
@@ -62,6 +74,11 @@ SMALL_CATALOGUE = {
     ],
     "price_changes": [],
 }
+
+
+@pytest.fixture
+def small_catalogue():
+    return SMALL_CATALOGUE
 
 
 @pytest.fixture

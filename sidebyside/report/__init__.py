@@ -175,8 +175,17 @@ def mongo_server(env: dict[str, str]) -> str:
 
 def batteries_table() -> list[list[str]]:
     """The README's "what Django gives you / what Flask needs" table, as rows of cells."""
+    return readme_table("## What Django gives you / what Flask needs")
+
+
+def commands_table() -> list[list[str]]:
+    """The README's manage.py / flask commands, pair by pair (tests/test_commands.py runs them)."""
+    return readme_table("## Commands side by side")
+
+
+def readme_table(heading: str) -> list[list[str]]:
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text.split("## What Django gives you / what Flask needs", 1)[1].split("\n## ", 1)[0]
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
     # The section's first table; the tables after it (what stays out) are the README's own.
     lines = section.splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("|"))
@@ -254,6 +263,7 @@ def build_results(
         loads["bench on PostgreSQL"] = results["postgres"]["bench"]["machine"]
     results["machine"] = machine.summary(loads)
     results["batteries"] = batteries_table()
+    results["commands"] = commands_table()
     results["seed_topics"] = seed_topics()
     results["differential"] = summary_for_report()
     results["reliability"] = story.load_reliability()

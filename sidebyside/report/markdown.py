@@ -97,6 +97,8 @@ def render_markdown(results: Results) -> str:
         "\n### Who provides each battery, this run\n",
         frameworks.BATTERIES_NOTE + "\n",
         md_table(frameworks.BATTERIES_HEADER, frameworks.battery_table(results)),
+        "\n## Commands side by side\n",
+        md_table(results["commands"][0], results["commands"][1:]),
         "\n## What a fresh project gives, before any code\n",
         md_table(story.DEFAULTS_HEADER, story.defaults_rows(results)),
         "\n### What production took, on each side\n",

@@ -259,6 +259,7 @@ def render_html_report(results: Results) -> str:
         PG_HEADER=frameworks.PG_HEADER,
         pg_note=frameworks.pg_note(results),
         pg_rows=frameworks.pg_table(results),
+        commands=results["commands"],
         DEFAULTS_HEADER=story.DEFAULTS_HEADER,
         defaults_rows=story.defaults_rows(results),
         seed_topics=seed_topic_links(results),

@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -179,6 +180,11 @@ def test_tokens(generated: Generated, site: LiveSite) -> None:
 
     me = gen.op("auth", "me")
     assert me.sync(client=gen.authenticated(site, user.token)).username == "alice"
+    named = gen.op("auth", "meUpdate").sync(
+        client=gen.authenticated(site, user.token),
+        body=models.ProfilePatch(display_name="Alice L.", birth_date=date(1990, 4, 1)),
+    )
+    assert (named.profile.display_name, named.profile.birth_date) == ("Alice L.", date(1990, 4, 1))
     revoked = gen.op("auth", "tokenRevoke").sync_detailed(
         client=gen.authenticated(site, user.token)
     )

@@ -206,6 +206,12 @@ def bob(tokens: dict[str, str]) -> str:
     return tokens["bob"]
 
 
+@pytest.fixture
+def erin(tokens: dict[str, str]) -> str:
+    """The fixture's editor: creates and changes products and categories, deletes nothing."""
+    return tokens["erin"]
+
+
 @pytest.fixture(scope="session")
 def fixture_data() -> dict[str, Any]:
     return FIXTURE

@@ -121,7 +121,12 @@ def test_login_without_fields_is_422(api: Api) -> None:
 
 def test_me_returns_the_staff_flag(api: Api, staff: str) -> None:
     response = api.get("/api/auth/me", token=staff)
-    assert response.json() == {"username": "admin", "email": "admin@example.com", "is_staff": True}
+    assert response.json() == {
+        "username": "admin",
+        "email": "admin@example.com",
+        "is_staff": True,
+        "profile": {"display_name": "", "birth_date": None},
+    }
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ ALLOW = {
     "/api/health": "GET, HEAD, OPTIONS",
     "/api/auth/register": "POST, OPTIONS",
     "/api/auth/token": "POST, DELETE, OPTIONS",
-    "/api/auth/me": "GET, HEAD, OPTIONS",
+    "/api/auth/me": "GET, HEAD, PATCH, OPTIONS",
     "/api/categories": "GET, HEAD, POST, OPTIONS",
     "/api/categories/audio": "GET, HEAD, PATCH, DELETE, OPTIONS",
     "/api/products": "GET, HEAD, POST, OPTIONS",

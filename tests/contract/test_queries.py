@@ -113,3 +113,10 @@ def test_a_reservation_is_one_locked_read_and_increments_in_its_own_transaction(
         response = api.post("/api/products/AUD-0001/reserve", json={"quantity": 1}, token=alice)
     assert response.status_code == 200, response.text
     assert counter.count == reads + writes
+
+
+def test_me_is_the_token_then_the_profile(api: Api, target: Target, alice: str) -> None:
+    # The token with its user, then the profile, read only where it is shown. On Mongo the
+    # token's $lookup brings the user document, profile included; the store still reads it
+    # with its own find, so that no other authenticated request carries it.
+    assert round_trips(api, target, "/api/auth/me", token=alice) == 2

@@ -48,6 +48,7 @@ FAMILIES = {
         "GET /api/stats",
     ],
     "auth": ["POST /api/auth/register", "POST /api/auth/token", "DELETE /api/auth/token"],
+    "profiles": ["PATCH /api/auth/me"],
     "categories": [
         "POST /api/categories",
         "PATCH /api/categories/{slug}",
@@ -90,6 +91,8 @@ def roles(label: str) -> list[str | None]:
         return [None, "user", "staff"]
     if method == "GET":
         return [None, "staff"]
+    if path.startswith(("/api/categories", "/api/products")) and "}/" not in path:
+        return [None, "user", "editor", "staff"]  # the catalogue's writes: editors may, but DELETE
     return [None, "user", "staff"]
 
 
@@ -241,8 +244,11 @@ def snapshot(family: str) -> list[Request]:
     if family == "reviews":
         reads.append(f"/api/products/{REVIEWED}/reviews?page_size=100")
     label = f"state after fuzz-{family}"
+    roles: tuple[str | None, ...] = (None, "staff")
+    if family == "profiles":
+        reads, roles = ["/api/auth/me"], ("user", "staff")
     return [
         Request("GET", path, (("Accept-Encoding", "identity"),), auth=role, label=label)
         for path in reads
-        for role in (None, "staff")
+        for role in roles
     ]

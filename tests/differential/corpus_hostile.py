@@ -814,6 +814,39 @@ def conditional_cases() -> list[Request]:
     ]
 
 
+def editor_cases() -> list[Request]:
+    """The editor (`erin`): creates and changes categories and products, deletes neither
+    (403, and the thing is still there), and sees what a user sees."""
+    category, product = "/api/categories/ed-1", "/api/products/ED-1"
+    new = js({"sku": "ED-1", "name": "Edited", "price": "2.00", "categories": ["ed-1"]})
+    return [
+        write("POST", "/api/categories", js({"slug": "ed-1", "name": "Ed"}), "editor create",
+              auth="editor"),
+        write("POST", "/api/categories", js({"slug": "ED 1"}), "editor create 422",
+              auth="editor"),
+        write("PATCH", category, js({"description": "by erin"}), "editor patch", auth="editor"),
+        write("DELETE", category, None, "editor delete 403", auth="editor", content_type=None),
+        write("DELETE", "/api/categories/nope", None, "editor delete unknown (403 first)",
+              auth="editor", content_type=None),
+        get(category, "editor delete (then GET)"),
+        write("POST", "/api/products", new, "editor create product", auth="editor"),
+        write("PUT", product, js({"name": "Edited again", "price": "3.00"}), "editor put",
+              auth="editor"),
+        write("PATCH", product, js({"stock": 4}), "editor patch product", auth="editor"),
+        write("PATCH", f"/api/products/{INACTIVE}", js({"stock": 4}), "editor patch inactive",
+              auth="editor"),
+        write("DELETE", product, None, "editor delete product 403", auth="editor",
+              content_type=None),
+        get(product, "editor delete product (then GET)", auth="editor"),
+        get(f"/api/products/{INACTIVE}", "editor reads inactive", auth="editor"),
+        write("DELETE", ALICES_REVIEW, None, "editor deletes a review", auth="editor",
+              content_type=None),
+        write("DELETE", product, None, "staff delete product", content_type=None),
+        write("DELETE", category, None, "staff delete category", content_type=None),
+        get("/api/stats", "editor writes (then stats)"),
+    ]  # fmt: skip
+
+
 def user_cases() -> list[Request]:
     cases: list[Request] = []
     for i, username in enumerate(USERNAMES):
@@ -849,6 +882,42 @@ def user_cases() -> list[Request]:
         body = js({"username": username, "password": password})
         cases.append(write("POST", "/api/auth/token", body, "throttle: throttled", auth=None))
     cases.append(get("/api/health", "throttle: other endpoints unaffected"))
+    return cases
+
+
+# Profile values: names at the length limit in several encodings, whitespace and controls
+# to trim, JSON types that are not strings; dates in every near-ISO form and none.
+DISPLAY_NAMES = [
+    "Alice", "  Alice  ", "\u001fAlice\u001f", "", "   ", "é" * 100, "é" * 101, "x" * 100,
+    "x" * 101, "ＡＬＩＣＥ", "Al\u0000ice", "Al\u200bice", "🙂" * 100, None, 5, True, ["Al"],
+    {"name": "Al"},
+]  # fmt: skip
+BIRTH_DATES = [
+    "1990-04-01", " 1990-04-01 ", "1990-4-1", "19900401", "1990-W13-7", "1990-091",
+    "1990-02-29", "2000-02-29", "1990-02-30", "0000-01-01", "0001-01-01", "9999-12-31",
+    "１９９０-04-01", "١٩٩٠-04-01", "1990-04-01T00:00:00Z", "1990-04-01 ", "", None, 19900401,
+    True, ["1990-04-01"],
+]  # fmt: skip
+
+
+def profile_cases() -> list[Request]:
+    """PATCH /api/auth/me, each value alone, then a mix; the profile read back after each."""
+    cases: list[Request] = []
+    bodies = [{"display_name": value} for value in DISPLAY_NAMES]
+    bodies += [{"birth_date": value} for value in BIRTH_DATES]
+    bodies += [
+        {"display_name": "Alice", "birth_date": "1990-02-30"},
+        {"display_name": None, "birth_date": "soon"},
+        {"username": "mallory", "is_staff": True, "profile": {"display_name": "M"}},
+        {},
+    ]
+    for body in bodies:
+        cases.append(write("PATCH", "/api/auth/me", js(body), "profile patch", auth="user"))
+        cases.append(get("/api/auth/me", "profile (state)", auth="user"))
+    cases.append(write("PATCH", "/api/auth/me", None, "profile patch, no body", auth="user"))
+    cases.append(write("PATCH", "/api/auth/me", js({"display_name": "M"}), "profile anonymous",
+                       auth=None))  # fmt: skip
+    cases.append(get("/api/auth/me", "profile of another (state)", auth="staff"))
     return cases
 
 
@@ -915,5 +984,7 @@ def hostile_groups(writes: bool) -> list[Group]:
         Group("hostile-encodings", encoding_cases()),
         Group("hostile-side-effects", side_effect_cases()),
         Group("hostile-users", user_cases()),
+        Group("hostile-editors", [prime(), *editor_cases()]),
+        Group("hostile-profiles", profile_cases()),
         Group("hostile-conditional", conditional_cases()),
     ]

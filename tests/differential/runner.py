@@ -28,7 +28,7 @@ TIMEOUT = 60.0
 # Placeholders a request template may hold, filled per target: a role's token, a review
 # id captured earlier under a name, or the N-th review id this target has shown.
 PLACEHOLDER = re.compile(r"\{\{(token|ref|id):([^{}]+)\}\}")
-ROLES = {"staff": "admin", "user": "alice", "other": "bob"}
+ROLES = {"staff": "admin", "editor": "erin", "user": "alice", "other": "bob"}
 STABLE_TIMESTAMPS = frozenset(
     str(value)
     for section in ("products", "reviews", "price_changes")

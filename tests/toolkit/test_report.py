@@ -16,6 +16,7 @@ from sidebyside.profile import run_json
 from sidebyside.report import (
     QUICK,
     batteries_table,
+    commands_table,
     measure_on_postgres,
     parse_junit,
     run_contract,
@@ -75,6 +76,14 @@ def test_the_batteries_table_comes_from_the_readme() -> None:
     for concern, django, source, *_ in table[1:]:
         if "DRF" in django.split("(")[0]:
             assert "djangorestframework" in source, concern
+
+
+def test_the_commands_table_comes_from_its_own_readme_section() -> None:
+    table = commands_table()
+    assert table[0][0] == "Django (`manage.py …`)"
+    assert len(table) == 30
+    assert all(len(row) == len(table[0]) for row in table)
+    assert commands_table()[1:] != batteries_table()[1:]
 
 
 def serve_venv(compiled: bool) -> dict:
@@ -191,7 +200,7 @@ def test_results_json_has_every_section_for_every_target(quick_report: Path) -> 
 def test_the_html_is_self_contained_with_every_section(quick_report: Path) -> None:
     page = (quick_report / "index.html").read_text()
     anchors = ("summary", "verdicts", "machine", "contract", "loc", "code", "startup", "bench")
-    anchors += ("layers", "floors", "scaling", "batteries", "defaults", "seed-notes")
+    anchors += ("layers", "floors", "scaling", "batteries", "commands", "defaults", "seed-notes")
     anchors += ("differential", "utility", "production", "anchors", "pg-queries")
     anchors += ("reliability", "experiments", "thresholds")
     for anchor in anchors:

@@ -87,6 +87,7 @@ def small_results() -> dict[str, Any]:
             "load": {"bench": LOAD},
         },
         "batteries": [["concern", "Django", "Flask"]],
+        "commands": [["Django", "Flask", "shown"]],
         "seed_topics": [{"topic": "ORM", "django": "models.py", "flask": "models.py"}],
         "differential": None,
         "reliability": None,

@@ -21,6 +21,7 @@ csrf.exempt(bp)
 
 # Last, as in Flask's "larger applications" pattern: the features add their routes to `bp`.
 from catalogue.api import categories, meta, products, reviews  # noqa: E402, F401
+from catalogue.auth import profile as _profile  # noqa: E402, F401  (its views join `auth`)
 from catalogue.auth import views as auth_views  # noqa: E402
 
 csrf.exempt(auth_views.bp)

@@ -8,7 +8,8 @@ from catalogue import services
 from catalogue.api import bp
 from catalogue.api.input import parse
 from catalogue.api.listing import page_request, paginated
-from catalogue.auth.decorators import staff_required
+from catalogue.auth.decorators import permission_required
+from catalogue.auth.roles import Permission
 from catalogue.exceptions import NotFound
 from catalogue.schemas import CategoryCreateSchema, CategoryOut, CategoryUpdateSchema
 from catalogue.store import get_store
@@ -27,7 +28,7 @@ def list_categories() -> ResponseReturnValue:
 
 
 @bp.post("/categories")
-@staff_required
+@permission_required(Permission.CATEGORY_CREATE)
 def create_category() -> ResponseReturnValue:
     data = parse(CategoryCreateSchema)
     category = services.category_create(**data.model_dump())
@@ -41,7 +42,7 @@ def get_category(slug: str) -> ResponseReturnValue:
 
 
 @bp.patch("/categories/<segment:slug>")
-@staff_required
+@permission_required(Permission.CATEGORY_UPDATE)
 def update_category(slug: str) -> ResponseReturnValue:
     category = get_category_or_404(slug)
     data = parse(CategoryUpdateSchema).model_dump(exclude_unset=True)
@@ -49,7 +50,7 @@ def update_category(slug: str) -> ResponseReturnValue:
 
 
 @bp.delete("/categories/<segment:slug>")
-@staff_required
+@permission_required(Permission.CATEGORY_DELETE)
 def delete_category(slug: str) -> ResponseReturnValue:
     services.category_delete(slug=get_category_or_404(slug).slug)
     return "", 204

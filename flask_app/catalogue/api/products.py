@@ -10,7 +10,8 @@ from catalogue.api import bp
 from catalogue.api.formats import render_product_page
 from catalogue.api.input import parse, parse_query
 from catalogue.api.listing import page_request, paginated
-from catalogue.auth.decorators import can_see_inactive, staff_required, token_required
+from catalogue.auth.decorators import can_see_inactive, permission_required, token_required
+from catalogue.auth.roles import Permission
 from catalogue.etag import Rendered, Validators, conditional
 from catalogue.exceptions import NotFound
 from catalogue.schemas import (
@@ -56,7 +57,7 @@ def list_products() -> ResponseReturnValue:
 
 
 @bp.post("/products")
-@staff_required
+@permission_required(Permission.PRODUCT_CREATE)
 def create_product() -> ResponseReturnValue:
     data = parse(ProductCreateSchema)
     product = services.product_create(data=data.model_dump())
@@ -78,7 +79,7 @@ def get_product(sku: str) -> ResponseReturnValue:
 
 
 @bp.put("/products/<segment:sku>")
-@staff_required
+@permission_required(Permission.PRODUCT_UPDATE)
 def replace_product(sku: str) -> ResponseReturnValue:
     product = get_product_or_404(sku)
     data = parse(ProductReplaceSchema).model_dump()
@@ -87,7 +88,7 @@ def replace_product(sku: str) -> ResponseReturnValue:
 
 
 @bp.patch("/products/<segment:sku>")
-@staff_required
+@permission_required(Permission.PRODUCT_UPDATE)
 def update_product(sku: str) -> ResponseReturnValue:
     product = get_product_or_404(sku)
     data = parse(ProductUpdateSchema).model_dump(exclude_unset=True)
@@ -96,7 +97,7 @@ def update_product(sku: str) -> ResponseReturnValue:
 
 
 @bp.delete("/products/<segment:sku>")
-@staff_required
+@permission_required(Permission.PRODUCT_DELETE)
 def delete_product(sku: str) -> ResponseReturnValue:
     services.product_delete(product=get_product_or_404(sku))
     return "", 204

@@ -1,4 +1,4 @@
-"""Auth views: the `auth` blueprint (register, sign in for a token, sign out, me), under `api`."""
+"""Auth views: the `auth` blueprint (register, sign in for a token, sign out), under `api`."""
 
 from __future__ import annotations
 
@@ -47,9 +47,3 @@ def issue_token() -> ResponseReturnValue:
 def revoke_token() -> ResponseReturnValue:
     services.token_revoke(digest=g.token_digest)
     return "", 204
-
-
-@bp.get("/me")
-@token_required
-def me() -> ResponseReturnValue:
-    return user_out(g.user)

@@ -1,4 +1,5 @@
-"""Flask CLI commands: init-db, check-migrations, seed, rebuild-stats, create-user."""
+"""Flask CLI commands: init-db, check-migrations, seed, rebuild-stats, create-user, grant-editor,
+and the `db` and catalogue export/import commands of their own modules."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
+from catalogue.cli.migrate import db_cli
+from catalogue.cli.transfer import export_catalogue_command, import_catalogue_command
 from catalogue.config import REPO_DIR
 
 DEFAULT_FIXTURE = REPO_DIR / "shared_spec" / "fixtures" / "catalogue.json"
@@ -125,9 +128,29 @@ def create_user_command(username: str, email: str, staff: bool, password: str) -
     click.echo(f"Created {'staff ' if user.is_staff else ''}user {user.username}.")
 
 
+@click.command("grant-editor")
+@with_appcontext
+@click.argument("username")
+def grant_editor_command(username: str) -> None:
+    """Give a user the editor role: they may then create and change products and
+    categories through the API, but not delete them."""
+    from catalogue import services
+    from catalogue.exceptions import NotFound
+
+    try:
+        granted = services.editor_grant(username=username)
+    except NotFound as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"{username} is {'now' if granted else 'already'} an editor.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(check_migrations_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(rebuild_stats_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(grant_editor_command)
+    app.cli.add_command(db_cli)
+    app.cli.add_command(export_catalogue_command)
+    app.cli.add_command(import_catalogue_command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,11 @@ from catalogue.store import search_key
 
 def parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value)
+
+
+def password_hash(spec: dict[str, Any], hasher: Callable[[str], str]) -> str:
+    """A dump carries the user's hash as it was; the fixture a password to hash."""
+    return spec["password_hash"] if "password_hash" in spec else hasher(spec["password"])
 
 
 def product_fields(spec: dict[str, Any]) -> dict[str, Any]:
@@ -33,7 +39,7 @@ def review_fields(spec: dict[str, Any]) -> dict[str, Any]:
         "title": spec["title"],
         "body": spec["body"],
         "created_at": parse_time(spec["created_at"]),
-        "updated_at": parse_time(spec["created_at"]),
+        "updated_at": parse_time(spec.get("updated_at", spec["created_at"])),
     }
 
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from bson import ObjectId
 from pymongo.database import Database
 
-from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
-from catalogue.db.mongo_schema import init_db, recount
+from catalogue.auth.roles import EDITOR
+from catalogue.cli.fixture import (
+    loaded,
+    parse_time,
+    password_hash,
+    product_fields,
+    review_fields,
+)
+from catalogue.db.mongo_schema import EMPTY_PROFILE, init_db, recount
 from catalogue.store.mongo import cents
 
 
@@ -21,15 +30,29 @@ def load_users(db: Database, data: dict[str, Any], hasher: Callable[[str], str])
             {
                 "$set": {"email": spec["email"], "is_staff": spec["is_staff"], "is_active": True},
                 "$setOnInsert": {
-                    "password_hash": hasher(spec["password"]),
+                    "password_hash": password_hash(spec, hasher),
                     "date_joined": parse_time("2026-01-01T00:00:00.000Z"),
+                    "profile": EMPTY_PROFILE,
                 },
             },
             upsert=True,
         )
+    editors = [spec["username"] for spec in data["users"] if spec["is_editor"]]
+    db.users.update_many(
+        {"username": {"$in": editors}, "roles": {"$nin": [EDITOR]}}, {"$push": {"roles": EDITOR}}
+    )
     for doc in db.users.find({}, {"username": True}):
         users[doc["username"]] = doc["_id"]
     return users
+
+
+def review_ids(data: dict[str, Any]) -> list[dict[str, ObjectId]]:
+    """A dump's review ids, kept (the API shows them), when all are ObjectIds; else none,
+    and MongoDB gives new ones (the fixture, an SQL dump)."""
+    ids = [str(review.get("id", "")) for review in data["reviews"]]
+    if all(re.fullmatch(r"[0-9a-f]{24}", id_) for id_ in ids):
+        return [{"_id": ObjectId(id_)} for id_ in ids]
+    return [{} for _ in ids]
 
 
 def load(db: Database, data: dict[str, Any], *, flush: bool, hasher: Callable[[str], str]) -> str:
@@ -42,6 +65,8 @@ def load(db: Database, data: dict[str, Any], *, flush: bool, hasher: Callable[[s
         gone = [doc["_id"] for doc in db.users.find({"username": {"$nin": fixture_users}})]
         db.auth_tokens.delete_many({"user_id": {"$in": gone}})
         db.users.delete_many({"_id": {"$in": gone}})
+        # The fixture's users as the fixture has them: nothing told about themselves.
+        db.users.update_many({}, {"$set": {"profile": EMPTY_PROFILE}})
     elif db.products.find_one({}, {"_id": True}) is not None:
         return "The catalogue is not empty; nothing loaded (use --flush)."
     users = load_users(db, data, hasher)
@@ -65,8 +90,9 @@ def load(db: Database, data: dict[str, Any], *, flush: bool, hasher: Callable[[s
             "product_sku": r["product"],
             "author_id": users[r["author"]],
             "author": r["author"],
+            **id_,
         }
-        for r in data["reviews"]
+        for r, id_ in zip(data["reviews"], review_ids(data), strict=True)
     ]
     changes = [
         {

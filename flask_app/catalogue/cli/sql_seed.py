@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from catalogue.cli.fixture import loaded, parse_time, product_fields, review_fields
+from catalogue.auth.roles import EDITOR
+from catalogue.cli.fixture import (
+    loaded,
+    parse_time,
+    password_hash,
+    product_fields,
+    review_fields,
+)
 from catalogue.cli.sql_copy import copy_rows, copy_with_ids, insert_rows
-from catalogue.models import Category, PriceChange, Product, Review, User, product_categories
+from catalogue.models import (
+    Category,
+    PriceChange,
+    Product,
+    Profile,
+    Review,
+    Role,
+    User,
+    product_categories,
+)
 from catalogue.store import sql_summary
 
 
@@ -20,6 +37,17 @@ def flush_catalogue(session: Session, data: dict[str, Any]) -> None:
         session.execute(delete(table))
     fixture_users = [user["username"] for user in data["users"]]
     session.execute(delete(User).where(User.username.not_in(fixture_users)))
+    # The fixture's users as the fixture has them: nothing told about themselves.
+    session.execute(update(Profile).values(display_name="", birth_date=None))
+
+
+def review_ids(data: dict[str, Any]) -> list[dict[str, int]]:
+    """A dump's review ids, kept (the API shows them), when all are this store's kind;
+    else none, and the store numbers the reviews (the fixture, a MongoDB dump)."""
+    ids = [str(review.get("id", "")) for review in data["reviews"]]
+    if all(re.fullmatch(r"[1-9][0-9]{0,17}", id_) for id_ in ids):
+        return [{"id": int(id_)} for id_ in ids]
+    return [{} for _ in ids]
 
 
 def load_users(
@@ -29,11 +57,16 @@ def load_users(
     for spec in data["users"]:
         user = existing.get(spec["username"])
         if user is None:
-            user = User(username=spec["username"], password_hash=hasher(spec["password"]))
+            user = User(username=spec["username"], password_hash=password_hash(spec, hasher))
             session.add(user)
             existing[user.username] = user
         user.email = spec["email"]
         user.is_staff = spec["is_staff"]
+    editor = session.scalars(select(Role).where(Role.name == EDITOR)).one()
+    for spec in data["users"]:
+        user = existing[spec["username"]]
+        if spec["is_editor"] and user not in editor.members:
+            editor.members.append(user)
     session.flush()
     return {username: user.id for username, user in existing.items()}
 
@@ -82,13 +115,18 @@ def load(
     reviews = [
         {
             **review_fields(r),
+            **id_,
             "product_id": products[r["product"]],
             "author_id": users[r["author"]],
         }
-        for r in data["reviews"]
+        for r, id_ in zip(data["reviews"], review_ids(data), strict=True)
     ]
     if reviews:
         write(session, Review, reviews)
+    if reviews and "id" in reviews[0] and session.get_bind().dialect.name == "postgresql":
+        # Ids given by hand leave the sequence behind (Django's loaddata resets it too).
+        serial = func.pg_get_serial_sequence(Review.__tablename__, "id")
+        session.execute(select(func.setval(serial, select(func.max(Review.id)).scalar_subquery())))
     changes = [
         {
             "product_id": products[c["product"]],

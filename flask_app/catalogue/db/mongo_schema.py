@@ -11,6 +11,8 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import CollectionInvalid
 
+from catalogue.auth.roles import EDITOR, EDITOR_PERMISSIONS
+
 
 def schema(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
     return {"$jsonSchema": {"bsonType": "object", "required": required, "properties": properties}}
@@ -22,9 +24,17 @@ INT = {"bsonType": ["int", "long"], "minimum": 0}
 
 VALIDATORS = {
     "users": schema(
-        ["username", "password_hash", "is_staff", "is_active"],
-        {"username": STRING, "email": STRING, "is_staff": {"bsonType": "bool"}},
+        ["username", "password_hash", "is_staff", "is_active", "profile"],
+        {
+            "username": STRING,
+            "email": STRING,
+            "is_staff": {"bsonType": "bool"},
+            "roles": {"bsonType": "array", "items": STRING},
+            "profile": {"bsonType": "object"},
+        },
     ),
+    # A role's `_id` is its name (auth/roles.py); users name theirs in `roles`.
+    "roles": schema(["permissions"], {"permissions": {"bsonType": "array", "items": STRING}}),
     "auth_tokens": schema(["user_id", "created_at"], {"created_at": DATE}),
     "categories": schema(
         ["slug", "name", "description"],
@@ -61,6 +71,7 @@ VALIDATORS = {
 
 INDEXES = {
     "users": [IndexModel([("username", ASCENDING)], unique=True, name="username_unique")],
+    "roles": [],
     "auth_tokens": [IndexModel([("user_id", ASCENDING)], name="user")],
     "categories": [IndexModel([("slug", ASCENDING)], unique=True, name="slug_unique")],
     "products": [
@@ -88,6 +99,9 @@ INDEXES = {
     ],
 }
 
+
+# A new user's profile, embedded in the user document: "" for no name, null for no date.
+EMPTY_PROFILE = {"display_name": "", "birth_date": None}
 
 # The catalogue's version counter: one document, `$inc`ed by the store after every write.
 VERSION_ID = "catalogue"
@@ -120,11 +134,22 @@ def init_db(db: Database) -> list[str]:
         if name == "rate_limit_entries":
             # Entries from before slots (all expire within a window) would break the index.
             db[name].delete_many({"slot": {"$exists": False}})
-        db[name].create_indexes(INDEXES[name])
+        if INDEXES[name]:
+            db[name].create_indexes(INDEXES[name])
         done.append(name)
+    create_roles(db)
     backfill_search_keys(db)
+    backfill_profiles(db)
     recount(db)
     return done
+
+
+def create_roles(db: Database) -> None:
+    """The roles the app ships (Alembic's 0008, on MongoDB): created when missing, never
+    reset, so permissions changed in the database stay changed."""
+    db.roles.update_one(
+        {"_id": EDITOR}, {"$setOnInsert": {"permissions": list(EDITOR_PERMISSIONS)}}, upsert=True
+    )
 
 
 def backfill_search_keys(db: Database) -> None:
@@ -134,3 +159,8 @@ def backfill_search_keys(db: Database) -> None:
     for doc in db.products.find({"search_key": {"$exists": False}}):
         key = search_key(doc["name"], doc["sku"], doc["description"])
         db.products.update_one({"_id": doc["_id"]}, {"$set": {"search_key": key}})
+
+
+def backfill_profiles(db: Database) -> None:
+    """Users stored before profiles existed get an empty one (Alembic's 0009, on MongoDB)."""
+    db.users.update_many({"profile": {"$exists": False}}, {"$set": {"profile": EMPTY_PROFILE}})

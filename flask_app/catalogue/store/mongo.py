@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -21,9 +21,17 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from catalogue.db.mongo import get_database
-from catalogue.db.mongo_schema import VERSION_ID, recount
+from catalogue.db.mongo_schema import EMPTY_PROFILE, VERSION_ID, recount
 from catalogue.exceptions import Conflict, NotFound
-from catalogue.schemas import CENT, CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
+from catalogue.schemas import (
+    CENT,
+    CategoryOut,
+    PriceChangeOut,
+    ProductOut,
+    ProfileOut,
+    RatingOut,
+    ReviewOut,
+)
 from catalogue.store import (
     Page,
     PageRequest,
@@ -63,6 +71,15 @@ def from_cents(value: int) -> Decimal:
 def user_record(doc: dict[str, Any]) -> UserRecord:
     return UserRecord(
         doc["_id"], doc["username"], doc["email"], doc["is_staff"], doc["password_hash"]
+    )
+
+
+def profile_out(doc: dict[str, Any]) -> ProfileOut:
+    # The birth date is kept as its "YYYY-MM-DD" text: BSON's date is an instant, not a day.
+    birth_date = doc["birth_date"]
+    return ProfileOut(
+        display_name=doc["display_name"],
+        birth_date=None if birth_date is None else date.fromisoformat(birth_date),
     )
 
 
@@ -159,6 +176,8 @@ class MongoStore:
             "is_staff": is_staff,
             "is_active": True,
             "date_joined": now_ms(),
+            # Embedded: the profile is only ever read and written with its user.
+            "profile": dict(EMPTY_PROFILE),
         }
         try:
             self.db.users.insert_one(doc)
@@ -189,6 +208,52 @@ class MongoStore:
 
     def token_delete(self, digest: str) -> None:
         self.db.auth_tokens.delete_one({"_id": digest})
+
+    # roles
+
+    def user_permissions(self, user: UserRecord) -> frozenset[str]:
+        """The role names are on the user's document, each role's permissions on its own
+        (`_id` is its name). Two finds, not one `$lookup`: nx-27017 joins on no array field
+        and matches no ObjectId in a pipeline (README, "MongoDB in tests")."""
+        doc = self.db.users.find_one({"_id": user.id}, {"roles": True})
+        names = (doc or {}).get("roles", [])
+        if not names:
+            return frozenset()
+        roles = self.db.roles.find({"_id": {"$in": names}}, {"permissions": True})
+        return frozenset(name for role in roles for name in role["permissions"])
+
+    def role_grant(self, user: UserRecord, role: str) -> bool:
+        if self.db.roles.find_one({"_id": role}, {"_id": True}) is None:
+            raise NotFound(f"No role named {role!r}.")
+        # One atomic update that matches only while the role is missing (`$addToSet` would
+        # do, but nx-27017 ignores it).
+        added = self.db.users.update_one(
+            {"_id": user.id, "roles": {"$nin": [role]}}, {"$push": {"roles": role}}
+        )
+        return added.modified_count == 1
+
+    def profile_get(self, user: UserRecord) -> ProfileOut:
+        doc = self.db.users.find_one({"_id": user.id}, {"profile": True})
+        if doc is None:
+            raise NotFound
+        return profile_out(doc["profile"])
+
+    def profile_update(self, user: UserRecord, fields: dict[str, Any]) -> ProfileOut:
+        changes = {
+            f"profile.{name}": value.isoformat() if isinstance(value, date) else value
+            for name, value in fields.items()
+        }
+        if not changes:
+            return self.profile_get(user)
+        doc = self.db.users.find_one_and_update(
+            {"_id": user.id},
+            {"$set": changes},
+            projection={"profile": True},
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is None:
+            raise NotFound
+        return profile_out(doc["profile"])
 
     # categories
 

@@ -21,11 +21,23 @@ from catalogue.models import (
     Category,
     PriceChange,
     Product,
+    Profile,
     Review,
+    Role,
+    RolePermission,
     User,
     product_categories,
+    user_roles,
 )
-from catalogue.schemas import CENT, CategoryOut, PriceChangeOut, ProductOut, RatingOut, ReviewOut
+from catalogue.schemas import (
+    CENT,
+    CategoryOut,
+    PriceChangeOut,
+    ProductOut,
+    ProfileOut,
+    RatingOut,
+    ReviewOut,
+)
 from catalogue.store import (
     Page,
     PageRequest,
@@ -173,6 +185,38 @@ class SqlStore:
 
     def token_delete(self, digest: str) -> None:
         self.session.execute(delete(AuthToken).where(AuthToken.digest == digest))
+
+    # roles
+
+    def user_permissions(self, user: UserRecord) -> frozenset[str]:
+        granted = (
+            select(RolePermission.permission)
+            .join(user_roles, user_roles.c.role_id == RolePermission.role_id)
+            .where(user_roles.c.user_id == user.id)
+        )
+        return frozenset(self.session.scalars(granted))
+
+    def role_grant(self, user: UserRecord, role: str) -> bool:
+        granted = self.session.scalar(select(Role).where(Role.name == role))
+        if granted is None:
+            raise NotFound(f"No role named {role!r}.")
+        member = self.session.get_one(User, user.id)
+        if member in granted.members:
+            return False
+        granted.members.append(member)
+        self.session.flush()
+        return True
+
+    def profile_get(self, user: UserRecord) -> ProfileOut:
+        profile = self.session.get_one(Profile, user.id)
+        return ProfileOut.model_validate(profile, from_attributes=True)
+
+    def profile_update(self, user: UserRecord, fields: dict[str, Any]) -> ProfileOut:
+        profile = self.session.get_one(Profile, user.id)
+        for name, value in fields.items():
+            setattr(profile, name, value)
+        self.session.flush()
+        return ProfileOut.model_validate(profile, from_attributes=True)
 
     # categories
 

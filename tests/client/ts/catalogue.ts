@@ -86,6 +86,15 @@ async function main(): Promise<void> {
   const newcomerKey = token(newcomer.data?.token ?? "");
   const me = await client.GET("/api/auth/me", { headers: newcomerKey });
   record("me", me.response, 200, () => (me.data?.username === `ts-${stamp}` ? null : "someone else"), "tokenCreate.Me");
+  const named = await client.PATCH("/api/auth/me", {
+    headers: newcomerKey,
+    body: { display_name: "Newcomer", birth_date: null },
+  });
+  record("meUpdate", named.response, 200, () =>
+    named.data?.profile.display_name === "Newcomer" && named.data.profile.birth_date === null
+      ? null
+      : "profile unchanged",
+  );
 
   // categories
   const slug = `ts-${stamp}`;

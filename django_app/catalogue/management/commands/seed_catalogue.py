@@ -23,6 +23,7 @@ from catalogue.models import (
     Category,
     PriceChange,
     Product,
+    Profile,
     Review,
     search_key,
 )
@@ -84,6 +85,8 @@ class Command(BaseCommand):
         Category.objects.all().delete()
         fixture_users = [user["username"] for user in data["users"]]
         User.objects.exclude(username__in=fixture_users).delete()
+        # The fixture's users as the fixture has them: nothing told about themselves.
+        Profile.objects.update(display_name="", birth_date=None)
 
     def load(self, data: dict[str, Any]) -> str:
         users = {}
@@ -95,6 +98,8 @@ class Command(BaseCommand):
             user.email = spec["email"]
             user.is_staff = user.is_superuser = spec["is_staff"]
             user.save(update_fields=["email", "is_staff", "is_superuser"])
+            if spec["is_editor"]:
+                services.editor_grant(user=user)
             users[user.username] = user
 
         categories = {
