@@ -343,6 +343,24 @@ def experiments_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def pgcheck_command(args: argparse.Namespace) -> int:
+    """Queries per request: the apps' counters against pg_stat_statements on a scratch cluster."""
+    from sidebyside.pgcheck import check_queries
+    from sidebyside.report.markdown import md_table
+
+    result = check_queries(args.requests)
+    if "skipped" in result:
+        console.print(f"not measured: {result['skipped']}")
+        return 1
+    print(md_table(["target", "path", "app", "pg_stat_statements"], [
+        [target, path, counts["app"], counts["server"]]
+        for target, by_path in result["targets"].items()
+        for path, counts in by_path.items()
+    ]))  # fmt: skip
+    console.print(f"{result['agree']} of {result['checked']} agree on {result['server']}")
+    return 0 if not result["disagree"] else 1
+
+
 def report(args: argparse.Namespace) -> int:
     from sidebyside.report import build_results, screens, write_report
 
@@ -493,6 +511,9 @@ def main(argv: list[str] | None = None) -> int:
         default=str(REPO / "report" / "results.json"),
         help="the results.json to write them into (created if missing)",
     )
+
+    run = command("pgcheck", pgcheck_command, "queries per request checked by pg_stat_statements")
+    run.add_argument("--requests", type=int, default=5, help="per target and path")
 
     run = command("report", report, "run everything and write report/")
     with_targets(run)

@@ -65,6 +65,9 @@ class ContractTarget(TypedDict):
 
 class Contract(TypedDict):
     targets: dict[str, ContractTarget]
+    # The MongoDB server flask-mongo's suite ran against: "nx-27017 <version> (emulator)"
+    # or "MONGO_URL <host:port>".
+    mongo_server: NotRequired[str]
 
 
 class LocCounts(TypedDict):
@@ -185,10 +188,56 @@ class MachineSummary(TypedDict):
     load: dict[str, MachineLoad]
 
 
+class UtilityApp(TypedDict):
+    """One framework's small utility app (sidebyside/utility.py)."""
+
+    file: str
+    files: int
+    code: int
+    dependencies: list[str]
+    startup_ms: NotRequired[float]
+    rss_mb: NotRequired[float]
+
+
+class Utility(TypedDict):
+    what: str
+    rounds: int
+    apps: dict[str, UtilityApp]
+
+
+class ProductionAddition(TypedDict):
+    """A piece one app needed for production (sidebyside/production.py)."""
+
+    app: str
+    what: str
+    file: str
+    lines: int
+    extension: NotRequired[str]
+
+
+class BatterySource(TypedDict):
+    """Who does a battery's work in one app (sidebyside/batteries.py)."""
+
+    source: str  # framework | extension | ours | none
+    framework_modules: list[str]
+    extensions: list[str]  # "name version"
+    ours: int
+
+
+class BatteryRow(TypedDict):
+    battery: str
+    concern: str
+    named_by_notes: bool
+    apps: NotRequired[dict[str, BatterySource]]  # absent: the concern is not in the map
+
+
 class SeedTopic(TypedDict):
     topic: str
     django: str
     flask: str
+    # The construct each pointed file contains (tests/toolkit/test_report.py checks it).
+    django_shows: NotRequired[str]
+    flask_shows: NotRequired[str]
     note: NotRequired[str]
 
 

@@ -92,6 +92,14 @@ SAMEWORK: dict[str, TargetSpec] = {
         "samework-flask": "samework_flask:app",
     }.items()
 }
+# The small utility app written in each framework (sidebyside/utility.py measures them apart).
+UTILITIES: dict[str, TargetSpec] = {
+    name: TargetSpec(name=name, chdir="sidebyside/baselines", wsgi=wsgi, env={}, prepare=())
+    for name, wsgi in {
+        "utility-django": "utility_django:application",
+        "utility-flask": "utility_flask:app",
+    }.items()
+}
 SAMEWORK_FLOOR = {"django": "samework-django", "flask-sql": "samework-flask"}
 FRAMEWORK_BASELINE = {
     "django": "minimal-django",
@@ -101,7 +109,7 @@ FRAMEWORK_BASELINE = {
 
 
 def spec_for(name: str) -> TargetSpec:
-    return TARGET_SPECS.get(name) or BASELINES.get(name) or SAMEWORK[name]
+    return TARGET_SPECS.get(name) or BASELINES.get(name) or UTILITIES.get(name) or SAMEWORK[name]
 
 
 def prepare(name: str, env: Mapping[str, str]) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from sidebyside.results import Results
-from sidebyside.verdicts.frameworks import PAGE_CONCERNS, api_concerns, ours
+from sidebyside.verdicts.frameworks import PAGE_CONCERNS, api_concerns, mongo_only, ours
 
 
 def more_or_fewer(flask: int, django: int, what: str) -> str:
@@ -32,13 +32,19 @@ def contract_line(results: Results) -> str:
 
 def loc_line(results: Results) -> str:
     api = api_concerns(results)
-    api_text = more_or_fewer(ours(results, "flask", api), ours(results, "django", api), "the API")
+    api_text = more_or_fewer(
+        ours(results, "flask-sql", api), ours(results, "django", api), "the API"
+    )
     pages_text = more_or_fewer(
-        ours(results, "flask", PAGE_CONCERNS),
+        ours(results, "flask-sql", PAGE_CONCERNS),
         ours(results, "django", PAGE_CONCERNS),
         "pages, forms and sessions",
     )
-    return f"Our own code in Flask, against Django: {api_text}, {pages_text}."
+    mongo_lines, mongo_files = mongo_only(results)
+    return (
+        f"Our own code for flask-sql, against django: {api_text}, {pages_text}; the MongoDB "
+        f"store adds {mongo_lines} lines in {len(mongo_files)} files for flask-mongo alone."
+    )
 
 
 def startup_line(results: Results) -> str:

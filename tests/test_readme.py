@@ -126,6 +126,7 @@ RUN_ELSEWHERE: dict[str, str] = {
     "sidebyside scaling [--sizes 1000,10000,100000,1000000] [--json F]": (
         "tests/toolkit/test_scaling.py"
     ),
+    "sidebyside pgcheck [--requests 5]": "tests/toolkit/test_pgcheck.py",
     "sidebyside experiments [--quick] [--json report/results.json]": (
         "tests/toolkit/test_experiments.py::quick"
     ),

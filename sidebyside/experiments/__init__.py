@@ -14,6 +14,7 @@ import importlib.metadata
 from collections.abc import Callable
 
 from sidebyside.constants import REPO
+from sidebyside.experiments.frameworks import framework_experiments
 from sidebyside.experiments.orm import Progress, orm_experiments
 from sidebyside.provenance import code_lines
 from sidebyside.results import Figures
@@ -38,7 +39,12 @@ def flask_requirements(quick: bool, progress: Progress) -> dict[str, Figures]:
     return {"templates": declared}
 
 
-EXPERIMENTS: list[Experiments] = [minimal_apps, flask_requirements, orm_experiments]
+EXPERIMENTS: list[Experiments] = [
+    minimal_apps,
+    flask_requirements,
+    orm_experiments,
+    framework_experiments,
+]
 
 
 def run_experiments(quick: bool, progress: Progress = print) -> dict[str, Figures]:

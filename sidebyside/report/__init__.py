@@ -7,6 +7,7 @@ layers and scaling, and judges the seed notes' claims; `write_report` renders th
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import platform
@@ -157,7 +158,19 @@ def run_contract(
             summary = output.strip().splitlines()[-1] if output.strip() else ""
             parsed: JunitCounts = parse_junit(xml) if xml.exists() else {"areas": {}, "totals": {}}
             results[target] = {**parsed, "exit_code": proc.returncode, "summary": summary}
+    if "flask-mongo" in targets:
+        return {"targets": results, "mongo_server": mongo_server(env)}
     return {"targets": results}
+
+
+def mongo_server(env: dict[str, str]) -> str:
+    """The server flask-mongo's adapter uses: MONGO_URL's host (never its credentials), or
+    the nx-27017 emulator it starts when MONGO_URL is unset."""
+    url = env.get("MONGO_URL")
+    if url:
+        parts = urlsplit(url)
+        return f"MONGO_URL {parts.hostname}:{parts.port or 27017}"
+    return f"nx-27017 {importlib.metadata.version('nx-27017')} (emulator)"
 
 
 def batteries_table() -> list[list[str]]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from sidebyside.loc import render_loc_markdown
 from sidebyside.provenance import render_provenance_markdown
-from sidebyside.report import curves, experiments, floors, story, tables
+from sidebyside.report import anchors, curves, experiments, floors, frameworks, story, tables
 from sidebyside.results import Loc, Results
 
 
@@ -96,10 +96,26 @@ def render_markdown(results: Results) -> str:
         md_table(["server", "RSS MiB", "x minimal"], tables.memory_rows(results)),
         "\n## What Django gives you / what Flask needs\n",
         md_table(results["batteries"][0], results["batteries"][1:]),
+        "\n### Who provides each battery, this run\n",
+        frameworks.BATTERIES_NOTE + "\n",
+        md_table(frameworks.BATTERIES_HEADER, frameworks.battery_table(results)),
         "\n## Commands side by side\n",
         md_table(results["commands"][0], results["commands"][1:]),
         "\n## What a fresh project gives, before any code\n",
         md_table(story.DEFAULTS_HEADER, story.defaults_rows(results)),
+        "\n### What production took, on each side\n",
+        frameworks.PRODUCTION_NOTE + "\n",
+        md_table(frameworks.PRODUCTION_HEADER, frameworks.production_table(results)),
+        "\n## A small utility application in each framework\n",
+        frameworks.utility_note(results) + "\n",
+        md_table(frameworks.UTILITY_HEADER, frameworks.utility_table(results)),
+        "\n## Outside anchors: published Django:Flask ratios beside ours\n",
+        anchors.anchors_note(results) + "\n",
+        md_table(anchors.PUBLISHED_HEADER, anchors.published_rows()),
+        "\n" + md_table(anchors.OURS_HEADER, anchors.our_rows(results)),
+        "\n### Queries per request, checked by PostgreSQL\n",
+        frameworks.pg_note(results) + "\n",
+        md_table(frameworks.PG_HEADER, frameworks.pg_table(results)),
         "\n## The seed notes, topic by topic\n",
         md_table(*tables.seed_topic_rows(results)),
         "\n## Reliability\n",

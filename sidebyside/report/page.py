@@ -16,7 +16,7 @@ from sidebyside.constants import REPO, TARGETS
 from sidebyside.diff import render_html
 from sidebyside.loc import load_concerns
 from sidebyside.provenance import split_text
-from sidebyside.report import curves, experiments, floors, story, tables
+from sidebyside.report import anchors, curves, experiments, floors, frameworks, story, tables
 from sidebyside.report.charts import bar_chart, layers_chart, scaling_chart
 from sidebyside.report.render import TEMPLATES, macro
 from sidebyside.results import Figures, Loc, Results
@@ -36,6 +36,8 @@ NAV = (
     ("postgres", "PostgreSQL"),
     ("pages", "pages"),
     ("defaults", "fresh projects"),
+    ("utility", "small utility"),
+    ("anchors", "outside anchors"),
     ("seed-notes", "seed notes"),
     ("differential", "differential"),
     ("reliability", "reliability"),
@@ -242,6 +244,23 @@ def render_html_report(results: Results) -> str:
         postgres_rows=tables.postgres_rows(results),
         screenshots=screenshots(),
         batteries=results["batteries"],
+        BATTERIES_HEADER=frameworks.BATTERIES_HEADER,
+        batteries_note=frameworks.BATTERIES_NOTE,
+        battery_rows=frameworks.battery_table(results),
+        PRODUCTION_HEADER=frameworks.PRODUCTION_HEADER,
+        production_note=frameworks.PRODUCTION_NOTE,
+        production_rows=frameworks.production_table(results),
+        UTILITY_HEADER=frameworks.UTILITY_HEADER,
+        utility_note=frameworks.utility_note(results),
+        utility_rows=frameworks.utility_table(results),
+        anchors_note=anchors.anchors_note(results),
+        PUBLISHED_HEADER=anchors.PUBLISHED_HEADER,
+        published_rows=anchors.published_rows(),
+        OURS_HEADER=anchors.OURS_HEADER,
+        our_rows=anchors.our_rows(results),
+        PG_HEADER=frameworks.PG_HEADER,
+        pg_note=frameworks.pg_note(results),
+        pg_rows=frameworks.pg_table(results),
         commands=results["commands"],
         DEFAULTS_HEADER=story.DEFAULTS_HEADER,
         defaults_rows=story.defaults_rows(results),

@@ -4,8 +4,17 @@ import pytest
 
 from sidebyside.defaults import measure_defaults
 from sidebyside.experiments import run_experiments
+from sidebyside.production import production_additions
 from sidebyside.report import story
-from sidebyside.verdicts import NOT_MEASURED, PARTLY, REGISTRY, Judge, judge_all, rules
+from sidebyside.verdicts import (
+    DOES_NOT_HOLD,
+    NOT_MEASURED,
+    PARTLY,
+    REGISTRY,
+    Judge,
+    judge_all,
+    rules,
+)
 from sidebyside.verdicts.core import VERDICTS
 
 BY_ID = {judge.id: judge for judge in REGISTRY}
@@ -62,7 +71,16 @@ def test_a_fresh_django_project_has_security_headers_and_deploy_findings():
     assert {"X-Content-Type-Options", "X-Frame-Options"} <= set(django["security_headers"])
     assert "security.W018" in django["deploy_warnings"]  # DEBUG = True
     assert flask["security_headers"] == []
-    assert BY_ID["production-ready"]({"defaults": defaults}).verdict == PARTLY
+    additions = production_additions()
+    lines = {
+        app: sum(a["lines"] for a in additions if a["app"] == app) for app in ("django", "flask")
+    }
+    judged = BY_ID["production-ready"](
+        {"defaults": defaults, "experiments": {"production": {"additions": additions}}}
+    )
+    # Fresh Django fails check --deploy; then it turns on what we had to add to each side.
+    assert judged.verdict == (PARTLY if lines["django"] <= lines["flask"] else DOES_NOT_HOLD)
+    assert f"Django {lines['django']} lines, Flask {lines['flask']}" in judged.figure
     assert {v.verdict for v in judge_all({"defaults": defaults})} <= set(VERDICTS)
 
 

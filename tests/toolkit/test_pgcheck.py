@@ -1,0 +1,14 @@
+"""Queries per request: the app's counter agrees with PostgreSQL's pg_stat_statements."""
+
+import pytest
+
+from sidebyside.pgcheck import PATHS, check_queries, missing_tools
+
+
+@pytest.mark.skipif(missing_tools() is not None, reason=str(missing_tools()))
+def test_the_server_counts_what_the_app_counts() -> None:
+    result = check_queries(requests=2, targets=("flask-sql",))
+    assert result["disagree"] == []
+    assert result["agree"] == result["checked"] == len(PATHS)
+    health = result["targets"]["flask-sql"]["/api/health"]
+    assert health == {"app": 1, "server": 1, "app_total": 2, "server_total": 2}
