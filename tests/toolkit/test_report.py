@@ -185,7 +185,7 @@ def test_results_json_has_every_section_for_every_target(quick_report: Path) -> 
         layers = results["layers"]["targets"][target]["endpoints"]
         assert set(layers) == {
             "health", "product list", "product detail", "product list 304",
-            "product detail 304", "stats", "/catalogue page",
+            "product detail 304", "stats", "stats cached", "/catalogue page",
         }  # fmt: skip
         assert layers["product detail 304"]["status"] == 304
         assert layers["product list 304"]["status"] == 304
