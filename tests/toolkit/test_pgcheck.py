@@ -12,3 +12,6 @@ def test_the_server_counts_what_the_app_counts() -> None:
     assert result["agree"] == result["checked"] == len(PATHS)
     health = result["targets"]["flask-sql"]["/api/health"]
     assert health == {"app": 1, "server": 1, "app_total": 2, "server_total": 2}
+    # Read cold (the view cache emptied first): the stats' two queries, on both counts.
+    stats = result["targets"]["flask-sql"]["/api/stats"]
+    assert (stats["app"], stats["server"]) == (2, 2)
