@@ -15,17 +15,17 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from sidebyside.constants import REPO
-from sidebyside.stores import postgres_missing
+from sidebyside.differential import scratch_postgres
+from sidebyside.stores import postgres_missing, postgres_url
 
 README = REPO / "README.md"
-POSTGRES = os.environ.get("COMMANDS_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
-POSTGRES_DATABASE = "wt_commands"  # created when missing, emptied per run
 
 # The API's answers a round trip must keep: the list, the categories, the stats, and the
 # detail and reviews of each category's first product (a request costs ~20 ms in-process),
@@ -132,15 +132,14 @@ def test_showmigrations_and_sqlmigrate(django_env: dict[str, str]) -> None:
     assert 'CREATE TABLE "catalogue_categorystats"' in printed
 
 
-def empty_postgres(name: str) -> str:
-    """`name` on the PostgreSQL server, created if missing, its public schema emptied."""
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    with psycopg.connect(f"{POSTGRES}/{name}", autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-    return f"{POSTGRES}/{name}"
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """A scratch database on the project's PostgreSQL, dropped after the test."""
+    url = postgres_url()
+    if missing := postgres_missing(url):
+        pytest.fail(f"the PostgreSQL rollback needs {url}: {missing}")
+    with scratch_postgres(url, "commands_django") as database:
+        yield database
 
 
 CATALOGUE_ROWS = (
@@ -152,7 +151,7 @@ APPLIED = "SELECT name FROM django_migrations WHERE app = 'catalogue' ORDER BY n
 
 @pytest.mark.parametrize("store", ["sqlite", "postgresql"])
 def test_rollback_to_a_named_migration_and_forward_keeps_the_data(
-    store: str, django_env: dict[str, str]
+    store: str, django_env: dict[str, str], request: pytest.FixtureRequest
 ) -> None:
     """The notes' recipe, `migrate app_name target_migration`: back to 0004, undoing the
     stats summary (0005) and the migrations after it, and forward again; the rows seeded
@@ -160,9 +159,7 @@ def test_rollback_to_a_named_migration_and_forward_keeps_the_data(
     recompute (`rebuild_stats --dry-run`)."""
     env = django_env
     if store == "postgresql":
-        if missing := postgres_missing(f"{POSTGRES}/postgres"):
-            pytest.fail(f"the PostgreSQL rollback needs {POSTGRES}: {missing}")
-        env = migrated({"DATABASE_URL": empty_postgres(POSTGRES_DATABASE)})
+        env = migrated({"DATABASE_URL": request.getfixturevalue("postgres_database")})
     url = env["DATABASE_URL"]
     before = rows(url, CATALOGUE_ROWS)
     assert len(before) == 72

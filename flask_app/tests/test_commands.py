@@ -8,7 +8,6 @@ tests/test_commands.py runs the manage.py side and checks the table names real c
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -16,18 +15,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from catalogue import create_app, services
 from catalogue.store import UserRecord, get_store
 from flask import Flask
 from sqlalchemy import create_engine, text
 
+from sidebyside.differential import scratch_postgres
 from sidebyside.servers import mongo_emulator
-from sidebyside.stores import postgres_missing
-
-POSTGRES = os.environ.get("COMMANDS_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
-POSTGRES_DATABASE = "wt_commands_2"  # created when missing, emptied per run
+from sidebyside.stores import postgres_missing, postgres_url
 
 
 def flask(app: Flask, *args: str, stdin: str | None = None, ok: bool = True) -> Any:
@@ -106,15 +102,14 @@ def test_db_current_history_and_upgrade_sql(sql_app: Flask) -> None:
     assert unknown.output == "Error: Can't locate revision identified by '0099_nothing'\n"
 
 
-def empty_postgres(name: str) -> str:
-    """`name` on the PostgreSQL server, created if missing, its public schema emptied."""
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    with psycopg.connect(f"{POSTGRES}/{name}", autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-    return f"{POSTGRES}/{name}"
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """A scratch database on the project's PostgreSQL, dropped after the test."""
+    url = postgres_url()
+    if missing := postgres_missing(url):
+        pytest.fail(f"the PostgreSQL rollback needs {url}: {missing}")
+    with scratch_postgres(url, "commands_flask") as database:
+        yield database
 
 
 CATALOGUE_ROWS = (
@@ -125,16 +120,14 @@ CATALOGUE_ROWS = (
 
 @pytest.mark.parametrize("store", ["sqlite", "postgresql"])
 def test_downgrade_to_a_named_revision_and_upgrade_keeps_the_data(
-    store: str, sql_app: Flask
+    store: str, sql_app: Flask, request: pytest.FixtureRequest
 ) -> None:
     """Back to 0006, undoing the stats summary (0007) and the revisions after it, and up
     again: the rows seeded before are all there, and the summary the upgrade refills
     matches a full recompute."""
     app = sql_app
     if store == "postgresql":
-        if missing := postgres_missing(f"{POSTGRES}/postgres"):
-            pytest.fail(f"the PostgreSQL rollback needs {POSTGRES}: {missing}")
-        url = empty_postgres(POSTGRES_DATABASE)
+        url = request.getfixturevalue("postgres_database")
         app = seeded({"DATABASE_URL": url, "CATALOGUE_BACKEND": "sql"})
     url = app.config["DATABASE_URL"]
     before = rows(url, CATALOGUE_ROWS)
